@@ -1,0 +1,134 @@
+"""A case folder: settings, the system of record, the originals and the derived search index.
+
+    CASE/
+      uncover.toml   settings (name, parties, production schedule, backend)
+      case.db        SQLite (WAL): the system of record
+      originals/     content-addressed by SHA-256, read-only
+      derived/       page images, OCR output: rebuildable from originals
+      index/         full-text index: rebuildable from case.db
+      exports/       reports, letters, published sites
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import CaseError
+from .store import BlobStore, SqliteStore
+
+if TYPE_CHECKING:
+    from .search.index import SearchIndex
+
+SETTINGS_FILE = "uncover.toml"
+
+SETTINGS_TEMPLATE = """\
+# uncover case settings
+name = "{name}"
+caption = ""          # e.g. "National Day Laborer Organizing Network v. ICE, No. 10 Civ. 3488 (S.D.N.Y.)"
+requesting_party = ""
+producing_party = ""
+spec = ""             # the production format ordered or agreed, e.g. "ndlon-2011"
+
+[storage]
+backend = "sqlite"    # "postgresql" for a team (set dsn below)
+dsn = ""
+
+# The production schedule of a scheduling order: one table per production.
+# [[schedule]]
+# production = "ICE opt-out"
+# due = "2011-01-17"
+"""
+
+
+@dataclass
+class CaseSettings:
+    name: str
+    caption: str = ""
+    requesting_party: str = ""
+    producing_party: str = ""
+    spec: str = ""
+    schedule: list[dict[str, Any]] = field(default_factory=list)
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path) -> CaseSettings:
+        try:
+            data = tomllib.loads(path.read_text("utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise CaseError(f"{path} is not valid TOML ({exc}); fix the line it names.", path=str(path)) from exc
+        known = {k: data[k] for k in ("name", "caption", "requesting_party", "producing_party", "spec", "schedule") if k in data}
+        known.setdefault("name", path.parent.name)
+        return cls(**known, raw=data)
+
+
+class Case:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.settings = CaseSettings.load(root / SETTINGS_FILE)
+
+    @classmethod
+    def init(cls, root: Path | str, name: str | None = None) -> Case:
+        root = Path(root)
+        if (root / SETTINGS_FILE).exists():
+            return cls.open(root)
+        if root.exists() and any(root.iterdir()):
+            raise CaseError(f"{root} already exists and is not an uncover case; choose an empty or new folder.", path=str(root))
+        root.mkdir(parents=True, exist_ok=True)
+        for sub in ("originals", "derived", "exports"):
+            (root / sub).mkdir(exist_ok=True)
+        escaped = (name or root.resolve().name).replace("\\", "\\\\").replace('"', '\\"')
+        (root / SETTINGS_FILE).write_text(SETTINGS_TEMPLATE.format(name=escaped), "utf-8")
+        case = cls(root)
+        case.store  # creates case.db with the current schema
+        return case
+
+    @classmethod
+    def open(cls, root: Path | str) -> Case:
+        root = Path(root)
+        if not (root / SETTINGS_FILE).exists():
+            raise CaseError(f"{root} is not an uncover case (no {SETTINGS_FILE}); create one with `uncover init {root}`.", path=str(root))
+        return cls(root)
+
+    @property
+    def name(self) -> str:
+        return self.settings.name
+
+    @cached_property
+    def store(self) -> SqliteStore:
+        return SqliteStore(self.root / "case.db")
+
+    @cached_property
+    def blobs(self) -> BlobStore:
+        return BlobStore(self.root / "originals")
+
+    @cached_property
+    def index(self) -> SearchIndex:
+        from .search.index import SearchIndex
+
+        return SearchIndex(self.root / "index")
+
+    @property
+    def derived(self) -> Path:
+        path = self.root / "derived"
+        path.mkdir(exist_ok=True)
+        return path
+
+    @property
+    def exports(self) -> Path:
+        path = self.root / "exports"
+        path.mkdir(exist_ok=True)
+        return path
+
+    def close(self) -> None:
+        if "store" in self.__dict__:
+            self.store.close()
+
+    def __enter__(self) -> Case:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
