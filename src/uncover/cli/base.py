@@ -1,0 +1,61 @@
+"""Shared pieces of the CLI: the command group, output (rich or JSON), and error translation."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+
+from .. import __version__
+from ..case import Case
+from ..errors import UncoverError
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="uncover")
+def main() -> None:
+    """uncover: ingest, analyze, check, review and publish government records."""
+
+
+def json_option(fn: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON instead of tables.")(fn)
+
+
+def case_argument(fn: F) -> F:
+    return click.argument("case_dir", metavar="CASE", type=click.Path(path_type=Path))(fn)
+
+
+def emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, default=str, ensure_ascii=False))
+
+
+def friendly_errors(fn: F) -> F:
+    """Turn UncoverError into one plain sentence on stderr and its exit code."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except UncoverError as exc:
+            err_console.print(f"[bold red]error:[/] {exc.message}")
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            err_console.print("[yellow]interrupted[/]: run the same command again to resume; nothing done so far is lost.")
+            sys.exit(130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def open_case(case_dir: Path) -> Case:
+    return Case.open(case_dir)
