@@ -16,7 +16,6 @@ class DocumentKind(StrEnum):
     """What a record is, as a reviewer would sort it (the `kind:` search field)."""
 
     EMAIL = "email"
-    ATTACHMENT = "attachment"  # set by the pipeline for any child of an e-mail
     EDOC = "edoc"  # word processing, PDF with a text layer, plain text, HTML
     SPREADSHEET = "spreadsheet"
     PRESENTATION = "presentation"

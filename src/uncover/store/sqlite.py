@@ -34,7 +34,6 @@ class InputRecord:
     size: int
     custodian: str | None
     state: str
-    attachment_of_email: bool
 
 
 DOCUMENT_COLUMNS = (
@@ -311,9 +310,7 @@ def _split_sql(sql: str) -> list[str]:
 
 
 def _input(row: sqlite3.Row) -> InputRecord:
-    data = dict(row)
-    data["attachment_of_email"] = bool(data["attachment_of_email"])
-    return InputRecord(**data)
+    return InputRecord(**dict(row))
 
 
 def _document(row: sqlite3.Row) -> Document:

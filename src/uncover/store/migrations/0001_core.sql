@@ -36,8 +36,7 @@ CREATE TABLE inputs (
     md5           TEXT NOT NULL,
     size          INTEGER NOT NULL,
     custodian     TEXT,
-    state         TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'document', 'exception')),
-    attachment_of_email INTEGER NOT NULL DEFAULT 0
+    state         TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'document', 'exception'))
 );
 CREATE INDEX inputs_state ON inputs(state);
 CREATE INDEX inputs_parent ON inputs(parent_input_id);
