@@ -1,0 +1,457 @@
+"""FOIA exemption markings in page text: stamps, margin codes, labels, notices.
+
+Agencies mark withholdings in a handful of styles (STANDARDS.md section 3), all of which reach us
+as OCR'd or text-layer text with typical damage:
+
+- State: a stamp `RELEASE IN FULL` / `RELEASE IN PART B5,B6` (often split over two lines because
+  it sits in the right margin beside the header), margin codes alone on a segment of a line
+  (`B6`, `B5,B6`, `B1,1.4(B),1.4(D)`, `B3 CIA PERS/ORG`), classification blocks
+  (`Reason: 1.4(B), 1.4(D)`).
+- DOJ/FBI: parenthesised labels `(b)(6)`, `(b) (7)(C)`, `(b)(7)(E)-2`; FBI margin codes `b6 b7C`;
+  "Deleted Page Information Sheet" (a withheld page) with `Page 2 ~ b5; b6; b7C;` lines;
+  "Withheld in full pursuant to exemption ..."; "Non-Responsive"; "Referred to ...".
+
+A *segment* is a run of text on one line separated from its neighbours by three or more spaces
+(or a tab): State's OCR keeps the margin apart from the body that way. A code is accepted only
+where context says it is a marking, never because a token merely looks like one:
+
+- a segment (or a whole line) made only of code tokens: `B6`, `b6 b7C`, `B5,B6`;
+- a run of code tokens ending a line of text (FBI margin `... BROWN b7c`);
+- a parenthesised `(b)(N)` label that is *not* a statute citation. A citation is recognised by
+  what precedes the `(b)`: a letter or digit glued to it (`807(b)(1)`, `552(b)(6)`), or `552`,
+  `U.S.C.`, `§` or `Section` immediately before it. Those are references to the statute in prose
+  and say nothing about what this page withholds. `exemption (b)(6)` and a bare `(b)(6)` are
+  kept: that is how DOJ labels a box and how letters state what was withheld;
+- `81`..`89` are OCR's reading of `B1`..`B9` only inside a code list that holds a real code
+  (`B5,86`) or as a margin segment on a page carrying State's release stamp or header; alone
+  elsewhere they are page numbers or figures and are rejected.
+
+Pages that list every exemption (an FBI release letter's checkbox grid, an "Explanation of
+Exemptions" sheet) mention codes without claiming them: their parenthesised labels are kept
+with confidence 0.3 and `claimed_codes` ignores marks under 0.5.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from ..model import ExemptionMark
+
+CLAIM_THRESHOLD = 0.5  # marks below this are mentions (lists of exemptions), not claims
+
+_SEGMENT_SPLIT = re.compile(r"(?:\t| {3,})+")
+_TOKEN = re.compile(r"[^\s,;]+")
+
+# B6, b7C, B7(E), B61 (OCR adds a stroke), b6é, bS (S for 5), Bl (l for 1); 8N only with context.
+_CODE_TOKEN = re.compile(
+    r"^(?P<b>[Bb8])\s?(?P<n>[1-9lI|S])(?:\(?(?P<sub>[A-Fa-f])\)?)?(?:[1Il|é¢]?)(?:-\d+)?$"
+)
+_FOURTEEN = re.compile(r"^[1Il]\s?\.\s?4\s?\(?(?P<cat>[A-Ha-h])\)?$")
+_CATEGORY_NUMBER = re.compile(r"^-\d+$")
+_STATUTE_WORD = re.compile(r"^[A-Z][A-Z0-9/().&-]*$")
+
+# (b)(6), (b) (7)(C), (b)(7)(E)-2, (b} (7}(A}, (b)(l)
+_PAREN = r"[\(\{\[]"
+_CLOSE = r"[\)\}\]]"
+_DOJ_LABEL = re.compile(
+    rf"{_PAREN}\s?[bB]\s?{_CLOSE}\s?{_PAREN}\s?(?P<n>[1-9lI])\s?{_CLOSE}"
+    rf"(?:\s?{_PAREN}\s?(?P<sub>[A-Fa-f])\s?{_CLOSE})?(?:\s?-\s?(?P<cat>\d{{1,2}})\b)?"
+)
+_DOJ_EXCLUSION = re.compile(rf"{_PAREN}\s?c\s?{_CLOSE}\s?{_PAREN}\s?(?P<n>[123])\s?{_CLOSE}")
+_CITATION_BEFORE = re.compile(r"(?:[A-Za-z0-9]|552a?\s*|U\.?\s?S\.?\s?C\.?\s*§?\s*\d*\s*|§\s*|[Ss]ection\s*)$")
+
+_STAMP = re.compile(r"RELEASE\s+IN\b", re.IGNORECASE)
+_STATUS_WORD = re.compile(r"^(?P<word>FU[LI1]{1,2}[LI1]?|PA[RB]T)\b[^\w]*(?P<rest>.*)$", re.IGNORECASE)
+_REASON = re.compile(r"Reason:\s*(?P<cats>(?:[1Il]\s?\.\s?4\s?\(\s?[A-Ha-h]\s?\)[\s,]*)+)")
+_DELETED_SHEET = re.compile(r"DELETED\s+PAGE\s+INFORMATION\s+SHEET", re.IGNORECASE)
+_DELETED_LINE = re.compile(r"Page\s+\d+\s*~\s*(?P<codes>[^\n]+)")
+_WITHHELD_FULL = re.compile(r"withheld\s+in\s+(?:its\s+)?(?:full|entirety)\s+pursuant\s+to", re.IGNORECASE)
+_EXEMPTION_WORD = re.compile(
+    r"\b[Ee]xemptions?\s+(?P<n>[1-9])(?:\s?\(?(?P<sub>[A-F])\)?)?\b(?!\.\d)"
+)
+_NON_RESPONSIVE = re.compile(r"\bNON[\s-]?RESPONSIVE\b", re.IGNORECASE)
+_REFERRED = re.compile(r"\bReferr?ed\s+to\s+(?:the\s+)?(?P<to>[A-Z][\w.&/-]*(?:\s+[A-Z][\w.&/-]*){0,5})")
+_LIST_PAGE = re.compile(
+    r"Explanation\s+of\s+Exemptions|SUBSECTIONS\s+OF\s+TITLE\s+5|Section\s+552\s+Section\s+552a|"
+    r"Below\s+you\s+will\s+find\s+checked\s+boxes|FOIA\s+Exemptions",
+    re.IGNORECASE,
+)
+_STATE_CONTEXT = re.compile(r"Department\s+of\s+State|RELEASE\s+IN\b|Case\s+No\.?\s+[FV]-\d{4}", re.IGNORECASE)
+
+
+@dataclass
+class Stamp:
+    """State's release stamp: `status` "full" or "part", with the codes printed on it."""
+
+    status: str
+    codes: list[str]
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class PageNotice:
+    """A page-level notice that is not a code: a withheld-page sheet, non-responsive, referral."""
+
+    kind: str  # "deleted-page", "withheld-in-full", "non-responsive", "referral"
+    text: str
+    start: int
+    end: int
+
+
+@dataclass
+class PageMarkings:
+    marks: list[ExemptionMark] = field(default_factory=list)
+    stamp: Stamp | None = None
+    damaged_stamp: bool = False  # "RELEASE IN" with no readable FULL/PART
+    notices: list[PageNotice] = field(default_factory=list)
+
+
+def normalize_code(token: str, *, allow_eight: bool = False) -> str | None:
+    """`B6`, `b7C`, `B7(E)`, `B61`, `Bl` -> `b6`, `b7c`, `b7e`, `b6`, `b1`; None if not a code.
+
+    `8N` (OCR's B) only when `allow_eight`: alone it is more often a page number.
+    """
+    match = _CODE_TOKEN.match(token.strip())
+    if not match:
+        return None
+    if match["b"] == "8" and not allow_eight:
+        return None
+    digit = {"l": "1", "I": "1", "|": "1", "S": "5"}.get(match["n"], match["n"])
+    sub = (match["sub"] or "").lower()
+    if sub and digit != "7":
+        return None  # B6C is not a code; B7(C) is
+    return f"b{digit}{sub}"
+
+
+def _code_from_parts(n: str, sub: str | None) -> str | None:
+    digit = {"l": "1", "I": "1"}.get(n, n)
+    sub = (sub or "").lower()
+    if sub and digit != "7":
+        return None
+    return f"b{digit}{sub}"
+
+
+def _lines(text: str) -> Iterable[tuple[int, str]]:
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        yield pos, line.rstrip("\r\n")
+        pos += len(line)
+
+
+def _segments(line: str) -> list[tuple[int, str]]:
+    out, pos = [], 0
+    for gap in _SEGMENT_SPLIT.finditer(line):
+        if gap.start() > pos:
+            out.append((pos, line[pos : gap.start()]))
+        pos = gap.end()
+    if pos < len(line):
+        out.append((pos, line[pos:]))
+    return [(s + len(seg) - len(seg.lstrip()), seg.strip()) for s, seg in out if seg.strip()]
+
+
+@dataclass
+class _Code:
+    code: str
+    qualifier: str | None
+    start: int  # relative to the segment
+    end: int
+    text: str
+    ambiguous: bool = False
+
+
+def parse_code_list(segment: str, *, allow_eight: bool = True) -> list[_Code] | None:
+    """Every token of `segment` as codes (`B1,1.4(B),1.4(D),B6`, `B3 CIA PERS/ORG`), else None."""
+    tokens = list(_TOKEN.finditer(segment))
+    if not tokens:
+        return None
+    codes: list[_Code] = []
+    categories: list[tuple[str, int, int]] = []
+    for tok in tokens:
+        word = tok.group().strip("'\"`‘’.:")
+        if not word:
+            continue
+        code = normalize_code(word, allow_eight=allow_eight)
+        if code:
+            codes.append(_Code(code, None, tok.start(), tok.end(), word, ambiguous=word[0] == "8"))
+            continue
+        cat = _FOURTEEN.match(word)
+        if cat:
+            categories.append((f"1.4({cat['cat'].lower()})", tok.start(), tok.end()))
+            continue
+        if _CATEGORY_NUMBER.match(word) and codes:
+            continue
+        if codes and codes[-1].code == "b3" and _STATUTE_WORD.match(word):
+            last = codes[-1]
+            last.qualifier = f"{last.qualifier} {word}" if last.qualifier else word
+            last.end = tok.end()
+            last.text = segment[last.start : last.end]
+            continue
+        return None
+    if categories:
+        qualifier = ", ".join(dict.fromkeys(c for c, _, _ in categories))
+        b1 = [c for c in codes if c.code == "b1"]
+        if b1:
+            for c in b1:
+                c.qualifier = qualifier
+        else:
+            start, end = categories[0][1], categories[-1][2]
+            codes.insert(0, _Code("b1", qualifier, start, end, segment[start:end]))
+    if codes and all(c.ambiguous for c in codes):
+        return codes  # the caller decides whether context allows bare 8N
+    return codes or None
+
+
+def _is_citation(text: str, start: int) -> bool:
+    before = text[max(0, start - 24) : start]
+    return bool(_CITATION_BEFORE.search(before))
+
+
+def parse_stamp(text: str) -> tuple[Stamp | None, bool]:
+    """State's release stamp, tolerant of the stamp being split over lines beside other text.
+
+    Returns (stamp, damaged): damaged when `RELEASE IN` is there but FULL/PART is unreadable.
+    """
+    damaged = False
+    for match in _STAMP.finditer(text):
+        line_end = text.find("\n", match.end())
+        line_end = len(text) if line_end < 0 else line_end
+        rest = text[match.end() : line_end].strip()
+        candidates: list[tuple[int, str]] = []
+        if rest:
+            candidates.append((text.index(rest, match.end()), rest))
+        pos = line_end + 1
+        for _ in range(3):  # the continuation sits in the right margin of the next lines
+            if pos >= len(text):
+                break
+            nxt = text.find("\n", pos)
+            nxt = len(text) if nxt < 0 else nxt
+            segs = _segments(text[pos:nxt])
+            if segs:
+                first_off, first = segs[0]
+                last_off, last = segs[-1]
+                candidates.append((pos + last_off, last))
+                if first is not last:
+                    candidates.append((pos + first_off, first))
+                if rest or len(candidates) >= 2:
+                    break
+            pos = nxt + 1
+        for offset, candidate in candidates:
+            status = _STATUS_WORD.match(candidate)
+            if not status:
+                continue
+            word = status["word"].upper()
+            kind = "full" if word.startswith("FU") else "part"
+            codes_text = status["rest"].strip()
+            end = offset + len(candidate)
+            codes: list[str] = []
+            if kind == "part":
+                parsed = parse_code_list(codes_text) if codes_text else None
+                if parsed is None:
+                    # codes on the following line's margin: "RELEASE IN PART" / "B6"
+                    nxt_start = text.find("\n", end)
+                    if nxt_start >= 0:
+                        nxt_end = text.find("\n", nxt_start + 1)
+                        nxt_end = len(text) if nxt_end < 0 else nxt_end
+                        for seg_off, seg in reversed(_segments(text[nxt_start + 1 : nxt_end])):
+                            parsed = parse_code_list(seg)
+                            if parsed:
+                                end = nxt_start + 1 + seg_off + len(seg)
+                                break
+                codes = sorted({c.code for c in parsed or []})
+            return Stamp(kind, codes, match.start(), end, text[match.start() : end]), False
+        damaged = True
+    fallback = _damaged_stamp(text)
+    return (fallback, False) if fallback else (None, damaged)
+
+
+_STAMP_REMNANT = re.compile(
+    r"^(?:\S{3,12}\s+)?(?:[I1l]N\s+)?(?P<word>FU[LI1]{1,2}[LI1]?|PA[RB]T)\b[^\w]*(?P<rest>.*)$"
+)
+
+
+def _damaged_stamp(text: str) -> Stamp | None:
+    """A stamp whose `RELEASE` OCR destroyed (`LmaLamSE IN FULL`, `KCLC/AC` / `FULL`).
+
+    Only on a State page (its header names the Department and the case), only in the top 12
+    lines, and only as a segment of its own (the right margin), where nothing else says FULL.
+    """
+    head = text[:2500]
+    if not re.search(r"Department\s+of\s+State|Case\s+No\.?\s+[FV]-\d{4}", head, re.IGNORECASE):
+        return None
+    for number, (line_off, line) in enumerate(_lines(head)):
+        if number >= 12:
+            break
+        segments = _segments(line)
+        tail = re.search(r"\b[I1l]N\s+FU[LI1]{1,2}[LI1]?\s*$", line)
+        if tail:
+            return Stamp("full", [], line_off + tail.start(), line_off + tail.end(), tail.group())
+        for seg_off, seg in segments:
+            m = _STAMP_REMNANT.match(seg)
+            if not m or (len(segments) == 1 and seg_off < 30 and not seg.upper().startswith(("IN ", "1N "))):
+                continue
+            kind = "full" if m["word"].upper().startswith("FU") else "part"
+            rest = m["rest"].strip()
+            if kind == "full" and rest:
+                continue
+            parsed = parse_code_list(rest) if rest else None
+            if kind == "part" and not parsed:
+                continue
+            start = line_off + seg_off
+            return Stamp(kind, sorted({c.code for c in parsed or []}), start, start + len(seg), seg)
+    return None
+
+
+def analyze_page_text(text: str, page: int = 1, document_id: int = 0) -> PageMarkings:
+    """Every marking on one page: codes (with spans), the release stamp, page notices."""
+    result = PageMarkings()
+    result.stamp, result.damaged_stamp = parse_stamp(text)
+    state_context = bool(_STATE_CONTEXT.search(text))
+    list_page = bool(_LIST_PAGE.search(text))
+    seen: set[tuple[int, int]] = set()
+
+    def add(code: str, qualifier: str | None, start: int, end: int, confidence: float) -> None:
+        if any(s < end and start < e for s, e in seen):
+            return
+        seen.add((start, end))
+        result.marks.append(ExemptionMark(document_id, page, code, qualifier, text[start:end], start, end, confidence))
+
+    # The stamp's own codes.
+    if result.stamp and result.stamp.codes:
+        stamp_text = result.stamp.text
+        part = re.search(r"PA[RB]T", stamp_text, re.IGNORECASE)
+        base = result.stamp.start + (part.end() if part else 0)
+        for line_off, line in _lines(text[base : result.stamp.end]):
+            for seg_off, seg in _segments(line):
+                parsed = parse_code_list(seg)
+                for c in parsed or []:
+                    add(c.code, c.qualifier, base + line_off + seg_off + c.start, base + line_off + seg_off + c.end, 0.99)
+
+    # Parenthesised DOJ labels (before segments, so `(b)(6)` is one mark, not two tokens).
+    for m in _DOJ_LABEL.finditer(text):
+        if _is_citation(text, m.start()):
+            continue
+        code = _code_from_parts(m["n"], m["sub"])
+        if code:
+            add(code, None, m.start(), m.end(), 0.3 if list_page else 0.95)
+    for m in _DOJ_EXCLUSION.finditer(text):
+        if not _is_citation(text, m.start()):
+            add(f"c{m['n']}", None, m.start(), m.end(), 0.3 if list_page else 0.8)
+
+    # Classification blocks: the 1.4 categories are the b1 qualifier.
+    for m in _REASON.finditer(text):
+        cats = re.findall(r"\(\s?([A-Ha-h])\s?\)", m["cats"])
+        qualifier = ", ".join(dict.fromkeys(f"1.4({c.lower()})" for c in cats))
+        add("b1", qualifier, m.start("cats"), m.start("cats") + len(m["cats"].rstrip(" ,")), 0.95)
+
+    # Deleted page sheets list the codes per withheld page.
+    sheet = _DELETED_SHEET.search(text)
+    if sheet:
+        result.notices.append(PageNotice("deleted-page", sheet.group(), sheet.start(), sheet.end()))
+        for m in _DELETED_LINE.finditer(text):
+            parsed = parse_code_list(m["codes"].replace("~", " ").strip().rstrip(";"), allow_eight=False)
+            for c in parsed or []:
+                add(c.code, c.qualifier, m.start("codes") + c.start, m.start("codes") + c.end, 0.95)
+
+    # Margin codes: segments (or whole lines) made of code tokens; trailing runs of codes.
+    for line_off, line in _lines(text):
+        segments = _segments(line)
+        for seg_off, seg in segments:
+            parsed = parse_code_list(seg)
+            if not parsed:
+                continue
+            real = [c for c in parsed if not c.ambiguous]
+            if not real and not _margin_context(segments, seg_off, state_context):
+                continue  # a lone 8N: a page number or a figure unless it sits in State's margin
+            for c in parsed:
+                confidence = 0.6 if c.ambiguous else 0.9
+                add(c.code, c.qualifier, line_off + seg_off + c.start, line_off + seg_off + c.end, confidence)
+        if len(segments) == 1 and not parse_code_list(segments[0][1]):
+            _trailing_codes(line, line_off, add)
+
+    # Notices.
+    for m in _WITHHELD_FULL.finditer(text):
+        result.notices.append(PageNotice("withheld-in-full", m.group(), m.start(), m.end()))
+        window_end = min(len(text), m.end() + 80)
+        for e in _EXEMPTION_WORD.finditer(text, m.start(), window_end):
+            code = _code_from_parts(e["n"], e["sub"])
+            if code:
+                add(code, None, e.start(), e.end(), 0.8)
+    if not list_page:
+        for e in _EXEMPTION_WORD.finditer(text):
+            code = _code_from_parts(e["n"], e["sub"])
+            if code and re.search(r"pursuant|withheld|redact|protected|under", text[max(0, e.start() - 80) : e.start()], re.I):
+                add(code, None, e.start(), e.end(), 0.6)
+    for m in _NON_RESPONSIVE.finditer(text):
+        result.notices.append(PageNotice("non-responsive", m.group(), m.start(), m.end()))
+    for m in _REFERRED.finditer(text):
+        result.notices.append(PageNotice("referral", m.group(), m.start(), m.end()))
+    result.marks.sort(key=lambda mark: mark.start)
+    return result
+
+
+def _margin_context(segments: list[tuple[int, str]], seg_off: int, state_context: bool) -> bool:
+    """Whether a bare `8N` segment can be State's margin code: the last segment of a State page's
+    line of text, on a line with no other figures (a table row of numbers is not a margin)."""
+    if not state_context or len(segments) < 2 or segments[-1][0] != seg_off:
+        return False
+    return not any(re.fullmatch(r"[\d.,%$()/-]+", seg) for off, seg in segments if off != seg_off)
+
+
+def _trailing_codes(line: str, line_off: int, add) -> None:  # type: ignore[no-untyped-def]
+    """FBI margin codes printed at the end of a text line: `... BROWN b6 b7C`."""
+    tokens = list(_TOKEN.finditer(line))
+    run: list[re.Match[str]] = []
+    for tok in reversed(tokens):
+        if normalize_code(tok.group()) or (_CATEGORY_NUMBER.match(tok.group()) and run == []):
+            run.append(tok)
+        else:
+            break
+    codes = [t for t in run if normalize_code(t.group())]
+    if not codes or len(codes) == len(tokens):
+        return
+    for tok in codes:
+        # Upper-case `B6` after prose is State's margin squeezed by OCR; lower-case is FBI's.
+        add(normalize_code(tok.group()) or "", None, line_off + tok.start(), line_off + tok.end(), 0.7)
+
+
+def find_exemption_marks(text: str, page: int = 1, document_id: int = 0) -> list[ExemptionMark]:
+    """Every exemption marking on one page of text, in reading order (see the module docstring)."""
+    return analyze_page_text(text, page, document_id).marks
+
+
+def claimed_codes(marks: Iterable[ExemptionMark]) -> set[str]:
+    """The exemption codes a document claims: marks at claim confidence, not mere mentions."""
+    return {m.code for m in marks if m.confidence >= CLAIM_THRESHOLD}
+
+
+def release_status(pages_marks: Sequence[Sequence[ExemptionMark]], page_texts: Sequence[str]) -> str:
+    """"full" | "part" | "withheld" | "unknown" for a document, from its pages' text and marks."""
+    return document_status([analyze_page_text(t) for t in page_texts], [m for marks in pages_marks for m in marks])
+
+
+def document_status(pages: Sequence[PageMarkings], marks: Iterable[ExemptionMark] | None = None) -> str:
+    """The release status from analysed pages.
+
+    The release stamp decides when there is one (PART anywhere wins over FULL: a later page's
+    stamp belongs to an attachment released in part). Without a stamp: every page a
+    withheld-page sheet or notice -> "withheld"; any claimed code -> "part"; a damaged stamp
+    with no codes -> "full" (a PART stamp always carries codes, so an unreadable stamp on a
+    document with none is a FULL stamp); otherwise "unknown".
+    """
+    if marks is None:
+        marks = [m for p in pages for m in p.marks]
+    stamps = [p.stamp.status for p in pages if p.stamp]
+    if stamps:
+        return "part" if "part" in stamps else "full"
+    withheld_pages = sum(1 for p in pages if any(n.kind in ("deleted-page", "withheld-in-full") for n in p.notices))
+    if pages and withheld_pages == len(pages):
+        return "withheld"
+    if claimed_codes(marks) or withheld_pages:
+        return "part"
+    if any(p.damaged_stamp for p in pages):
+        return "full"
+    return "unknown"
