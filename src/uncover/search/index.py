@@ -1,0 +1,354 @@
+"""The full-text index: one Tantivy document per uncover document, derived from case.db.
+
+Only what search needs is kept: the words with positions (phrases), a few metadata fields, and
+the document id as a fast field. No text is stored: snippets and page numbers are computed from
+the page text in SQL for the one page of results shown, which keeps the index about a third the
+size of one that stores the text, and leaves a single copy of every page's words (case.db).
+
+Writers: Tantivy allows one writer per index folder, across processes (a lock file). The writer
+is opened on the first add/delete and kept until `close()`, so the ingest pays for it once; a
+second writer waits a few seconds for the lock, then fails with a plain message. Readers (the
+web app while an ingest runs) reload before each search, so they see every commit.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from collections.abc import Callable, Iterable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import tantivy
+
+from ..errors import QueryError, UncoverError
+from ..model import Document, Page
+from .filters import (
+    SqlFilter,
+    day_of,
+    field_spec,
+    fold,
+    glob_regex,
+    install_sql_functions,
+    raw_value,
+    value_tokens,
+)
+from .query import And, DateRange, Field, MatchAll, Node, Not, Or, Phrase, Prefix, Term, words
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from ..case import Case
+
+SCHEMA_VERSION = 1
+VERSION_FILE = "uncover-index.json"
+EPOCH = date(1970, 1, 1)
+MAX_PREFIX_EXPANSIONS = 5000  # for a prefix after other words (`new yor*`): one phrase per word
+COMMIT_EVERY = 1000
+
+TEXT_FIELDS = ("subject", "from", "to")
+RAW_FIELDS = {"custodian": "custodian_raw", "kind": "kind_raw", "production": "production_raw", "filename": "filename_raw"}
+
+Progress = Callable[[int, int], None]  # (done, total)
+
+
+def build_schema() -> tantivy.Schema:
+    sb = tantivy.SchemaBuilder()
+    sb.add_unsigned_field("doc_id", indexed=True, fast=True)
+    sb.add_text_field("text", tokenizer_name="default", index_option="position")
+    for name in (*TEXT_FIELDS, "filename"):
+        sb.add_text_field(name, tokenizer_name="default", index_option="position")
+    for name in RAW_FIELDS.values():
+        sb.add_text_field(name, tokenizer_name="raw", index_option="basic")
+    sb.add_integer_field("date", indexed=True, fast=True)  # days since 1970-01-01
+    return sb.build()
+
+
+def field_values(doc: Document, pages: Iterable[Page], production_name: str) -> dict[str, object]:
+    """What is indexed for a document; mirrors filters.TEXT_FIELDS_SQL / RAW_FIELDS_SQL."""
+    day = day_of(doc.date)
+    return {
+        "text": "\n".join(p.text for p in pages),
+        "subject": doc.subject or doc.title,
+        "from": doc.sender or doc.author,
+        "to": "\n".join(x or "" for x in (doc.recipients, doc.cc, doc.bcc)),
+        "filename": doc.filename,
+        "custodian_raw": fold(doc.custodian),
+        "kind_raw": fold(str(doc.kind)),
+        "production_raw": fold(production_name),
+        "filename_raw": fold(doc.filename),
+        "date": (day - EPOCH).days if day else None,
+    }
+
+
+class IndexBusy(UncoverError):
+    """Another process holds the index writer (an ingest or a reindex in progress)."""
+
+
+class SearchIndex:
+    def __init__(self, path: Path, *, writer_heap: int = 128_000_000, writer_threads: int = 0, lock_wait: float = 10.0) -> None:
+        self.path = Path(path)
+        self.writer_heap = writer_heap
+        self.writer_threads = writer_threads
+        self.lock_wait = lock_wait
+        self.schema = build_schema()
+        self.created = self._open_folder()
+        self._index = tantivy.Index(self.schema, str(self.path), reuse=True)
+        self._writer: tantivy.IndexWriter | None = None
+
+    def _open_folder(self) -> bool:
+        """Create the folder; start afresh if it holds an index of another schema version."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        marker = self.path / VERSION_FILE
+        exists = tantivy.Index.exists(str(self.path))
+        if exists:
+            try:
+                version = json.loads(marker.read_text("utf-8")).get("schema")
+            except (OSError, ValueError):
+                version = None
+            if version == SCHEMA_VERSION:
+                return False
+            for child in self.path.iterdir():  # derived data: rebuilt by catch_up / reindex
+                shutil.rmtree(child) if child.is_dir() else child.unlink()
+        marker.write_text(json.dumps({"schema": SCHEMA_VERSION}), "utf-8")
+        return True
+
+    # -- writing ------------------------------------------------------------------------------------
+    def writer(self) -> tantivy.IndexWriter:
+        if self._writer is None:
+            deadline = time.monotonic() + self.lock_wait
+            while True:
+                try:
+                    self._writer = self._index.writer(self.writer_heap, self.writer_threads)
+                    break
+                except ValueError as exc:
+                    if "LockBusy" not in str(exc):
+                        raise
+                    if time.monotonic() > deadline:
+                        raise IndexBusy(
+                            f"The search index {self.path} is being written by another uncover process "
+                            "(an ingest or reindex); wait for it to finish and run the command again."
+                        ) from exc
+                    time.sleep(0.2)
+        return self._writer
+
+    def add(self, doc: Document, pages: list[Page], production_name: str, *, replace: bool = True) -> None:
+        """Queue a document (visible after `commit`). `replace` first removes any earlier copy."""
+        writer = self.writer()
+        if replace:
+            writer.delete_documents_by_query(self._id_query(doc.id))
+        tdoc = tantivy.Document()
+        tdoc.add_unsigned("doc_id", doc.id)
+        for name, value in field_values(doc, pages, production_name).items():
+            if value is None or value == "":
+                continue
+            if isinstance(value, int):
+                tdoc.add_integer(name, value)
+            else:
+                tdoc.add_text(name, str(value))
+        writer.add_document(tdoc)
+
+    def delete(self, doc_id: int) -> None:
+        self.writer().delete_documents_by_query(self._id_query(doc_id))
+
+    def commit(self) -> None:
+        if self._writer is not None:
+            self._writer.commit()
+            self._index.reload()
+
+    def clear(self) -> None:
+        """Remove every document (committed at once)."""
+        self.writer().delete_all_documents()
+        self.commit()
+
+    def close(self) -> None:
+        """Commit pending work and release the writer lock for other processes."""
+        if self._writer is not None:
+            self._writer.commit()
+            self._writer.wait_merging_threads()
+            self._writer = None
+            self._index.reload()
+
+    def __enter__(self) -> SearchIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- reading ------------------------------------------------------------------------------------
+    def searcher(self) -> tantivy.Searcher:
+        self._index.reload()  # pick up commits made by other processes
+        return self._index.searcher()
+
+    def count(self) -> int:
+        return int(self.searcher().num_docs)
+
+    def search(self, query: tantivy.Query, limit: int = 20, offset: int = 0, sort: str = "relevance") -> tuple[int, list[tuple[int, float | None]]]:
+        """(total matches, [(doc id, score)]) for one page of results.
+
+        sort: "relevance" (BM25), "date" (oldest first), "-date" (newest first); undated last.
+        """
+        searcher = self.searcher()
+        want, limit = limit, max(limit, 1)  # a limit of 0 panics in Tantivy
+        if sort == "relevance":
+            result = searcher.search(query, limit, count=True, offset=offset)
+        elif sort in ("date", "-date"):
+            order = tantivy.Order.Asc if sort == "date" else tantivy.Order.Desc
+            result = searcher.search(query, limit, count=True, order_by_field="date", offset=offset, order=order)
+        else:
+            raise QueryError(f"Unknown sort {sort!r}; use relevance, date or -date. For example: --sort date")
+        hits = result.hits[:want]
+        addresses = [addr for _, addr in hits]
+        ids = searcher.fast_field_values("doc_id", addresses) if addresses else []
+        scores = [float(key) if sort == "relevance" else None for key, _ in hits]
+        return int(result.count), [(int(i), s) for i, s in zip(ids, scores, strict=True)]
+
+    def matching_ids(self, query: tantivy.Query) -> set[int]:
+        """Every matching document id (for facets and bulk tagging), not just a page of them."""
+        searcher = self.searcher()
+        total = int(searcher.search(query, 1, count=True).count)  # a limit of 0 panics in Tantivy
+        if not total:
+            return set()
+        result = searcher.search(query, total, count=False, order_by_field="doc_id", order=tantivy.Order.Asc)
+        return {int(i) for i in searcher.fast_field_values("doc_id", [addr for _, addr in result.hits])}
+
+    # -- compiling the query tree -------------------------------------------------------------------
+    def _id_query(self, doc_id: int) -> tantivy.Query:
+        return tantivy.Query.term_query(self.schema, "doc_id", doc_id)
+
+    def compile(self, node: Node, conn: sqlite3.Connection | None = None) -> tantivy.Query:
+        """The Tantivy query for a parsed tree; `conn` answers fields registered with SQL only."""
+        return _Compiler(self, conn).compile(node)
+
+    def words_query(self, field: str, tokens: tuple[str, ...], prefix: bool = False) -> tantivy.Query:
+        Q = tantivy.Query
+        if not prefix:
+            if len(tokens) == 1:
+                return Q.term_query(self.schema, field, tokens[0])
+            return Q.phrase_query(self.schema, field, list(tokens))
+        if len(tokens) == 1:
+            return Q.regex_query(self.schema, field, glob_regex(tokens[0] + "*"))
+        expansions = self.searcher().terms_with_prefix(field, tokens[-1])
+        if len(expansions) > MAX_PREFIX_EXPANSIONS:
+            raise QueryError(
+                f"Too many words start with {tokens[-1]!r} ({len(expansions)}) to follow other words in a phrase; "
+                f"give more letters. For example: {' '.join(tokens[:-1])} {tokens[-1]}ab*"
+            )
+        if not expansions:
+            return Q.empty_query()
+        head = list(tokens[:-1])
+        return Q.boolean_query([(tantivy.Occur.Should, Q.phrase_query(self.schema, field, [*head, t])) for t, _ in expansions])
+
+
+class _Compiler:
+    def __init__(self, index: SearchIndex, conn: sqlite3.Connection | None) -> None:
+        self.index = index
+        self.schema = index.schema
+        self.conn = conn
+
+    def compile(self, node: Node) -> tantivy.Query:
+        Q, O = tantivy.Query, tantivy.Occur  # noqa: E741
+        if isinstance(node, (Term, Phrase)):
+            return self.index.words_query("text", node.tokens)
+        if isinstance(node, Prefix):
+            return self.index.words_query("text", node.tokens, prefix=True)
+        if isinstance(node, MatchAll):
+            return Q.all_query()
+        if isinstance(node, DateRange):
+            lo = (node.start - EPOCH).days if node.start else None
+            hi = (node.end - EPOCH).days if node.end else None
+            return Q.range_query(self.schema, "date", tantivy.FieldType.Integer, lo, hi)
+        if isinstance(node, Field):
+            return self.field(node)
+        if isinstance(node, Not):
+            return Q.boolean_query([(O.Must, Q.all_query()), (O.MustNot, self.compile(node.child))])
+        if isinstance(node, And):
+            parts = [(O.MustNot, self.compile(c.child)) if isinstance(c, Not) else (O.Must, self.compile(c)) for c in node.children]
+            if all(occur == O.MustNot for occur, _ in parts):
+                parts.insert(0, (O.Must, Q.all_query()))
+            return Q.boolean_query(parts)
+        if isinstance(node, Or):
+            return Q.boolean_query([(O.Should, self.compile(c)) for c in node.children])
+        raise TypeError(f"not a query node: {node!r}")
+
+    def field(self, f: Field) -> tantivy.Query:
+        Q = tantivy.Query
+        spec = field_spec(f.name)
+        if spec is None:
+            raise QueryError(f"Unknown field {f.name}:. For example: custodian:\"Marc Rapp\"")
+        if f.name in TEXT_FIELDS:
+            toks, prefix = value_tokens(f)
+            return self.index.words_query(f.name, toks, prefix)
+        if f.name in RAW_FIELDS:
+            raw_field, value = RAW_FIELDS[f.name], raw_value(f)
+            raw = Q.regex_query(self.schema, raw_field, glob_regex(value)) if f.wildcard else Q.term_query(self.schema, raw_field, value)
+            if f.name == "filename" and not f.wildcard and (toks := tuple(words(f.value))):
+                return Q.boolean_query([(tantivy.Occur.Should, raw), (tantivy.Occur.Should, self.index.words_query("filename", toks))])
+            return raw
+        return self.sql_field(spec.sql(f))
+
+    def sql_field(self, q: SqlFilter) -> tantivy.Query:
+        if self.conn is None:
+            raise QueryError("This field is answered from the case database, which was not given.")
+        install_sql_functions(self.conn)
+        ids = [int(r[0]) for r in self.conn.execute(q.sql, q.params)]
+        if not ids:
+            return tantivy.Query.empty_query()
+        return tantivy.Query.term_set_query(self.schema, "doc_id", ids)
+
+
+# -- building the index from the store ---------------------------------------------------------------
+def _production_names(case: Case) -> dict[int, str]:
+    return {p.id: p.name for p in case.store.productions()}
+
+
+def _index_documents(case: Case, docs: Iterable[Document], total: int, progress: Progress | None, replace: bool) -> int:
+    index, store = case.index, case.store
+    names = _production_names(case)
+    done, batch = 0, []
+    for doc in docs:
+        if doc.production_id not in names:
+            names = _production_names(case)
+        index.add(doc, store.pages(doc.id), names.get(doc.production_id, ""), replace=replace)
+        batch.append(doc.id)
+        done += 1
+        if len(batch) >= COMMIT_EVERY:
+            index.commit()
+            store.mark_indexed(batch)
+            batch = []
+        if progress:
+            progress(done, total)
+    index.commit()
+    store.mark_indexed(batch)
+    return done
+
+
+def reindex(case: Case, progress: Progress | None = None) -> int:
+    """Rebuild the index from case.db; returns the number of documents indexed.
+
+    Documents are marked unindexed first, so a reindex killed halfway is finished by catch_up.
+    """
+    store = case.store
+    total = int(store.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
+    store.mark_all_unindexed()
+    case.index.clear()
+    if progress:
+        progress(0, total)
+    return _index_documents(case, store.iter_documents(), total, progress, replace=False)
+
+
+def catch_up(case: Case, progress: Progress | None = None) -> int:
+    """Index the documents still marked unindexed (after a crash); never indexes one twice.
+
+    If the index lost documents the database says it holds (folder deleted, schema upgrade),
+    this falls back to a full rebuild.
+    """
+    store = case.store
+    claimed = int(store.conn.execute("SELECT COUNT(*) FROM documents WHERE indexed = 1").fetchone()[0])
+    if case.index.count() < claimed:
+        return reindex(case, progress)
+    ids = store.unindexed_document_ids()
+    docs = (d for start in range(0, len(ids), 500) for d in store.documents(ids[start : start + 500]))
+    return _index_documents(case, docs, len(ids), progress, replace=True)
