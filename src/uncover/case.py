@@ -83,7 +83,7 @@ class Case:
         escaped = (name or root.resolve().name).replace("\\", "\\\\").replace('"', '\\"')
         (root / SETTINGS_FILE).write_text(SETTINGS_TEMPLATE.format(name=escaped), "utf-8")
         case = cls(root)
-        case.store  # creates case.db with the current schema
+        case.store.schema_version()  # creates case.db with the current schema
         return case
 
     @classmethod

@@ -1,0 +1,129 @@
+"""`uncover init`, `status`, `exceptions` and `show`: the case and what is in it."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from ..case import Case
+from ..document_view import document_view, resolve_document
+from ..errors import InputError
+from ..ingest.pipeline import reconcile
+from .base import case_argument, console, emit_json, friendly_errors, json_option, main, open_case
+
+
+@main.command("init")
+@case_argument
+@click.option("--name", help="The case's name (default: the folder's name).")
+@json_option
+@friendly_errors
+def init_command(case_dir: Path, name: str | None, as_json: bool) -> None:
+    """Create a case folder: uncover.toml, case.db, originals/, derived/."""
+    case = Case.init(case_dir, name)
+    if as_json:
+        emit_json({"case": str(case.root), "name": case.name, "schema": case.store.schema_version()})
+    else:
+        console.print(f"Created case [bold]{case.name}[/] in {case.root}. Next: [bold]uncover ingest {case_dir} PATH...[/]")
+
+
+@main.command("status")
+@case_argument
+@json_option
+@friendly_errors
+def status_command(case_dir: Path, as_json: bool) -> None:
+    """Productions, documents, pages, OCR and the reconciliation of inputs."""
+    case = open_case(case_dir)
+    counts = case.store.counts()
+    rec = reconcile(case)
+    productions = case.store.production_counts()
+    if as_json:
+        emit_json({"case": case.name, "counts": counts, "reconciliation": rec, "productions": productions})
+        return
+    table = Table(title=f"Case {case.name}")
+    for col in ("production", "documents", "pages", "received"):
+        table.add_column(col)
+    for p in productions:
+        table.add_row(p["name"], str(p["documents"]), str(p["pages"]), p["received_at"] or "")
+    console.print(table)
+    console.print(
+        f"{counts['documents']} documents, {counts['pages']} pages, {counts['pages_ocr']} pages OCR'd"
+        + (f", [yellow]{counts['pages_needing_ocr_without']} pages need OCR but did not get it[/]" if counts["pages_needing_ocr_without"] else "")
+    )
+    colour = "green" if rec["difference"] == 0 else "red"
+    console.print(
+        f"Reconciliation: {rec['inputs']} inputs (files and container members) = {rec['documents']} documents + "
+        f"{rec['exceptions']} exceptions" + (f" + {rec['pending']} pending (run the ingest again to finish)" if rec["pending"] else "")
+        + f"; [{colour}]difference {rec['difference']}[/]"
+    )
+    if counts["unindexed"]:
+        console.print(f"[yellow]{counts['unindexed']} documents are not in the search index yet: run uncover reindex.[/]")
+
+
+@main.command("exceptions")
+@case_argument
+@click.option("--all", "include_warnings", is_flag=True, help="Include warnings on documents that were ingested.")
+@json_option
+@friendly_errors
+def exceptions_command(case_dir: Path, include_warnings: bool, as_json: bool) -> None:
+    """The exception report: every input that did not become a document, and why."""
+    case = open_case(case_dir)
+    issues = case.store.issues(exceptions_only=not include_warnings)
+    if as_json:
+        emit_json([asdict(i) for i in issues])
+        return
+    if not issues:
+        console.print("No exceptions: every input became a document.")
+        return
+    table = Table(title=f"{len(issues)} exceptions")
+    for col in ("file", "member", "stage", "category", "message"):
+        table.add_column(col, overflow="fold")
+    for i in issues:
+        table.add_row(Path(i.path).name, i.member or "", i.stage, str(i.category), i.message)
+    console.print(table)
+
+
+@main.command("show")
+@case_argument
+@click.argument("docid")
+@click.option("--no-text", is_flag=True, help="Metadata only.")
+@json_option
+@friendly_errors
+def show_command(case_dir: Path, docid: str, no_text: bool, as_json: bool) -> None:
+    """A document's metadata, hashes, family and pages. DOCID: 42, DOC-000042 or any page's Bates number."""
+    case = open_case(case_dir)
+    found = resolve_document(case, docid)
+    if found is None:
+        raise InputError(f"No document {docid} in {case.name}; give a number, DOC-000123 or a Bates number.")
+    view = document_view(case, *found)
+    if as_json:
+        emit_json(view)
+        return
+    doc = view["document"]
+    console.print(f"[bold]{view['label']}[/]  {doc['filename']}  ({doc['kind']}, {doc['page_count']} pages)")
+    table = Table(show_header=False, box=None)
+    for key in ("path", "production", "custodian", "date", "sender", "recipients", "cc", "subject", "title", "author",
+                "sha256", "md5", "size", "message_id"):
+        value = view["production"] if key == "production" else doc.get(key)
+        if value:
+            table.add_row(key, str(value))
+    console.print(table)
+    if view["family"]:
+        console.print("[bold]Family[/]")
+        for member in view["family"]:
+            marker = "→" if member["id"] == doc["id"] else " "
+            console.print(f" {marker} {member['label']}  {member['filename']}  ({member['kind']})")
+    for warning in doc["warnings"]:
+        console.print(f"[yellow]warning:[/] {warning}")
+    if no_text:
+        return
+    for page in view["pages"]:
+        marker = " (requested)" if page["number"] == view["page"] else ""
+        bates = f" {page['bates']}" if page["bates"] else ""
+        conf = f", confidence {page['ocr_confidence']:.0f}" if page["ocr_confidence"] is not None else ""
+        console.rule(f"page {page['number']}{bates} · text from {page['text_source']}{conf}{marker}")
+        for finding in page.get("findings", []):
+            console.print(f"[magenta]{finding}[/]")
+        console.print(page["text"], markup=False)

@@ -1,0 +1,295 @@
+"""Ingest: scan -> process each item in a worker -> commit each document -> index -> case passes.
+
+The parent process owns the case: it writes the manifest, hands items to the executor, and
+commits each result in one transaction (document, pages, children's manifest rows, input state).
+Children found by a reader (attachments, archive members) are stored, hashed and queued like any
+other input, so containers are handled recursively by the same code. A killed ingest, started
+again with the same command, finds the inputs still pending and finishes exactly those.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from .. import __version__
+from ..case import Case
+from ..errors import InputError
+from ..model import Document, IngestCounts, IssueCategory, Page, ProcessingIssue, TextSource
+from ..store import InputRecord
+from .formats.base import Extraction, Limits
+from .process import ItemProcessor, ItemResult, ItemSettings, ItemTask
+from .scan import SourceFile, item_key, walk_sources
+from .workers import Executor, LocalPool, Outcome, WorkerLimits
+
+MANIFEST_BATCH = 200
+INDEX_COMMIT_SECONDS = 5.0
+
+
+class Progress(Protocol):
+    """What a long job reports; the CLI draws rich bars, the web app stores live status."""
+
+    def start(self, stage: str, total: int | None) -> None: ...
+
+    def advance(self, stage: str, n: int = 1) -> None: ...
+
+    def grow(self, stage: str, n: int) -> None: ...
+
+
+class SilentProgress:
+    def start(self, stage: str, total: int | None) -> None: ...
+
+    def advance(self, stage: str, n: int = 1) -> None: ...
+
+    def grow(self, stage: str, n: int) -> None: ...
+
+
+@dataclass
+class IngestOptions:
+    production: str | None = None  # default: the name of the first path given
+    custodian: str | None = None
+    ocr: str = "auto"  # auto | always | never
+    workers: int = 0  # 0: one per core
+    worker_limits: WorkerLimits = field(default_factory=WorkerLimits)
+    limits: Limits = field(default_factory=Limits)
+    index: bool = True
+    analyze: bool = True  # run the case passes (withholdings, duplicates) on the new documents
+
+
+@dataclass
+class IngestReport:
+    production: str
+    ingest_id: int
+    counts: IngestCounts
+    new_document_ids: list[int]
+    seconds: float
+
+
+# Case passes run on the documents an ingest added: (label, function(case, doc_ids, progress)).
+CasePass = Callable[[Case, list[int], Progress], object]
+CASE_PASSES: list[tuple[str, CasePass]] = []
+
+
+def ingest(case: Case, paths: Sequence[Path | str], options: IngestOptions | None = None,
+           progress: Progress | None = None, executor: Executor[ItemTask, ItemResult] | None = None) -> IngestReport:
+    options = options or IngestOptions()
+    progress = progress or SilentProgress()
+    sources = [Path(p) for p in paths]
+    if not sources:
+        raise InputError("Give at least one file or folder to ingest.")
+    for source in sources:
+        if not source.exists():
+            raise InputError(f"{source} does not exist; check the path and try again.", path=str(source))
+    if options.ocr not in ("auto", "always", "never"):
+        raise InputError(f"--ocr must be auto, always or never, not {options.ocr!r}.")
+    return _Ingest(case, sources, options, progress, executor).run()
+
+
+class _Ingest:
+    def __init__(self, case: Case, sources: list[Path], options: IngestOptions, progress: Progress,
+                 executor: Executor[ItemTask, ItemResult] | None) -> None:
+        self.case, self.sources, self.options, self.progress = case, sources, options, progress
+        self.store = case.store
+        self.executor = executor
+        self.counts = IngestCounts()
+        self.new_ids: list[int] = []
+        self.unindexed: list[int] = []
+        self.last_index_commit = time.monotonic()
+        self.scratch_root = case.derived / "scratch"
+        name = options.production or sources[0].resolve().name or "production"
+        self.production = self.store.production(name, source=", ".join(str(s) for s in sources))
+
+    # -- the run ------------------------------------------------------------------------------------
+    def run(self) -> IngestReport:
+        started = time.monotonic()
+        self.case.blobs.clean_incoming()
+        shutil.rmtree(self.scratch_root, ignore_errors=True)
+        if self.options.index:
+            self._catch_up_index()
+        settings = {"ocr": self.options.ocr, "custodian": self.options.custodian, "workers": self.options.workers}
+        self.ingest_id = self.store.begin_ingest(self.production.id, [str(s) for s in self.sources], __version__, settings)
+        self._scan()
+        self._process()
+        self._flush_index(force=True)
+        if self.options.analyze and self.new_ids:
+            for label, case_pass in CASE_PASSES:
+                case_pass(self.case, self.new_ids, _Relabel(self.progress, label))
+        self.store.finish_ingest(self.ingest_id, vars(self.counts))
+        return IngestReport(self.production.name, self.ingest_id, self.counts, self.new_ids, time.monotonic() - started)
+
+    def _scan(self) -> None:
+        files = list(walk_sources(self.sources))
+        self.progress.start("Hashing", len(files))
+        for start in range(0, len(files), MANIFEST_BATCH):
+            batch = [(f, self.case.blobs.put_file(f.path)) for f in files[start : start + MANIFEST_BATCH]]
+            with self.store.transaction():
+                for source, fp in batch:
+                    self._add_input(source, fp.sha256, fp.md5, fp.size)
+            self.progress.advance("Hashing", len(batch))
+
+    def _add_input(self, source: SourceFile, sha256: str, md5: str, size: int) -> None:
+        _, created = self.store.add_input(
+            item_key=item_key(self.production.id, source.display, sha256), ingest_id=self.ingest_id,
+            production_id=self.production.id, source_path=str(source.path), member_path=None,
+            display_name=source.display, sha256=sha256, md5=md5, size=size, custodian=self.options.custodian,
+        )
+        if created:
+            self.counts.inputs += 1
+        else:
+            self.counts.skipped += 1
+
+    def _process(self) -> None:
+        pending = self.store.pending_inputs(self.production.id)
+        self.progress.start("Extracting", len(pending))
+        if not pending:
+            return
+        own_pool = self.executor is None
+        settings = ItemSettings(ocr_mode=self.options.ocr, limits=self.options.limits)
+        executor = self.executor or LocalPool(ItemProcessor(settings), self.options.workers, self.options.worker_limits)
+        self.pool = executor
+        try:
+            for record in pending:
+                executor.submit(self._task(record))
+            while (outcome := executor.next_outcome()) is not None:
+                self._handle(outcome)
+                self.progress.advance("Extracting")
+                self._flush_index()
+        finally:
+            if own_pool:
+                executor.close()
+
+    def _task(self, record: InputRecord) -> ItemTask:
+        return ItemTask(record.id, self.case.blobs.path_for(record.sha256), record.display_name,
+                        self.scratch_root / str(record.id), record.size)
+
+    # -- results --------------------------------------------------------------------------------------
+    def _handle(self, outcome: Outcome[ItemTask, ItemResult]) -> None:
+        task = outcome.task
+        record = self.store.input(task.input_id)
+        if outcome.failure is not None:
+            category = {"timeout": IssueCategory.TIMEOUT, "too-large": IssueCategory.TOO_LARGE}.get(outcome.failure, IssueCategory.CRASH)
+            self._exception(record, category, f"{record.display_name}: {outcome.detail}; the rest of the production went on.")
+        else:
+            result = outcome.result
+            assert result is not None
+            if result.extraction is None:
+                self._exception(record, result.category or IssueCategory.CORRUPT, result.message)
+            else:
+                self._commit(record, result.extraction, result.reader or "")
+        shutil.rmtree(task.scratch, ignore_errors=True)
+
+    def _exception(self, record: InputRecord, category: IssueCategory, message: str) -> None:
+        with self.store.transaction():
+            self.store.record_issue(
+                ProcessingIssue(path=record.source_path, member=record.member_path, category=category, message=message,
+                                stage="extract", sha256=record.sha256, input_id=record.id),
+                self.ingest_id,
+            )
+        self.counts.exceptions += 1
+
+    def _commit(self, record: InputRecord, extraction: Extraction, reader: str) -> None:
+        children = [(child, self.case.blobs.put_file(child.path)) for child in extraction.children]
+        doc = self._document(record, extraction, reader)
+        pages = [
+            Page(document_id=0, number=i + 1, text=p.text, text_source=p.source, ocr_confidence=p.ocr_confidence)
+            for i, p in enumerate(extraction.pages)
+        ]
+        new_inputs: list[int] = []
+        with self.store.transaction():
+            doc_id = self.store.insert_document(doc, record.id, pages, [p.needed_ocr for p in extraction.pages])
+            for child, fp in children:
+                member = f"{record.member_path}//{child.name}" if record.member_path else child.name
+                input_id, created = self.store.add_input(
+                    item_key=item_key(self.production.id, child.name, fp.sha256, parent_key=record.item_key),
+                    ingest_id=self.ingest_id, production_id=self.production.id, parent_input_id=record.id,
+                    source_path=record.source_path, member_path=member, display_name=f"{record.display_name}//{child.name}",
+                    sha256=fp.sha256, md5=fp.md5, size=fp.size, custodian=record.custodian,
+                )
+                if created:
+                    new_inputs.append(input_id)
+        self.counts.documents += 1
+        self.counts.inputs += len(new_inputs)
+        self.counts.pages += len(pages)
+        self.counts.pages_ocr += sum(p.text_source == TextSource.OCR for p in pages)
+        self.new_ids.append(doc_id)
+        if self.options.index:
+            doc.id = doc_id
+            for page in pages:
+                page.document_id = doc_id
+            self.case.index.add(doc, pages, self.production.name)
+            self.unindexed.append(doc_id)
+        if new_inputs:
+            self.progress.grow("Extracting", len(new_inputs))
+            for input_id in new_inputs:
+                self.pool.submit(self._task(self.store.input(input_id)))
+
+    def _document(self, record: InputRecord, extraction: Extraction, reader: str) -> Document:
+        md = dict(extraction.metadata)
+        parent_id = family_id = None
+        if record.parent_input_id is not None:
+            parent_id = self.store.document_id_for_input(record.parent_input_id)
+            parent = self.store.document(parent_id) if parent_id else None
+            family_id = parent.family_id if parent else None
+        filename = record.display_name.rsplit("//", 1)[-1].rsplit("/", 1)[-1]
+        md.setdefault("reader", reader)
+        return Document(
+            id=0, production_id=self.production.id, kind=extraction.kind, filename=filename,
+            path=record.display_name, sha256=record.sha256, md5=record.md5, size=record.size,
+            custodian=record.custodian, parent_id=parent_id, family_id=family_id, mime=md.get("mime"),
+            subject=md.get("subject"), author=md.get("author"), sender=md.get("from"), recipients=md.get("to"),
+            cc=md.get("cc"), bcc=md.get("bcc"), date=md.get("date") or md.get("created") or md.get("modified"),
+            title=md.get("title"), message_id=md.get("message_id"), in_reply_to=md.get("in_reply_to"),
+            references=md.get("references"), page_count=len(extraction.pages), metadata=md,
+            warnings=list(extraction.warnings), html_body=extraction.html_body,
+        )
+
+    # -- the search index ---------------------------------------------------------------------------
+    def _flush_index(self, force: bool = False) -> None:
+        if not self.unindexed:
+            return
+        if not force and time.monotonic() - self.last_index_commit < INDEX_COMMIT_SECONDS:
+            return
+        self.case.index.commit()
+        with self.store.transaction():
+            self.store.mark_indexed(self.unindexed)
+        self.unindexed = []
+        self.last_index_commit = time.monotonic()
+
+    def _catch_up_index(self) -> None:
+        """Index what a killed run committed but never indexed (deleting any stale copy first)."""
+        from ..search.index import catch_up
+
+        catch_up(self.case)
+
+
+class _Relabel:
+    """Shows a case pass under its own label."""
+
+    def __init__(self, inner: Progress, label: str) -> None:
+        self.inner, self.label = inner, label
+
+    def start(self, stage: str, total: int | None) -> None:
+        self.inner.start(self.label, total)
+
+    def advance(self, stage: str, n: int = 1) -> None:
+        self.inner.advance(self.label, n)
+
+    def grow(self, stage: str, n: int) -> None:
+        self.inner.grow(self.label, n)
+
+
+def reconcile(case: Case) -> dict[str, int]:
+    """inputs = documents + exceptions (+ pending, for an ingest that has not finished)."""
+    c = case.store.counts()
+    difference = c["inputs"] - c["documents_from_inputs"] - c["exceptions"] - c["inputs_pending"]
+    return {"inputs": c["inputs"], "documents": c["documents_from_inputs"], "exceptions": c["exceptions"],
+            "pending": c["inputs_pending"], "difference": difference}
+
+
+def ingest_paths(case: Case, paths: Iterable[str | Path], **kwargs: object) -> IngestReport:
+    """Keyword form of `ingest` for scripts: ingest_paths(case, ["PROD001"], production="P1", ocr="never")."""
+    return ingest(case, list(paths), IngestOptions(**kwargs))  # type: ignore[arg-type]

@@ -1,0 +1,97 @@
+"""The per-item stage: a pure function of (item, settings) -> result, run inside a worker.
+
+It reads the stored original (the bytes that were hashed), picks the format reader, and returns
+either an `Extraction` (children already written to a scratch folder) or the reason the file
+cannot become a document. Nothing here touches the case database, so the same function runs in
+the local pool or on a cluster.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import ExtractionError
+from ..model import IssueCategory
+from .formats import identify
+from .formats.base import Extraction, Limits, ReadContext
+from .ocr import OcrEngine, default_engine
+
+
+@dataclass
+class ItemTask:
+    input_id: int
+    original: Path  # the stored original in the blob store
+    display_name: str
+    scratch: Path  # where children are written; removed by the parent once stored
+    size: int
+
+
+@dataclass
+class ItemSettings:
+    ocr_mode: str = "auto"
+    limits: Limits = field(default_factory=Limits)
+
+
+@dataclass
+class ItemResult:
+    input_id: int
+    extraction: Extraction | None = None
+    reader: str | None = None
+    category: IssueCategory | None = None
+    message: str = ""
+
+
+_ENGINE: OcrEngine | None = None
+
+
+def _ocr_engine(mode: str) -> OcrEngine | None:
+    global _ENGINE
+    if mode == "never":
+        return None
+    if _ENGINE is None:
+        _ENGINE = default_engine()
+    return _ENGINE
+
+
+def process_item(task: ItemTask, settings: ItemSettings) -> ItemResult:
+    name = task.display_name
+    if task.size == 0:
+        return ItemResult(task.input_id, category=IssueCategory.EMPTY, message=f"{name} is empty (0 bytes); ask the producing party to produce it again.")
+    if task.size > settings.limits.max_file_bytes:
+        return ItemResult(
+            task.input_id, category=IssueCategory.TOO_LARGE,
+            message=f"{name} is {task.size / 1024**3:.1f} GB, over the {settings.limits.max_file_bytes / 1024**3:.0f} GB limit; raise the limit or split the file.",
+        )
+    reader = identify(task.original, name)
+    if reader is None:
+        return ItemResult(task.input_id, category=IssueCategory.UNSUPPORTED,
+                          message=f"{name} is in a format uncover does not read; its original is kept and hashed, review it by hand.")
+    task.scratch.mkdir(parents=True, exist_ok=True)
+    ctx = ReadContext(scratch=task.scratch, ocr=_ocr_engine(settings.ocr_mode), ocr_mode=settings.ocr_mode,
+                      limits=settings.limits, display_name=name)
+    try:
+        extraction = reader.read(task.original, ctx)
+    except ExtractionError as exc:
+        shutil.rmtree(task.scratch, ignore_errors=True)
+        return ItemResult(task.input_id, reader=reader.name, category=exc.category, message=exc.message)
+    except MemoryError:
+        shutil.rmtree(task.scratch, ignore_errors=True)
+        return ItemResult(task.input_id, reader=reader.name, category=IssueCategory.TOO_LARGE,
+                          message=f"{name} needed more memory than the worker limit allows; raise --memory-limit to retry it.")
+    except Exception as exc:  # noqa: BLE001 - a parser bug on a hostile file is that file's problem
+        shutil.rmtree(task.scratch, ignore_errors=True)
+        return ItemResult(task.input_id, reader=reader.name, category=IssueCategory.CORRUPT,
+                          message=f"{name} could not be read as {reader.name} ({type(exc).__name__}: {exc}); it may be damaged.")
+    return ItemResult(task.input_id, extraction=extraction, reader=reader.name)
+
+
+class ItemProcessor:
+    """A picklable callable binding settings, so an executor only ever sees `fn(task)`."""
+
+    def __init__(self, settings: ItemSettings) -> None:
+        self.settings = settings
+
+    def __call__(self, task: ItemTask) -> ItemResult:
+        return process_item(task, self.settings)

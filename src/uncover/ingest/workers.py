@@ -1,0 +1,186 @@
+"""Executors: where the per-item work runs. The local pool is the default; a cluster is another.
+
+Untrusted files are parsed in child processes, never in the process that holds the case: a
+segfault cannot be caught in-process (PyMuPDF, pdfium and image decoders have all crashed on
+crafted files), so each worker is a separate process with an address-space limit, and the parent
+kills any worker that runs past its time limit. A dead or killed worker becomes a `crash`,
+`timeout` or `too-large` outcome for its item, a fresh worker takes its place, and the rest of
+the production goes on.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import resource
+import signal
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Any, Generic, Protocol, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@dataclass
+class WorkerLimits:
+    seconds: float = 300.0  # per item
+    memory_bytes: int = 4 * 1024**3  # address space per worker process
+
+
+@dataclass
+class Outcome(Generic[T, R]):
+    """What became of one task: a result, or the way its worker failed."""
+
+    task: T
+    result: R | None = None
+    failure: str | None = None  # "timeout", "crash", "too-large"
+    detail: str = ""
+
+
+class Executor(Protocol[T, R]):
+    def submit(self, task: T) -> None: ...
+
+    def next_outcome(self) -> Outcome[T, R] | None:
+        """Block until a task finishes; None when nothing is queued or running."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def _worker_main(conn: Connection, fn: Callable[[Any], Any], memory_bytes: int, init: Callable[[], None] | None) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    if memory_bytes:
+        try:
+            resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+        except (ValueError, OSError):
+            pass
+    if init is not None:
+        init()
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return  # the parent is gone
+        if task is None:
+            return
+        try:
+            result = fn(task)
+            conn.send(("ok", result))
+        except MemoryError:
+            conn.send(("too-large", "the file needed more memory than the worker limit allows"))
+        except BaseException as exc:  # noqa: BLE001 - anything else is reported, never fatal
+            conn.send(("crash", f"{type(exc).__name__}: {exc}"))
+
+
+@dataclass
+class _Slot:
+    process: Any
+    conn: Connection
+    task: Any = None
+    started: float = 0.0
+
+
+class LocalPool(Generic[T, R]):
+    """N long-lived worker processes fed one task at a time, restarted when one dies or hangs."""
+
+    def __init__(self, fn: Callable[[T], R], workers: int = 0, limits: WorkerLimits | None = None,
+                 init: Callable[[], None] | None = None) -> None:
+        self.fn = fn
+        self.limits = limits or WorkerLimits()
+        self.init = init
+        self.size = max(1, workers or os.cpu_count() or 1)
+        self.ctx = mp.get_context("fork") if hasattr(os, "fork") else mp.get_context("spawn")
+        self.queue: deque[T] = deque()
+        self.slots: list[_Slot] = [self._spawn() for _ in range(self.size)]
+
+    def _spawn(self) -> _Slot:
+        parent, child = self.ctx.Pipe()
+        process = self.ctx.Process(target=_worker_main, args=(child, self.fn, self.limits.memory_bytes, self.init), daemon=True)
+        process.start()
+        child.close()
+        return _Slot(process, parent)
+
+    def _replace(self, slot: _Slot) -> None:
+        if slot.process.is_alive():
+            slot.process.kill()
+        slot.process.join(timeout=5)
+        slot.conn.close()
+        fresh = self._spawn()
+        slot.process, slot.conn, slot.task = fresh.process, fresh.conn, None
+
+    def submit(self, task: T) -> None:
+        self.queue.append(task)
+
+    def _dispatch(self) -> None:
+        for slot in self.slots:
+            if slot.task is None and self.queue:
+                slot.task = self.queue.popleft()
+                slot.started = time.monotonic()
+                slot.conn.send(slot.task)
+
+    @property
+    def busy(self) -> int:
+        return sum(slot.task is not None for slot in self.slots) + len(self.queue)
+
+    def next_outcome(self) -> Outcome[T, R] | None:
+        while True:
+            self._dispatch()
+            running = [s for s in self.slots if s.task is not None]
+            if not running:
+                return None
+            now = time.monotonic()
+            deadline = min(s.started + self.limits.seconds for s in running)
+            ready = wait([s.conn for s in running] + [s.process.sentinel for s in running], timeout=max(0.0, deadline - now))
+            for slot in running:
+                if slot.conn in ready:
+                    try:
+                        status, payload = slot.conn.recv()
+                    except (EOFError, OSError):
+                        return self._died(slot)
+                    task, slot.task = slot.task, None
+                    if status == "ok":
+                        return Outcome(task, result=payload)
+                    return Outcome(task, failure=status, detail=payload)
+                if slot.process.sentinel in ready:
+                    return self._died(slot)
+            now = time.monotonic()
+            for slot in running:
+                if now - slot.started >= self.limits.seconds:
+                    task = slot.task
+                    self._replace(slot)
+                    return Outcome(task, failure="timeout", detail=f"parsing took longer than {self.limits.seconds:.0f} s")
+
+    def _died(self, slot: _Slot) -> Outcome[T, R]:
+        task = slot.task
+        slot.process.join(timeout=5)
+        code = slot.process.exitcode
+        self._replace(slot)
+        if code == -signal.SIGKILL:
+            return Outcome(task, failure="too-large", detail="the worker was killed, most likely for running out of memory")
+        reason = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+        return Outcome(task, failure="crash", detail=f"the parser process died ({reason})")
+
+    def close(self) -> None:
+        for slot in self.slots:
+            try:
+                if slot.task is None:
+                    slot.conn.send(None)
+            except (BrokenPipeError, OSError):
+                pass
+        for slot in self.slots:
+            slot.process.join(timeout=2)
+            if slot.process.is_alive():
+                slot.process.kill()
+                slot.process.join(timeout=2)
+            slot.conn.close()
+
+    def __enter__(self) -> LocalPool[T, R]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
