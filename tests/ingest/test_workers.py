@@ -1,0 +1,43 @@
+"""The local pool keeps going when a worker crashes, hangs or runs out of memory."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import time
+
+from uncover.ingest.workers import LocalPool, WorkerLimits
+
+
+def misbehave(task: str) -> str:
+    if task == "segfault":
+        ctypes.string_at(0)  # reads address 0: SIGSEGV, which no try/except can catch
+    if task == "hang":
+        time.sleep(60)
+    if task == "memory":
+        blob = bytearray(2 * 1024**3)  # over the 512 MB limit below
+        return str(len(blob))
+    if task == "raise":
+        raise ValueError("bad input")
+    return f"{task} done in {os.getpid()}"
+
+
+def test_pool_reports_each_failure_and_finishes_the_rest() -> None:
+    tasks = ["a", "segfault", "b", "hang", "c", "memory", "raise", "d"]
+    pool: LocalPool[str, str] = LocalPool(misbehave, workers=2, limits=WorkerLimits(seconds=3, memory_bytes=512 * 1024**2))
+    started = time.monotonic()
+    try:
+        for t in tasks:
+            pool.submit(t)
+        outcomes = {}
+        while (o := pool.next_outcome()) is not None:
+            outcomes[o.task] = o
+    finally:
+        pool.close()
+    assert set(outcomes) == set(tasks)
+    assert all(outcomes[t].result and outcomes[t].result.startswith(f"{t} done") for t in "abcd")
+    assert outcomes["segfault"].failure == "crash" and "signal 11" in outcomes["segfault"].detail
+    assert outcomes["hang"].failure == "timeout"
+    assert outcomes["memory"].failure == "too-large"
+    assert outcomes["raise"].failure == "crash" and "bad input" in outcomes["raise"].detail
+    assert time.monotonic() - started < 30
