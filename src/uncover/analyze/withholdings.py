@@ -1,0 +1,172 @@
+"""Withholdings analysis of stored documents: marks from page text, boxes from the originals.
+
+`analyze_documents` is what the ingest pipeline calls for new documents and `uncover analyze`
+for the whole case. It reads each page's stored text (OCR'd or not), looks for boxes in the
+original when it is a PDF (vector boxes, failed redactions) and on page images when a page has
+one (raster boxes), and replaces the document's earlier results in one transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..model import Document, Page, Redaction
+from ..store import withholdings as wstore
+from .exemptions import PageMarkings, analyze_page_text, claimed_codes, document_status
+
+if TYPE_CHECKING:
+    from ..case import Case
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int, Document], None]
+
+
+@dataclass
+class DocumentWithholdings:
+    document_id: int
+    status: str
+    codes: list[str]
+    marks: int
+    redactions: int
+    failed_redactions: int
+    pages_withheld: int
+    pages_redacted: int
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class AnalyzeSummary:
+    documents: int = 0
+    marks: int = 0
+    redactions: int = 0
+    failed_redactions: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _pdf_boxes(path: Path, doc: Document) -> tuple[list[Redaction], list[str]]:
+    import pypdfium2 as pdfium
+
+    from .redactions import find_vector_boxes
+
+    out: list[Redaction] = []
+    try:
+        pdf = pdfium.PdfDocument(path)
+    except Exception as exc:  # noqa: BLE001 - an unreadable original is a warning, not a stop
+        return [], [f"{doc.label} ({doc.filename}): redaction boxes not checked, the PDF did not open ({exc})."]
+    try:
+        for i in range(len(pdf)):
+            out.extend(find_vector_boxes(pdf[i], document_id=doc.id, page_number=i + 1))
+    finally:
+        pdf.close()
+    return out, []
+
+
+def _image_boxes(case: Case, page: Page) -> list[Redaction]:
+    """Raster boxes on a page image blob (`image_ref`: sha256, optionally `#frame`)."""
+    from PIL import Image
+
+    from .redactions import RASTER_DPI, find_raster_boxes
+
+    ref = page.image_ref or ""
+    sha, _, frame = ref.removeprefix("originals/").partition("#")
+    path = case.blobs.path_for(sha)
+    if not path.exists():
+        return []
+    with Image.open(path) as image:
+        if frame.isdigit():
+            image.seek(int(frame))
+        dpi = image.info.get("dpi", (RASTER_DPI, RASTER_DPI))[0] or RASTER_DPI
+        scale = RASTER_DPI / float(dpi)
+        gray = image.convert("L")
+        if abs(scale - 1) > 0.1:
+            gray = gray.resize((max(1, int(gray.width * scale)), max(1, int(gray.height * scale))))
+        return find_raster_boxes(gray, page.document_id, page.number)
+
+
+def analyze_document(case: Case, doc: Document, *, boxes: bool = True) -> DocumentWithholdings:
+    pages = case.store.pages(doc.id)
+    analysed: list[PageMarkings] = [analyze_page_text(p.text, p.number, doc.id) for p in pages]
+    marks = [m for a in analysed for m in a.marks]
+    warnings: list[str] = []
+    redactions: list[Redaction] = []
+    if boxes:
+        original = case.blobs.path_for(doc.sha256)
+        is_pdf = (doc.mime or "").endswith("pdf") or doc.filename.lower().endswith(".pdf")
+        if is_pdf and original.exists():
+            found, warns = _pdf_boxes(original, doc)
+            redactions.extend(found)
+            warnings.extend(warns)
+        for page in pages:
+            if page.image_ref:
+                try:
+                    redactions.extend(_image_boxes(case, page))
+                except Exception as exc:  # noqa: BLE001
+                    warnings.append(f"{page.bates or doc.label} page {page.number}: image not checked for boxes ({exc}).")
+    status = document_status(analysed, marks)
+    withheld_pages = {a_page.number for a_page, a in zip(pages, analysed, strict=True)
+                      if any(n.kind in ("deleted-page", "withheld-in-full") for n in a.notices)}
+    redacted_pages = {r.page for r in redactions} | {m.page for m in marks if m.confidence >= 0.5} - withheld_pages
+    notices = [wstore.NoticeRow(doc.id, p.number, n.kind, n.text, n.start, n.end)
+               for p, a in zip(pages, analysed, strict=True) for n in a.notices]
+    codes = sorted(claimed_codes(marks))
+    release = wstore.ReleaseRow(doc.id, status, codes, len(withheld_pages), len(redacted_pages))
+    with case.store.transaction() as conn:
+        wstore.replace_document(conn, doc.id, marks, redactions, notices, release)
+    return DocumentWithholdings(doc.id, status, codes, len(marks), len(redactions), sum(r.failed for r in redactions),
+                                len(withheld_pages), len(redacted_pages), warnings)
+
+
+def analyze_documents(case: Case, doc_ids: Iterable[int] | None = None, progress: Progress | None = None,
+                      *, boxes: bool = True) -> AnalyzeSummary:
+    """Analyse the given documents (all when None); re-runnable: earlier results are replaced."""
+    if doc_ids is None:
+        ids = [int(r[0]) for r in case.store.conn.execute("SELECT id FROM documents ORDER BY id")]
+    else:
+        ids = list(doc_ids)
+    summary = AnalyzeSummary()
+    total = len(ids)
+    for done, doc in enumerate(case.store.documents(ids), start=1):
+        result = analyze_document(case, doc, boxes=boxes)
+        summary.documents += 1
+        summary.marks += result.marks
+        summary.redactions += result.redactions
+        summary.failed_redactions += result.failed_redactions
+        summary.by_status[result.status] = summary.by_status.get(result.status, 0) + 1
+        summary.warnings.extend(result.warnings)
+        if progress:
+            progress(done, total, doc)
+    return summary
+
+
+def page_findings(case: Case, doc_id: int) -> dict[int, list[str]]:
+    """One line per finding, by page number, for `uncover show` (what a reviewer reads per page).
+
+    Recovered text is never included: a failed redaction shows its character count only.
+    """
+    conn = case.store.conn
+    out: dict[int, list[str]] = {}
+    for n in wstore.notices(conn, doc_id):
+        label = {"deleted-page": "page withheld (deleted page information sheet)", "withheld-in-full": "withheld in full",
+                 "non-responsive": "marked non-responsive", "referral": n.text}.get(n.kind, n.kind)
+        out.setdefault(n.page, []).append(label)
+    by_page: dict[int, dict[str, int]] = {}
+    for m in wstore.marks(conn, doc_id):
+        if m.confidence >= 0.5:
+            name = m.code if not m.qualifier else f"{m.code} ({m.qualifier})"
+            by_page.setdefault(m.page, {}).setdefault(name, 0)
+            by_page[m.page][name] += 1
+    for page, codes in sorted(by_page.items()):
+        out.setdefault(page, []).append("exemptions: " + ", ".join(f"{c} x{n}" if n > 1 else c for c, n in codes.items()))
+    for r in wstore.redactions(conn, doc_id):
+        where = f"at {r.bbox[0]:.0%},{r.bbox[1]:.0%} ({r.area:.1%} of page, {r.source})"
+        line = f"redaction box {where}" + (f" labelled {r.label}" if r.label else "")
+        if r.failed:
+            line = f"FAILED redaction {where}: {r.recoverable_chars} characters readable under the box"
+        out.setdefault(r.page, []).append(line)
+    return dict(sorted(out.items()))
