@@ -1,0 +1,426 @@
+"""A production volume as delivered: find its load files, join records to pages, text and natives.
+
+`read_volume` streams `VolumeRecord`s: the producer's fields exactly as sent (order kept), canonical
+fields, the Bates range and one Bates number per page, resolved file paths, family links and a list
+of warnings naming the Bates number. Nothing here is fatal except a volume with no load file at all:
+a missing image, a page-count mismatch, a duplicate Bates number or an undecodable line becomes a
+warning on the record and the rest goes on. `ingest_volume` (ingest/volume_commit.py) commits them.
+
+Memory stays bounded: DAT and OPT are walked side by side (producers write them in the same order),
+image documents are buffered only when the orders disagree, and duplicate Bates numbers are found
+with merged ranges rather than a set of every page.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError, LoadFileError
+from ..model import BatesRange
+from .loadfiles import IMAGE_KINDS, LoadFile, detect_loadfiles, loadfile_kind
+from .loadfiles.bates import RangeSet, page_sequence, parse_range
+from .loadfiles.dat import DatRecord, read_dat
+from .loadfiles.dii import read_dii
+from .loadfiles.edrm_xml import read_edrm_xml
+from .loadfiles.fields import canonicalize, unknown_fields
+from .loadfiles.lfp import FullText, read_lfp
+from .loadfiles.opt import ImageDocument, ImageLine, group_documents, read_opt
+
+
+@dataclass
+class PageRef:
+    bates: str
+    image: Path | None = None  # resolved file, None when absent
+    image_written: str = ""  # as the load file names it
+    frame: int | None = None  # page inside a multi-page TIFF/PDF
+
+
+@dataclass
+class VolumeRecord:
+    key: str  # the document's first Bates number or control number
+    source: str  # "VOL00002.DAT line 5"
+    raw_fields: dict[str, str]
+    fields: dict[str, str]  # canonical
+    bates: BatesRange | None
+    pages: list[PageRef]
+    text_path: Path | None = None
+    text_inline: str | None = None
+    native_path: Path | None = None
+    parent_key: str | None = None
+    attach_range: BatesRange | None = None
+    child_keys: list[str] = field(default_factory=list)
+    child_boundary: bool = False  # LFP boundary C
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def page_bates(self) -> list[str]:
+        return [p.bates for p in self.pages]
+
+    @property
+    def bates_begin(self) -> str:
+        return str(self.bates.begin) if self.bates else self.key
+
+    @property
+    def bates_end(self) -> str:
+        return str(self.bates.end) if self.bates else self.key
+
+    def warn(self, category: str, message: str) -> None:
+        self.warnings.append(f"{self.key}: {message}" if not message.startswith(self.key) else message)
+        self.categories.append(category)
+
+    categories: list[str] = field(default_factory=list)  # one per warning: an IssueCategory value or "loadfile"
+
+
+@dataclass
+class LoadFileRun:
+    """What was read from one load file: shown to the user and stored in `loadfile_runs`."""
+
+    path: Path
+    kind: str
+    dialect: dict[str, Any] = field(default_factory=dict)
+    records: int = 0
+    warnings: int = 0
+    unknown_fields: list[str] = field(default_factory=list)
+
+
+class PathResolver:
+    """Windows-style relative paths from load files to files on disk, tolerant of letter case."""
+
+    def __init__(self, bases: list[Path]) -> None:
+        self.bases = [b for i, b in enumerate(bases) if b not in bases[:i]]
+        self._listings: dict[Path, dict[str, str]] = {}
+        self._cache: dict[str, tuple[Path | None, bool]] = {}
+
+    def resolve(self, written: str) -> tuple[Path | None, bool]:
+        """(path, letter case differed). Tries each base and ever shorter tails of the path."""
+        if written in self._cache:
+            return self._cache[written]
+        parts = [p for p in re.split(r"[\\/]+", written.strip()) if p and p != "."]
+        if parts and re.fullmatch(r"[A-Za-z]:", parts[0]):
+            parts = parts[1:]
+        result: tuple[Path | None, bool] = (None, False)
+        for start in range(len(parts)):
+            tail = parts[start:]
+            for base in self.bases:
+                exact = base.joinpath(*tail)
+                if exact.is_file():
+                    result = (exact, False)
+                    break
+                found = self._case_insensitive(base, tail)
+                if found is not None:
+                    result = (found, True)
+                    break
+            if result[0] is not None:
+                break
+        if len(self._cache) > 10000:
+            self._cache.clear()
+        self._cache[written] = result
+        return result
+
+    def _case_insensitive(self, base: Path, parts: list[str]) -> Path | None:
+        current = base
+        for part in parts:
+            listing = self._listings.get(current)
+            if listing is None:
+                try:
+                    listing = {name.lower(): name for name in os.listdir(current)}
+                except OSError:
+                    return None
+                self._listings[current] = listing
+            name = listing.get(part.lower())
+            if name is None:
+                return None
+            current = current / name
+        return current if current.is_file() else None
+
+
+class _ImageIndex:
+    """Image documents from OPT/LFP, taken by key in the order the DAT asks for them."""
+
+    def __init__(self, docs: Iterator[ImageDocument] | None) -> None:
+        self._docs = docs
+        self.had_source = docs is not None
+        self._buffer: dict[str, ImageDocument] = {}
+
+    def take(self, key: str) -> ImageDocument | None:
+        if key in self._buffer:
+            return self._buffer.pop(key)
+        while self._docs is not None:
+            doc = next(self._docs, None)
+            if doc is None:
+                self._docs = None
+                break
+            if doc.key == key:
+                return doc
+            self._buffer.setdefault(doc.key, doc)
+        return None
+
+    def rest(self) -> Iterator[ImageDocument]:
+        yield from self._buffer.values()
+        self._buffer = {}
+        if self._docs is not None:
+            yield from self._docs
+
+
+@dataclass
+class Volume:
+    root: Path
+    loadfiles: list[LoadFile]
+    runs: list[LoadFileRun] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.root.name
+
+    @property
+    def data_files(self) -> list[LoadFile]:
+        return [lf for lf in self.loadfiles if lf.is_data]
+
+    @property
+    def image_files(self) -> list[LoadFile]:
+        return [lf for lf in self.loadfiles if lf.kind in IMAGE_KINDS]
+
+    def records(self) -> Iterator[VolumeRecord]:
+        """Every document of the volume, once, in load-file order."""
+        self.runs = []
+        seen = RangeSet()
+        full_text: list[FullText] = []
+        image_docs = self._image_documents(full_text)
+        index = _ImageIndex(image_docs)
+        resolver = PathResolver([self.root, *(lf.path.parent for lf in self.loadfiles), self.root.parent])
+        texts = _TextFolder(self.root)
+        for lf in self.data_files:
+            run = LoadFileRun(lf.path, lf.kind)
+            self.runs.append(run)
+            for rec in self._data_records(lf, run):
+                vr = _link(rec, lf, index, resolver, texts, seen, {ft.key: ft.value for ft in full_text})
+                run.records += 1
+                run.warnings += len(vr.warnings)
+                yield vr
+        has_data = bool(self.data_files)
+        for doc in index.rest():
+            rec = DatRecord(doc.pages[0].line if doc.pages else 0, {})
+            lf = self.image_files[0]
+            vr = _link(rec, lf, None, resolver, texts, seen, {ft.key: ft.value for ft in full_text}, image_doc=doc)
+            if has_data:
+                vr.warn("loadfile", f"{vr.key}: pages in {lf.path.name} but no row in the data load file")
+            yield vr
+
+    def _image_documents(self, full_text: list[FullText]) -> Iterator[ImageDocument] | None:
+        files = self.image_files
+        if not files:
+            return None
+        run = LoadFileRun(files[0].path, files[0].kind)
+        self.runs.append(run)
+
+        def lines() -> Iterator[ImageLine]:
+            for lf in files:
+                source = read_opt(lf.path) if lf.kind == "opt" else read_lfp(lf.path, full_text)
+                for line in source:
+                    run.records += 1
+                    yield line
+
+        return group_documents(lines(), files[0].path.name)
+
+    def _data_records(self, lf: LoadFile, run: LoadFileRun) -> Iterator[DatRecord]:
+        if lf.kind in ("dat", "delimited"):
+            dialect, records = read_dat(lf.path)
+            run.dialect = dialect.describe()
+            run.unknown_fields = dialect.unknown_fields
+            overrides = dialect.canonical_overrides
+            for rec in records:
+                rec.overrides = overrides
+                yield rec
+        elif lf.kind == "dii":
+            names: set[str] = set()
+            for rec in read_dii(lf.path):
+                names.update(k for k in rec.fields if not k.startswith("@"))
+                yield rec
+            run.unknown_fields = unknown_fields(sorted(names))
+        elif lf.kind == "edrm_xml":
+            yield from read_edrm_xml(lf.path)
+
+
+class _TextFolder:
+    """TEXT/<Bates>.txt lookups, also one folder deeper (TEXT/TEXT00001/...), any letter case."""
+
+    def __init__(self, root: Path) -> None:
+        self.folders: list[Path] = []
+        try:
+            for entry in os.scandir(root):
+                if entry.is_dir() and entry.name.lower() in ("text", "txt", "ocr", "fulltext"):
+                    self.folders.append(Path(entry.path))
+        except OSError:
+            pass
+        self._names: dict[str, Path] | None = None
+
+    def find(self, key: str) -> Path | None:
+        for folder in self.folders:
+            candidate = folder / f"{key}.txt"
+            if candidate.is_file():
+                return candidate
+        if not self.folders:
+            return None
+        if self._names is None:
+            self._names = {}
+            for folder in self.folders:
+                for dirpath, _dirs, files in os.walk(folder):
+                    for name in files:
+                        if name.lower().endswith(".txt"):
+                            self._names.setdefault(name[:-4].lower(), Path(dirpath) / name)
+        return self._names.get(key.lower())
+
+
+def _looks_like_path(value: str) -> bool:
+    return "\n" not in value and len(value) < 400 and bool(re.search(r"\.[A-Za-z0-9]{1,5}$", value.strip()))
+
+
+def _link(rec: DatRecord, lf: LoadFile, index: _ImageIndex | None, resolver: PathResolver, texts: _TextFolder,
+          seen: RangeSet, full_text: dict[str, str], image_doc: ImageDocument | None = None) -> VolumeRecord:
+    fields = canonicalize(rec.fields, rec.overrides)
+    source = f"{lf.path.name} line {rec.line}"
+    begin = fields.get("bates_begin", "")
+    if not begin and image_doc is not None and image_doc.pages:
+        begin = image_doc.key
+    if not begin:
+        begin = next((v.strip() for v in rec.fields.values() if v.strip()), f"{lf.path.name}:{rec.line}")
+    end = fields.get("bates_end", "")
+    if image_doc is None and index is not None:
+        image_doc = index.take(begin)
+    images: list[ImageLine] = []
+    if rec.images:
+        images = rec.images
+        image_doc = group_documents(iter(images), lf.path.name).__next__() if images else None
+        images = image_doc.pages if image_doc else []
+    elif image_doc is not None:
+        images = image_doc.pages
+    if not end and image_doc is not None and image_doc.pages:
+        keyed = [p.key for p in image_doc.pages if p.key]
+        end = keyed[-1] if keyed else begin
+    rng = BatesRange.parse(begin, end or begin)
+    vr = VolumeRecord(key=begin, source=source, raw_fields=dict(rec.fields), fields=fields, bates=rng, pages=[])
+    for message in rec.warnings:
+        vr.warn("loadfile", f"{begin}: {message}")
+    if image_doc is not None:
+        for message in image_doc.warnings:
+            vr.warn("loadfile", message)
+    # pages and their Bates numbers
+    sequence = page_sequence(rng) if rng and rng.begin.suffix == rng.end.suffix else []
+    if images:
+        for i, img in enumerate(images):
+            bates = img.key or (sequence[i] if i < len(sequence) else f"{begin}#{i + 1}")
+            vr.pages.append(PageRef(bates, None, img.path, img.frame))
+    elif sequence:
+        vr.pages = [PageRef(b) for b in sequence]
+    else:
+        vr.pages = [PageRef(begin)]
+    _check_counts(vr, fields, rng, len(images), sequence)
+    if rng is not None and not seen.add(rng):
+        vr.warn("loadfile", f"{vr.bates_begin}: duplicate Bates number: {rng} overlaps a document read earlier ({source})")
+    # files
+    missing_images: list[str] = []
+    for page in vr.pages:
+        if not page.image_written:
+            continue
+        path, case_differs = resolver.resolve(page.image_written)
+        page.image = path
+        if path is None:
+            if page.image_written not in missing_images:
+                missing_images.append(page.image_written)
+        elif case_differs:
+            vr.warn("loadfile", f"{page.bates}: image {page.image_written} found as {path.name} (letter case differs); linked")
+    for written in missing_images:
+        vr.warn("missing", f"{vr.key}: image missing: {written} is not in the volume")
+    text_value = fields.get("text_path", "")
+    if text_value and not _looks_like_path(text_value):
+        vr.text_inline = text_value
+    elif text_value:
+        vr.text_path, case_differs = resolver.resolve(text_value)
+        if vr.text_path is None:
+            vr.warn("missing", f"{vr.key}: text file missing: {text_value}")
+        elif case_differs:
+            vr.warn("loadfile", f"{vr.key}: text file {text_value} found with different letter case; linked")
+    if vr.text_path is None and vr.text_inline is None:
+        vr.text_path = texts.find(begin)
+        if vr.text_path is None and vr.pages and vr.pages[0].image is not None:
+            beside = vr.pages[0].image.with_suffix(".txt")
+            vr.text_path = beside if beside.is_file() else None
+        if vr.text_path is None and rec.text:
+            vr.text_inline = rec.text
+        if vr.text_path is None and vr.text_inline is None and begin in full_text:
+            value = full_text[begin]
+            path, _ = resolver.resolve(value) if _looks_like_path(value) else (None, False)
+            vr.text_path, vr.text_inline = (path, None) if path else (None, value)
+    native_value = fields.get("native_path", "")
+    if native_value:
+        vr.native_path, case_differs = resolver.resolve(native_value)
+        if vr.native_path is None:
+            vr.warn("missing", f"{vr.key}: native file missing: {native_value}")
+        elif case_differs:
+            vr.warn("loadfile", f"{vr.key}: native {native_value} found with different letter case; linked")
+    if not images and not native_value and index is not None and index.had_source:
+        vr.warn("loadfile", f"{vr.key}: no pages in the image load file for this DAT row")
+    # families
+    vr.parent_key = fields.get("parent_id") or None
+    a_begin, a_end = fields.get("attach_begin"), fields.get("attach_end")
+    if a_begin:
+        vr.attach_range = BatesRange.parse(a_begin, a_end or a_begin)
+    elif fields.get("attach_range"):
+        vr.attach_range = parse_range(fields["attach_range"])
+    if fields.get("attach_ids"):
+        vr.child_keys = [k.strip() for k in re.split(r"[;,]", fields["attach_ids"]) if k.strip()]
+    vr.child_boundary = bool(images and images[0].child)
+    return vr
+
+
+def _check_counts(vr: VolumeRecord, fields: dict[str, str], rng: BatesRange | None, image_lines: int,
+                  sequence: list[str]) -> None:
+    counts: dict[str, int] = {}
+    declared = fields.get("page_count", "")
+    if declared.isdigit():
+        counts["PGCOUNT"] = int(declared)
+    if sequence and rng is not None and rng.end.prefix == rng.begin.prefix and fields.get("bates_end"):
+        counts["Bates range"] = len(sequence)
+    if image_lines:
+        counts["image lines"] = image_lines
+    if rng is not None and rng.end.number < rng.begin.number:
+        vr.warn("loadfile", f"{vr.key}: Bates range ends before it begins ({rng.begin} > {rng.end})")
+    if len(set(counts.values())) > 1:
+        described = ", ".join(f"{k} {v}" for k, v in counts.items())
+        vr.warn("loadfile", f"{vr.key}: page count mismatch: {described}")
+
+
+def read_volume(volume_dir: Path | str, loadfiles: list[Path | str] | None = None) -> Volume:
+    """A volume from its folder; `loadfiles` picks files when the folder holds several variants."""
+    root = Path(volume_dir)
+    if not root.is_dir():
+        raise InputError(f"{root} is not a folder; give the volume folder (the one holding DATA/ or the load files).",
+                         path=str(root))
+    if loadfiles:
+        chosen = []
+        for item in loadfiles:
+            path = Path(item) if Path(item).is_absolute() else root / item
+            kind = loadfile_kind(path) if path.exists() else None
+            if kind is None:
+                raise InputError(f"{path} is not a load file uncover reads (DAT, CSV, OPT, LFP, DII, EDRM XML).",
+                                 path=str(path))
+            chosen.append(LoadFile(kind, path))
+        found = sorted(chosen, key=lambda lf: not lf.is_data)
+    else:
+        found = detect_loadfiles(root)
+    if not found:
+        raise LoadFileError(
+            f"No load file in {root} (looked in DATA/, LOADFILES/ and the folder itself for .dat .opt .lfp .dii .xml "
+            ".csv): for a folder of Bates-stamped PDFs use `uncover ingest` instead.", path=str(root))
+    return Volume(root, found)
+
+
+from .volume_commit import ingest_volume, link_families  # noqa: E402  (re-exported: the committing half)
+
+__all__ = ["LoadFileRun", "PageRef", "PathResolver", "Volume", "VolumeRecord", "ingest_volume", "link_families",
+           "read_volume"]
