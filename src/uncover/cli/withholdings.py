@@ -1,0 +1,118 @@
+"""`uncover analyze`, `uncover report CASE withholdings`, `uncover redactions`."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from ..errors import InputError
+from .base import case_argument, console, emit_json, friendly_errors, json_option, main, open_case
+
+
+@main.command("analyze")
+@case_argument
+@json_option
+@friendly_errors
+def analyze_command(case_dir: Path, as_json: bool) -> None:
+    """Find exemption markings and redaction boxes in every document (re-runnable)."""
+    from ..analyze.withholdings import analyze_documents
+
+    with open_case(case_dir) as case:
+        with Progress(TextColumn("analyzing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                      console=console, disable=as_json, transient=True) as bar:
+            task = bar.add_task("analyze", total=None)
+
+            def progress(done: int, total: int, doc: object) -> None:
+                bar.update(task, completed=done, total=total)
+
+            summary = analyze_documents(case, progress=progress)
+    if as_json:
+        emit_json(asdict(summary))
+        return
+    console.print(f"{summary.documents} documents analyzed: {summary.marks} exemption marks, "
+                  f"{summary.redactions} redaction boxes, [bold red]{summary.failed_redactions}[/] failed redactions")
+    console.print("release status: " + ", ".join(f"{k} {v}" for k, v in sorted(summary.by_status.items())))
+    for warning in summary.warnings:
+        console.print(f"[yellow]warning:[/] {warning}")
+
+
+@main.command("report")
+@case_argument
+@click.argument("kind", type=click.Choice(["withholdings"]))
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv", "docx", "md"]), default="xlsx", show_default=True)
+@click.option("--out", type=click.Path(path_type=Path), help="Output file (default: CASE/exports/withholdings.FORMAT).")
+@json_option
+@friendly_errors
+def report_command(case_dir: Path, kind: str, fmt: str, out: Path | None, as_json: bool) -> None:
+    """A Vaughn-style index: one row per document, summaries, a chart of exemptions over time."""
+    from ..report.withholdings import withholdings_report
+
+    with open_case(case_dir) as case:
+        target = out or case.exports / f"withholdings.{fmt}"
+        with console.status("writing the withholdings report", spinner="dots") if not as_json else _null():
+            path = withholdings_report(case, fmt, target)
+    if as_json:
+        emit_json({"report": str(path), "format": fmt})
+    else:
+        console.print(f"withholdings report written to {path}")
+
+
+@main.command("redactions")
+@case_argument
+@click.option("--show-recovered", is_flag=True,
+              help="Also print the text readable under each failed redaction, read now from the original (never stored).")
+@json_option
+@friendly_errors
+def redactions_command(case_dir: Path, show_recovered: bool, as_json: bool) -> None:
+    """List failed redactions: boxes with text still in the text layer beneath them."""
+    from ..store import withholdings as wstore
+
+    with open_case(case_dir) as case:
+        failed = wstore.redactions(case.store.conn, failed_only=True)
+        docs = {d.id: d for d in case.store.documents({r.document_id for r in failed})}
+        rows = []
+        for r in failed:
+            doc = docs[r.document_id]
+            row = {"document": doc.label, "document_id": doc.id, "page": r.page, "bbox": [round(v, 4) for v in r.bbox],
+                   "recoverable_chars": r.recoverable_chars, "label": r.label}
+            if show_recovered:
+                row["recovered_text"] = _recovered(case, doc, r)
+            rows.append(row)
+    if as_json:
+        emit_json(rows)
+        return
+    if not rows:
+        console.print("no failed redactions found (run `uncover analyze` first if you have not)")
+        return
+    table = Table("Document", "Page", "Box (x0, y0, x1, y1)", "Chars", "Label", *(["Recovered"] if show_recovered else []))
+    for row in rows:
+        table.add_row(row["document"], str(row["page"]), ", ".join(f"{v:.3f}" for v in row["bbox"]),
+                      str(row["recoverable_chars"]), row["label"] or "", *([row["recovered_text"]] if show_recovered else []))
+    console.print(table)
+
+
+def _recovered(case, doc, redaction) -> str:  # type: ignore[no-untyped-def]
+    import pypdfium2 as pdfium
+
+    from ..analyze.redactions import recovered_text
+
+    path = case.blobs.path_for(doc.sha256)
+    if not path.exists():
+        raise InputError(f"The original of {doc.label} ({doc.filename}) is missing from {path.parent}; re-ingest it.")
+    pdf = pdfium.PdfDocument(path)
+    try:
+        return recovered_text(pdf[redaction.page - 1], redaction.bbox)
+    finally:
+        pdf.close()
+
+
+class _null:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
