@@ -19,6 +19,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from docx.opc.part import PartFactory
+from docx.oxml.parser import parse_xml
+from docx.package import Package
+from docx.parts.document import DocumentPart
+
 from ...errors import ExtractionError
 from ...model import DocumentKind, IssueCategory, TextSource
 from .base import Extraction, PageText, ReadContext
@@ -63,7 +68,7 @@ def open_ooxml_guard(path: Path, ctx: ReadContext, kind: str) -> None:
         )
     try:
         with zipfile.ZipFile(path) as zf:
-            check_declared_expansion(zf, size, label, ctx)
+            check_declared_expansion(zf, size, label, ctx, per_member=False)
     except zipfile.BadZipFile as exc:
         raise ExtractionError(
             f"{label} is a damaged {kind} file ({exc}); ask the producer to re-send it.",
@@ -121,6 +126,8 @@ def core_properties(props: Any) -> dict[str, str]:
         except (ValueError, TypeError, AttributeError):  # a malformed date in core.xml
             continue
         if value in (None, "") or key in meta:
+            continue
+        if hasattr(value, "year") and value.year < 1700:  # FILETIME zero: "never set"
             continue
         meta[key] = value.isoformat() if hasattr(value, "isoformat") else str(value).strip()
     return {k: v for k, v in meta.items() if v}
@@ -200,8 +207,6 @@ def word_text(document: Any) -> tuple[str, list[str]]:
             continue
         element = getattr(part, "element", None)
         if element is None:
-            from docx.oxml.parser import parse_xml
-
             element = parse_xml(part.blob)
         if bucket in ("headers and footers",):
             text = _lines_text(block_lines(element))
@@ -233,11 +238,6 @@ def word_text(document: Any) -> tuple[str, list[str]]:
 
 def _open_word(path: Path) -> Any:
     """python-docx's Document, accepting macro-enabled documents and templates too."""
-    import docx  # noqa: F401  (registers python-docx's part classes)
-    from docx.opc.part import PartFactory
-    from docx.package import Package
-    from docx.parts.document import DocumentPart
-
     for ctype in _MAIN_TYPES:
         PartFactory.part_type_for.setdefault(ctype, DocumentPart)
     part = Package.open(str(path)).main_document_part

@@ -57,8 +57,14 @@ def ooxml_part_prefix(head: bytes) -> str | None:
     return None
 
 
-def check_declared_expansion(zf: zipfile.ZipFile, archive_bytes: int, label: str, ctx: ReadContext) -> None:
-    """Refuse an archive (or an Office package) whose declared sizes already exceed the limits."""
+def check_declared_expansion(
+    zf: zipfile.ZipFile, archive_bytes: int, label: str, ctx: ReadContext, per_member: bool = True
+) -> None:
+    """Refuse an archive (or an Office package) whose declared sizes already exceed the limits.
+
+    Office packages pass per_member=False: their metafile and bitmap images legitimately expand
+    several hundred times, and the package's total size is what reaches memory.
+    """
     limits = ctx.limits
     infos = zf.infolist()
     if len(infos) > limits.max_members:
@@ -80,7 +86,7 @@ def check_declared_expansion(zf: zipfile.ZipFile, archive_bytes: int, label: str
             f"{limits.max_expansion_ratio:,.0f}): treated as a zip bomb.",
             IssueCategory.BOMB,
         )
-    for info in infos:
+    for info in infos if per_member else ():
         if info.file_size > RATIO_FLOOR and info.file_size / max(info.compress_size, 1) > limits.max_expansion_ratio:
             raise ExtractionError(
                 f"{label}: member {info.filename!r} expands {info.file_size / max(info.compress_size, 1):,.0f} "
