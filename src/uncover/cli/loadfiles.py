@@ -1,0 +1,75 @@
+"""`uncover export` (a DAT+OPT volume of a case) and `uncover loadfiles` (what a volume's load files hold)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ..ingest import loadfiles_search  # noqa: F401  (registers bates: and the load-file fields in search)
+from ..ingest.export import export_volume
+from ..ingest.volume import read_volume
+from .base import case_argument, console, emit_json, friendly_errors, json_option, main, open_case
+
+
+@main.command("export")
+@case_argument
+@click.option("--format", "fmt", default="dat-opt", show_default=True, type=click.Choice(["dat-opt"]),
+              help="Volume layout: Concordance DAT + Opticon OPT with TEXT/, NATIVES/, IMAGES/.")
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path), help="A new, empty folder for the volume.")
+@click.option("--production", default=None, help="Export only this production (default: the whole case).")
+@click.option("--prefix", default="UNC", show_default=True, help="Bates prefix for documents that have none.")
+@json_option
+@friendly_errors
+def export_command(case_dir: Path, fmt: str, out_dir: Path, production: str | None, prefix: str, as_json: bool) -> None:
+    """Export documents as a standard load-file volume (DAT, OPT, text, natives, images)."""
+    with open_case(case_dir) as case:
+        with Progress(TextColumn("exporting"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+                      TimeElapsedColumn(), console=console, disable=as_json, transient=True) as bar:
+            task = bar.add_task("", total=None)
+
+            def progress(done: int, total: int | None, label: str) -> None:
+                bar.update(task, completed=done, total=total, description=label)
+
+            result = export_volume(case, out_dir, fmt=fmt, production=production, progress=progress, prefix=prefix)
+    data = {"out": str(result.out_dir), "documents": result.documents, "pages": result.pages, "texts": result.texts,
+            "natives": result.natives, "images": result.images, "bates_assigned": result.bates_assigned}
+    if as_json:
+        emit_json(data)
+        return
+    console.print(f"Exported {result.documents} documents ({result.pages} pages) to {result.out_dir}: "
+                  f"{result.texts} text files, {result.natives} natives, {result.images} images"
+                  + (f"; {result.bates_assigned} Bates numbers assigned with prefix {prefix}" if result.bates_assigned else ""))
+
+
+@main.command("loadfiles")
+@click.argument("volume_dir", metavar="VOLUME", type=click.Path(path_type=Path))
+@json_option
+@friendly_errors
+def loadfiles_command(volume_dir: Path, as_json: bool) -> None:
+    """Show what a volume's load files hold: dialect detected, records, warnings (nothing is ingested)."""
+    volume = read_volume(volume_dir)
+    records = warnings = 0
+    examples: list[str] = []
+    for record in volume.records():
+        records += 1
+        warnings += len(record.warnings)
+        examples.extend(record.warnings[: max(0, 10 - len(examples))])
+    runs = [{"path": str(r.path), "kind": r.kind, "records": r.records, "warnings": r.warnings,
+             "dialect": r.dialect, "unknown_fields": r.unknown_fields} for r in volume.runs]
+    if as_json:
+        emit_json({"volume": str(volume.root), "documents": records, "warnings": warnings, "loadfiles": runs,
+                   "first_warnings": examples})
+        return
+    table = Table("load file", "kind", "lines/records", "detected", "unknown fields")
+    for r in runs:
+        d = r["dialect"]
+        detected = ", ".join(f"{k}={d[k]}" for k in ("encoding", "delimiter", "qualifier", "header") if k in d)
+        table.add_row(Path(str(r["path"])).name, str(r["kind"]), str(r["records"]), detected,
+                      ", ".join(r["unknown_fields"]) or "-")  # type: ignore[arg-type]
+    console.print(table)
+    console.print(f"{records} documents, {warnings} warnings")
+    for line in examples:
+        console.print(f"  {line}")
