@@ -1,0 +1,204 @@
+"""The duplicate case passes: fingerprints, exact duplicates, near-duplicates, threads, versions.
+
+The ingest pipeline calls `run_duplicate_passes(case, new_doc_ids)` after each ingest. Only the new
+documents are read and fingerprinted (normalized-text hash, agency document number, MinHash
+signature, stored in `document_signatures`), and near-duplicate candidates are only those pairs
+touching a new document, joined to the clusters already stored. Exact duplicate groups, threads
+and versions are recomputed from stored fingerprints and headers, which is cheap (hash maps), so
+they are always consistent with the whole case.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..case import Case
+from ..store import duplicates as dstore
+from ..store.sqlite import SqliteStore
+from .duplicates import DupCandidate, exact_duplicate_groups, text_hash
+from .neardup import DEFAULT_THRESHOLD, cluster, signatures
+from .normalize import agency_doc_number
+from .threads import Message, build_threads, printed_headers
+from .versions import VersionCandidate, compare_versions, match_versions
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class PassSummary:
+    fingerprinted: int = 0
+    duplicate_groups: int = 0
+    duplicates_hidden: int = 0
+    neardup_clusters: int = 0
+    threads: int = 0
+    inclusive: int = 0
+    version_pairs: int = 0
+
+
+def document_texts(store: SqliteStore, ids: Iterable[int]) -> Iterator[tuple[int, str]]:
+    """(document id, its pages' text joined) for each id, in the order given, 500 at a time."""
+    ids = list(ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        texts: dict[int, list[str]] = {i: [] for i in chunk}
+        rows = store.conn.execute(
+            f"SELECT document_id, text FROM pages WHERE document_id IN ({','.join('?' * len(chunk))}) "
+            "ORDER BY document_id, number", chunk)
+        for doc_id, text in rows:
+            texts[doc_id].append(text or "")
+        for doc_id in chunk:
+            yield doc_id, "\n".join(texts[doc_id])
+
+
+def fingerprint_documents(case: Case, doc_ids: list[int], progress: Progress | None = None) -> int:
+    """Compute and store text hash, document number and MinHash signature of each document."""
+    store = case.store
+    done = 0
+    for start in range(0, len(doc_ids), 5000):
+        chunk = doc_ids[start : start + 5000]
+        pairs = list(document_texts(store, chunk))
+        texts = [t for _, t in pairs]
+        sigs, counts = signatures(texts)
+        rows = [
+            dstore.Fingerprint(doc_id, text_hash(text), agency_doc_number(text), int(counts[k]), sigs[k])
+            for k, (doc_id, text) in enumerate(pairs)
+        ]
+        with store.transaction():
+            dstore.save_fingerprints(store, rows)
+        done += len(chunk)
+        if progress:
+            progress("fingerprints", done, len(doc_ids))
+    return done
+
+
+def run_duplicate_passes(
+    case: Case, new_doc_ids: Iterable[int] | None = None, progress: Progress | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> PassSummary:
+    """Run every duplicate pass; with `new_doc_ids`, compare only those with what is there."""
+    store = case.store
+    summary = PassSummary()
+    known = dstore.fingerprinted_ids(store)
+    all_ids = [r[0] for r in store.conn.execute("SELECT id FROM documents ORDER BY id")]
+    new = set(new_doc_ids) if new_doc_ids is not None else set(all_ids)
+    if new_doc_ids is None:
+        todo = [i for i in all_ids if i not in known]
+    else:
+        todo = [i for i in all_ids if i not in known or i in new]
+    summary.fingerprinted = fingerprint_documents(case, todo, progress)
+    incremental = new_doc_ids is not None and bool(known)
+
+    # exact duplicates
+    groups = exact_duplicate_groups(_dup_candidates(store))
+    with store.transaction():
+        dstore.replace_duplicate_groups(store, [g.as_rows() for g in groups])
+    summary.duplicate_groups = len(groups)
+    summary.duplicates_hidden = len(dstore.collapsed_ids(store))
+    if progress:
+        progress("duplicates", 1, 1)
+
+    # near-duplicates
+    ids, sigs, counts = dstore.load_signatures(store)
+    if ids:
+        row = {d: k for k, d in enumerate(ids)}
+        if incremental:
+            mask = np.zeros(len(ids), dtype=bool)
+            mask[[row[d] for d in set(todo) | set(new) if d in row]] = True
+            links = [(row[a], row[b]) for a, b in dstore.cluster_links(store) if a in row and b in row]
+            found = cluster(ids, sigs, counts, threshold, only_touching=mask, links=links)
+            drop = {d for c in found for d in c.ids} | set(new)
+        else:
+            found = cluster(ids, sigs, counts, threshold)
+            drop = None
+        with store.transaction():
+            dstore.replace_clusters(store, [(c.pivot, threshold, c.members) for c in found], drop_ids=drop)
+    summary.neardup_clusters = int(store.conn.execute("SELECT COUNT(*) FROM neardup_clusters").fetchone()[0])
+    if progress:
+        progress("near-duplicates", 1, 1)
+
+    # threads
+    found_threads = build_threads(_messages(store))
+    with store.transaction():
+        dstore.replace_threads(store, [t.as_rows() for t in found_threads])
+    summary.threads = len(found_threads)
+    summary.inclusive = sum(len(t.inclusive) for t in found_threads)
+    if progress:
+        progress("threads", 1, 1)
+
+    # versions
+    summary.version_pairs = run_versions(store)
+    if progress:
+        progress("versions", 1, 1)
+    return summary
+
+
+def run_versions(store: SqliteStore) -> int:
+    productions = {p.id: (p.received_at or "", p.id) for p in store.productions()}
+    prints = dstore.fingerprints(store)
+    candidates = [
+        VersionCandidate(r[0], productions[r[1]], r[2], prints.get(r[0], (None, None))[1], prints.get(r[0], (None, None))[0])
+        for r in store.conn.execute("SELECT id, production_id, bates_begin FROM documents")
+    ]
+    near = [
+        (r[0], r[1], r[2]) for r in store.conn.execute(
+            "SELECT c.pivot_id, m.document_id, m.score FROM neardup_clusters c JOIN neardup_members m ON m.cluster_id = c.id "
+            "WHERE m.document_id != c.pivot_id")
+    ]
+    matches = match_versions(candidates, near)
+    needed = sorted({m.earlier_id for m in matches} | {m.later_id for m in matches})
+    texts = dict(document_texts(store, needed))
+    rows = []
+    for m in matches:
+        diff = compare_versions(texts[m.earlier_id], texts[m.later_id])
+        rows.append({
+            "earlier_id": m.earlier_id, "later_id": m.later_id, "basis": m.basis, "similarity": m.similarity,
+            "revealed": diff.revealed, "withheld": diff.withheld, "changed": [list(c) for c in diff.changed],
+        })
+    with store.transaction():
+        dstore.replace_version_pairs(store, rows)
+    return len(rows)
+
+
+def _dup_candidates(store: SqliteStore) -> Iterator[DupCandidate]:
+    rows = store.conn.execute(
+        "SELECT d.id, d.sha256, d.parent_id, d.family_id, s.text_hash FROM documents d "
+        "LEFT JOIN document_signatures s ON s.document_id = d.id"
+    )
+    for r in rows:
+        yield DupCandidate(r[0], r[1], r[4], r[2], r[3])
+
+
+def _messages(store: SqliteStore) -> list[Message]:
+    """E-mails: documents of kind email, with a Message-ID, or whose text opens with a printed
+    From:/Sent:/To:/Subject: block (printed and OCR'd e-mails)."""
+    attachments: dict[int, set[str]] = {}
+    for parent, sha in store.conn.execute("SELECT parent_id, sha256 FROM documents WHERE parent_id IS NOT NULL"):
+        attachments.setdefault(parent, set()).add(sha)
+    rows = store.conn.execute(
+        'SELECT id, kind, message_id, in_reply_to, "references", subject, sender, recipients, cc, date, metadata, raw_fields '
+        "FROM documents WHERE parent_id IS NULL OR kind = 'email' ORDER BY id"
+    ).fetchall()
+    texts = dict(document_texts(store, [r["id"] for r in rows]))
+    out = []
+    for r in rows:
+        body = texts.get(r["id"], "")
+        is_mail = r["kind"] == "email" or bool(r["message_id"])
+        if not is_mail:
+            head = "\n".join(body.splitlines()[:40])
+            is_mail = bool(printed_headers(head))
+        if not is_mail:
+            continue
+        meta = json.loads(r["metadata"] or "{}")
+        raw = json.loads(r["raw_fields"] or "{}")
+        thread_index = meta.get("thread_index") or raw.get("Thread-Index") or raw.get("ThreadIndex")
+        recipients = ", ".join(v for v in (r["recipients"], r["cc"]) if v) or None
+        out.append(Message(
+            id=r["id"], message_id=r["message_id"], in_reply_to=r["in_reply_to"], references=r["references"],
+            thread_index=thread_index, subject=r["subject"], sender=r["sender"], recipients=recipients,
+            date=r["date"], body=body, attachments=frozenset(attachments.get(r["id"], ())),
+        ))
+    return out
