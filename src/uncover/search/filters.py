@@ -17,6 +17,7 @@ functions the indexer applies, so both sides read the stored values identically.
 
 from __future__ import annotations
 
+import importlib
 import re
 import sqlite3
 from collections.abc import Callable
@@ -71,14 +72,38 @@ def register_field(name: str, sql: Callable[[Field], SqlFilter], *, description:
 
 
 def field_spec(name: str) -> FieldSpec | None:
+    load_field_modules()
     return _REGISTRY.get(name.lower())
 
 
+# Modules that register fields when imported (the features that own those tables); loaded
+# before the first parse so a script calling search() sees the same fields as the CLI.
+FIELD_MODULES = (
+    "uncover.store.withholdings", "uncover.store.duplicates", "uncover.ingest.loadfiles_search", "uncover.review",
+)
+_loaded = False
+
+
+def load_field_modules() -> None:
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    for name in FIELD_MODULES:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as exc:  # a feature not built (yet)
+            if exc.name != name:
+                raise
+
+
 def field_names() -> set[str]:
+    load_field_modules()
     return set(_REGISTRY) | {"date"}
 
 
 def fields_help() -> list[FieldSpec]:
+    load_field_modules()
     return sorted(_REGISTRY.values(), key=lambda s: s.name)
 
 

@@ -203,7 +203,10 @@ class SearchIndex:
         addresses = [addr for _, addr in hits]
         ids = searcher.fast_field_values("doc_id", addresses) if addresses else []
         scores = [float(key) if sort == "relevance" else None for key, _ in hits]
-        return int(result.count), [(int(i), s) for i, s in zip(ids, scores, strict=True)]
+        ranked = [(int(i), s) for i, s in zip(ids, scores, strict=True)]
+        if sort == "relevance":  # equal scores in id order, whatever the segment layout
+            ranked.sort(key=lambda pair: (-(pair[1] or 0.0), pair[0]))
+        return int(result.count), ranked
 
     def matching_ids(self, query: tantivy.Query) -> set[int]:
         """Every matching document id (for facets and bulk tagging), not just a page of them."""

@@ -200,7 +200,7 @@ class _Lexeme:
     node: Node | None = None
 
 
-_FIELD_RE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*):(.*)$", re.S)
+_FIELD_RE = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*):(.*)$", re.S)
 _STOP = set(' \t\r\n\f\v()"')
 
 

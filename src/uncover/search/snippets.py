@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import Page
-from .query import Node, Phrase, Prefix, Term, positive_leaves, tokenize
+from .query import Node, Phrase, Prefix, Term, analyzer, positive_leaves
 
 SNIPPET_CHARS = 240
 LEAD_CHARS = 60
@@ -68,8 +68,9 @@ def text_matchers(node: Node) -> list[tuple[tuple[str, ...], bool]]:
 
 
 def find_spans(text: str, matchers: list[tuple[tuple[str, ...], bool]]) -> list[Span]:
-    toks = tokenize(text)
-    words = [t.text for t in toks]
+    # Words as plain strings (cheap); offsets are read only for the tokens that match.
+    words = analyzer().analyze(text)
+    toks = analyzer().pre_tokenize(text).tokens
     starts: dict[str, list[int]] = {}
     for i, w in enumerate(words):
         starts.setdefault(w, []).append(i)
@@ -89,7 +90,7 @@ def find_spans(text: str, matchers: list[tuple[tuple[str, ...], bool]]) -> list[
                 last = words[i + n - 1]
                 if not (last.startswith(tokens[-1]) if prefix else last == tokens[-1]):
                     continue
-            spans.append(Span(toks[i].start, toks[i + n - 1].end, leaf))
+            spans.append(Span(toks[i].char_offset_from, toks[i + n - 1].char_offset_to, leaf))
     spans.sort(key=lambda s: (s.start, s.end))
     return spans
 

@@ -1,0 +1,126 @@
+"""The index stays in step with case.db: rebuilds, crash catch-up, deletes, one writer at a time."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from state_corpus import build_state_case
+
+from uncover import Case
+from uncover.search import IndexBusy, SearchIndex, catch_up, matching_ids, reindex, search
+
+QUERIES = ['"release in part"', "libya OR tripoli", "secur* -b6", "subject:benghazi", 'custodian:"cheryl mills" date:2012']
+
+
+def snapshot(case: Case) -> dict[str, dict[int, float]]:
+    """Each query's hits with their scores (documents of equal score may come in any order)."""
+    return {q: {h.doc_id: round(h.score or 0, 4) for h in search(case, q, limit=200).hits} for q in QUERIES}
+
+
+def doc_count(case: Case) -> int:
+    return int(case.store.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
+
+
+def test_reindex_gives_the_same_results_as_incremental_indexing(tmp_path: Path, corpora: Path):
+    case, records = build_state_case(tmp_path / "case", corpora)
+    names = {p.id: p.name for p in case.store.productions()}
+    for n, r in enumerate(records, start=1):  # as an ingest does: add each document, commit in batches
+        case.index.add(case.store.document(r.id), case.store.pages(r.id), names[r.doc.production_id])
+        if n % 50 == 0:
+            case.index.commit()
+    case.index.commit()
+    case.store.mark_indexed(r.id for r in records)
+    incremental = snapshot(case)
+    assert all(incremental.values())
+    assert reindex(case) == len(records)
+    assert case.index.count() == len(records)
+    assert snapshot(case) == incremental
+    assert case.store.counts()["unindexed"] == 0
+
+
+def test_catch_up_indexes_only_unindexed_documents_and_never_twice(tmp_path: Path, corpora: Path):
+    case, records = build_state_case(tmp_path / "case", corpora)
+    first = [r.id for r in records[:100]]
+    case.store.conn.execute(f"UPDATE documents SET indexed = 1 WHERE id NOT IN ({','.join(map(str, first))})")
+    # The database claims 68 documents are indexed, the index holds none: catch_up rebuilds it all.
+    assert catch_up(case) == len(records)
+    assert case.index.count() == len(records) == doc_count(case)
+
+    # A crash after the index commit but before the database was marked: those come round again.
+    redo = [r.id for r in records[10:20]]
+    case.store.conn.execute(f"UPDATE documents SET indexed = 0 WHERE id IN ({','.join(map(str, redo))})")
+    assert catch_up(case) == len(redo)
+    assert case.index.count() == len(records)
+    assert matching_ids(case, "*") == {r.id for r in records}
+    assert catch_up(case) == 0 and case.store.counts()["unindexed"] == 0
+
+
+def test_catch_up_indexes_new_documents_only(tmp_path: Path, corpora: Path):
+    case, records = build_state_case(tmp_path / "case", corpora)
+    case.store.conn.execute(f"DELETE FROM pages WHERE document_id > {records[119].id}")
+    case.store.conn.execute(f"DELETE FROM documents WHERE id > {records[119].id}")
+    assert catch_up(case) == 120
+    assert case.index.count() == 120
+    # an ingest commits 5 more documents and stops before indexing them
+    for r in records[120:125]:
+        with case.store.transaction():
+            r.doc.id = 0
+            r.id = case.store.insert_document(r.doc, None, _pages(r))
+    assert catch_up(case) == 5
+    assert case.index.count() == 125 == doc_count(case)
+
+
+def _pages(r):
+    from uncover.model import Page, TextSource
+
+    return [Page(0, n + 1, t, TextSource.LAYER) for n, t in enumerate(r.pages)]
+
+
+def test_a_deleted_index_folder_is_rebuilt_by_catch_up(tmp_path: Path, corpora: Path):
+    case, records = build_state_case(tmp_path / "case", corpora)
+    reindex(case)
+    before = snapshot(case)
+    case.index.close()
+    case.close()
+    shutil.rmtree(tmp_path / "case" / "index")
+    with Case.open(tmp_path / "case") as again:
+        assert again.index.count() == 0
+        assert catch_up(again) == len(records)
+        assert snapshot(again) == before
+
+
+def test_delete_removes_a_document(state_case):
+    case, records = state_case
+    target = records[0].id
+    assert target in matching_ids(case, "*")
+    case.index.delete(target)
+    case.index.commit()
+    try:
+        assert target not in matching_ids(case, "*")
+        assert case.index.count() == len(records) - 1
+    finally:
+        catch_up(case)  # restore for the other tests of the module
+        case.store.conn.execute("UPDATE documents SET indexed = 0 WHERE id = ?", (target,))
+        catch_up(case)
+    assert case.index.count() == len(records)
+
+
+def test_one_writer_at_a_time_and_readers_see_commits(tmp_path: Path, corpora: Path):
+    case, records = build_state_case(tmp_path / "case", corpora)
+    writer = case.index
+    reader = SearchIndex(tmp_path / "case" / "index", lock_wait=0.3)  # e.g. the web app's process
+    names = {p.id: p.name for p in case.store.productions()}
+    doc = case.store.document(records[0].id)
+    writer.add(doc, case.store.pages(doc.id), names[doc.production_id])
+    with pytest.raises(IndexBusy, match="another uncover process"):
+        reader.add(doc, case.store.pages(doc.id), names[doc.production_id])
+    assert reader.count() == 0
+    writer.commit()
+    assert reader.count() == 1  # no reopen needed
+    writer.close()  # releases the lock
+    reader.delete(doc.id)
+    reader.commit()
+    assert writer.count() == 0
+    reader.close()
