@@ -50,8 +50,6 @@ class _TextParser(HTMLParser):
             self._pre += 1
         if tag in _BLOCK:
             self.parts.append("\n")
-        elif tag in _CELL:
-            self.parts.append("\t")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         # <script/> opens nothing; only line-breaking void tags matter here
@@ -69,6 +67,8 @@ class _TextParser(HTMLParser):
             self._pre -= 1
         if tag in _BLOCK:
             self.parts.append("\n")
+        elif tag in _CELL:
+            self.parts.append("\t")  # after the cell: trailing tabs are stripped with the line
 
     def handle_data(self, data: str) -> None:
         if self._in_title:
@@ -84,7 +84,7 @@ def html_to_text(markup: str) -> tuple[str, dict[str, str]]:
     parser = _TextParser()
     parser.feed(markup)
     parser.close()
-    lines = [line.strip(" ") for line in "".join(parser.parts).split("\n")]
+    lines = [line.lstrip(" ").rstrip(" \t") for line in "".join(parser.parts).split("\n")]
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
     meta = dict(parser.meta)
     title = " ".join("".join(parser.title_parts).split())
