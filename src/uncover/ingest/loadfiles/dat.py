@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -148,6 +149,8 @@ def _score(text: str, delimiter: str, qualifier: str) -> tuple[float, ...]:
     if qualifier:
         usage = sum(text.count(qualifier + delimiter) + text.count(delimiter + qualifier) for _ in (0,))
         usage += sum(1 for line in text.splitlines() if line.startswith(qualifier))
+        if usage == 0:  # the character occurs, but never opens or closes a field: not a qualifier
+            return (0.0,)
     return (float(modal > 1), round(consistency, 2), float(usage > 0), float(modal),
             -DELIMITERS.index(delimiter), -QUALIFIERS.index(qualifier))
 
@@ -186,6 +189,12 @@ def sniff(path: Path) -> DatDialect:
             overrides["FIELD1"] = "bates_begin"
             if len(first) > 1 and looks_like_bates(first[1]):
                 overrides["FIELD2"] = "bates_end"
+        # file paths name themselves: a .txt path is the text file, another path the native
+        for i, value in enumerate(first):
+            if re.fullmatch(r"[^\n]*[\\/][^\\/\n]+\.[A-Za-z0-9]{1,5}", value.strip()):
+                role = "text_path" if value.strip().lower().endswith(".txt") else "native_path"
+                if role not in overrides.values():
+                    overrides[f"FIELD{i + 1}"] = role
     partial = False
     if qualifier:
         lines = [ln for ln in text.splitlines()[:50] if ln]
