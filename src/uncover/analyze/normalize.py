@@ -182,7 +182,7 @@ def shingle_hashes(texts: Sequence[str], size: int = 5) -> tuple[np.ndarray, np.
     with np.errstate(over="ignore"):
         for k in range(1, size):
             shifted = np.zeros(total, dtype=np.uint64)
-            shifted[: total - k] = tokens[k:]
+            shifted[: max(total - k, 0)] = tokens[k:] if k < total else shifted[:0]
             combined = combined * np.uint64(0x9E3779B97F4A7C15) + shifted
     combined = _mix(combined)
     # shingle i of a document is valid when i + size <= its token count; short docs keep one

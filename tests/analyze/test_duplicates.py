@@ -1,0 +1,114 @@
+"""Exact duplicates on real productions: FreeEed's Enron volume and MuckRock's FOIA responses."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from pathlib import Path
+
+import pypdfium2 as pdfium
+
+from uncover.analyze.casepasses import run_duplicate_passes
+from uncover.analyze.duplicates import DupCandidate, exact_duplicate_groups
+from uncover.model import Document, DocumentKind, Page, TextSource
+from uncover.store import duplicates as dstore
+
+
+def add_doc(case, production: str, filename: str, sha256: str, text: str = "", **fields) -> int:
+    prod = case.store.production(production)
+    doc = Document(id=0, production_id=prod.id, kind=fields.pop("kind", DocumentKind.EDOC), filename=filename,
+                   path=filename, sha256=sha256, md5="", size=len(text), **fields)
+    with case.store.transaction():
+        return case.store.insert_document(doc, None, [Page(document_id=0, number=1, text=text, text_source=TextSource.NATIVE)])
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_freeeed_master_duplicates_are_found(case, corpora):
+    root = corpora / "email-enron-edrm-freeeed-production"
+    with open(root / "load-no-text.csv", newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh, delimiter="|"))
+    assert "master_duplicate" in rows[0] and "Hash" in rows[0]
+    # natives FreeEed's copy left out are listed with their real SHA-256 in NOT_COPIED_natives.tsv
+    not_copied = {}
+    for line in (root / "NOT_COPIED_natives.tsv").read_text("utf-8").splitlines():
+        cols = line.split("\t")
+        if len(cols) >= 3 and len(cols[2]) == 64:
+            not_copied[cols[0]] = cols[2]
+    ids: dict[str, int] = {}
+    md5: dict[int, str] = {}
+    for row in rows:
+        link = row["native_link"]
+        if not link:
+            continue
+        native = root / link
+        sha = sha256_of(native) if native.is_file() else not_copied.get(link)
+        if sha is None:
+            continue  # a native the source repository itself lacks
+        doc_id = add_doc(case, "Enron", row["File Name"], sha, custodian=row["Custodian"] or None)
+        ids[row["UPI"]] = doc_id
+        md5[doc_id] = row["Hash"]
+    marked = [(ids[r["master_duplicate"]], ids[r["UPI"]]) for r in rows if r["master_duplicate"]]
+    assert len(marked) == 7
+
+    run_duplicate_passes(case)
+    groups = dstore.duplicate_groups(case.store, basis="sha256")
+    group_of = {m.document_id: g for g in groups for m in g.members}
+    for master, dupe in marked:
+        assert group_of[dupe] is group_of[master]
+        assert group_of[master].primary_id == master  # the earlier item is kept
+    # every reported group agrees with the producer's own MD5 column
+    for g in groups:
+        assert len({md5[m.document_id] for m in g.members}) == 1
+    hidden = dstore.dupe_ids(case.store, "yes") - dstore.dupe_ids(case.store, "no")
+    assert {dupe for _, dupe in marked} <= hidden
+    assert not {master for master, _ in marked} & hidden
+
+
+def test_muckrock_copies_found_by_bytes_and_by_text(case, corpora):
+    folder = corpora / "foia-muckrock-responsive-docs" / "Jon Burge" / "Email"
+    names = ["File_01.PDF", "File_01 2.PDF", "File_01 3.PDF",
+             "9th_Interim_Release_Letter_-_4022000.pdf", "9th_Interim_Release_Letter_-_4022000 2.pdf",
+             "8th_Interim_Release_Letter_-_4000590.pdf"]
+    ids = {}
+    for name in names:
+        path = folder / name
+        pdf = pdfium.PdfDocument(path)
+        try:
+            text = "\n".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+        finally:
+            pdf.close()
+        ids[name] = add_doc(case, "MuckRock", name, sha256_of(path), text, custodian="Jon Burge")
+    run_duplicate_passes(case)
+    by_sha = dstore.duplicate_groups(case.store, basis="sha256")
+    assert [sorted(m.document_id for m in g.members) for g in by_sha] == [sorted([ids["File_01.PDF"], ids["File_01 2.PDF"]])]
+    # the two copies of the 9th interim letter differ by one byte but carry the same text
+    by_text = dstore.duplicate_groups(case.store, basis="text")
+    letter = {ids["9th_Interim_Release_Letter_-_4022000.pdf"], ids["9th_Interim_Release_Letter_-_4022000 2.pdf"]}
+    assert any({m.document_id for m in g.members} == letter for g in by_text)
+    assert not any(ids["8th_Interim_Release_Letter_-_4000590.pdf"] in {m.document_id for m in g.members} for g in by_text)
+    assert by_sha[0].custodians == ["Jon Burge"] and by_sha[0].productions == ["MuckRock"]
+
+
+def test_attachment_copy_in_another_family_is_reported_not_hidden(case):
+    mail1 = add_doc(case, "P1", "a.eml", "m1", "first mail", kind=DocumentKind.EMAIL, custodian="Smith")
+    att1 = add_doc(case, "P1", "memo.pdf", "same", "memo text", parent_id=mail1, family_id=mail1, custodian="Smith")
+    mail2 = add_doc(case, "P2", "b.eml", "m2", "second mail", kind=DocumentKind.EMAIL, custodian="Jones")
+    att2 = add_doc(case, "P2", "memo.pdf", "same", "memo text", parent_id=mail2, family_id=mail2, custodian="Jones")
+    loose = add_doc(case, "P2", "memo copy.pdf", "same", "memo text", custodian="Jones")
+    run_duplicate_passes(case)
+    (group,) = dstore.duplicate_groups(case.store, basis="sha256")
+    assert group.primary_id == loose  # a top-level copy is the one kept
+    assert group.custodians == ["Jones", "Smith"] and group.productions == ["P1", "P2"]
+    kept = dstore.dupe_ids(case.store, "no")
+    assert {mail1, att1, mail2, att2, loose} <= kept  # families stay whole
+    assert all(m.other_family for m in group.members if m.document_id in (att1, att2))
+
+
+def test_exact_groups_hide_later_top_level_copies():
+    docs = [DupCandidate(1, "a", "t1"), DupCandidate(2, "a", "t1"), DupCandidate(3, "b", "t1"), DupCandidate(4, "c", None)]
+    groups = exact_duplicate_groups(docs)
+    assert [(g.basis, g.primary, g.ids) for g in groups] == [("sha256", 1, [1, 2]), ("text", 1, [1, 2, 3])]
+    assert [m.collapsed for m in groups[1].members] == [False, True, True]
