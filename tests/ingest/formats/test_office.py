@@ -316,3 +316,47 @@ def test_known_rtf_text_header_and_code_page(office: Path, tmp_path: Path) -> No
 def test_rtf_named_doc_goes_to_the_rtf_reader(tmp_path: Path) -> None:
     head = b"{\\rtf1\\ansi Hello from Word}"
     assert rtf.READER.sniff(head, "memo.doc") > legacy_office.READER.sniff(head, "memo.doc")
+
+
+def _rewrite_member(path: Path, member: str, transform) -> None:
+    with zipfile.ZipFile(path) as zf:
+        items = [(info, zf.read(info)) for info in zf.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info, data in items:
+            zf.writestr(info, transform(data) if info.filename == member else data)
+
+
+def test_xml_external_entities_are_not_resolved(tmp_path: Path) -> None:
+    """An XXE canary: a package that references a local file must not pull its content in."""
+    import docx as python_docx
+    import openpyxl
+
+    canary = tmp_path / "canary.txt"
+    canary.write_text("CANARY-7f3a-SECRET")
+    doctype = f'<!DOCTYPE x [<!ENTITY xxe SYSTEM "file://{canary}">]>'.encode()
+
+    def inject(data: bytes, marker: bytes, replacement: bytes) -> bytes:
+        assert marker in data
+        data = data.replace(marker, replacement, 1)
+        if data.startswith(b"<?xml"):
+            head, sep, rest = data.partition(b"?>")
+            return head + sep + doctype + rest
+        return doctype + data
+
+    doc_path = tmp_path / "xxe.docx"
+    doc = python_docx.Document()
+    doc.add_paragraph("MARKER")
+    doc.save(doc_path)
+    _rewrite_member(doc_path, "word/document.xml", lambda d: inject(d, b"MARKER", b"&xxe;"))
+    book_path = tmp_path / "xxe.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "MARKER"
+    wb.save(book_path)
+    _rewrite_member(book_path, "xl/worksheets/sheet1.xml", lambda d: inject(d, b"MARKER", b"&xxe;"))
+    for reader, path in ((docx.READER, doc_path), (xlsx.READER, book_path)):
+        try:
+            result = reader.read(path, ctx_for(tmp_path))
+        except ExtractionError as exc:
+            assert "CANARY" not in exc.message  # refusing the file is fine too
+            continue
+        assert "CANARY-7f3a-SECRET" not in full_text(result), reader.name
