@@ -65,8 +65,11 @@ _CITATION_BEFORE = re.compile(r"(?:[A-Za-z0-9]|552a?\s*|U\.?\s?S\.?\s?C\.?\s*§?
 _STAMP = re.compile(r"RELEASE\s+IN\b", re.IGNORECASE)
 _STATUS_WORD = re.compile(r"^(?P<word>FU[LI1]{1,2}[LI1]?|PA[RB]T)\b[^\w]*(?P<rest>.*)$", re.IGNORECASE)
 _REASON = re.compile(r"Reason:\s*(?P<cats>(?:[1Il]\s?\.\s?4\s?\(\s?[A-Ha-h]\s?\)[\s,]*)+)")
-_DELETED_SHEET = re.compile(r"DELETED\s+PAGE\s+INFORMATION\s+SHEET", re.IGNORECASE)
-_DELETED_LINE = re.compile(r"Page\s+\d+\s*~\s*(?P<codes>[^\n]+)")
+# OCR of the two-column FBI form often cuts the title ("DELETED PAGE I" ... "FORMATION SHEET").
+_DELETED_SHEET = re.compile(
+    r"DELETED\s+PAGE\s+(?:INFORMATION\s+SHEET|I\b)|Deleted\s+Page\(s\)|Total\s+Deleted\s+Page", re.IGNORECASE
+)
+_SHEET_CODE = re.compile(r"(?<![\w/])b/?(?P<n>[1-9])(?P<sub>[A-Fa-f])?(?![\w])")
 _WITHHELD_FULL = re.compile(r"withheld\s+in\s+(?:its\s+)?(?:full|entirety)\s+pursuant\s+to", re.IGNORECASE)
 _EXEMPTION_WORD = re.compile(
     r"\b[Ee]xemptions?\s+(?P<n>[1-9])(?:\s?\(?(?P<sub>[A-F])\)?)?\b(?!\.\d)"
@@ -210,7 +213,7 @@ def _is_citation(text: str, start: int) -> bool:
     return bool(_CITATION_BEFORE.search(before))
 
 
-def parse_stamp(text: str) -> tuple[Stamp | None, bool]:
+def parse_stamp(text: str, *, damaged_fallback: bool = True) -> tuple[Stamp | None, bool]:
     """State's release stamp, tolerant of the stamp being split over lines beside other text.
 
     Returns (stamp, damaged): damaged when `RELEASE IN` is there but FULL/PART is unreadable.
@@ -264,7 +267,7 @@ def parse_stamp(text: str) -> tuple[Stamp | None, bool]:
                 codes = sorted({c.code for c in parsed or []})
             return Stamp(kind, codes, match.start(), end, text[match.start() : end]), False
         damaged = True
-    fallback = _damaged_stamp(text)
+    fallback = _damaged_stamp(text) if damaged_fallback else None
     return (fallback, False) if fallback else (None, damaged)
 
 
@@ -308,9 +311,11 @@ def _damaged_stamp(text: str) -> Stamp | None:
 def analyze_page_text(text: str, page: int = 1, document_id: int = 0) -> PageMarkings:
     """Every marking on one page: codes (with spans), the release stamp, page notices."""
     result = PageMarkings()
-    result.stamp, result.damaged_stamp = parse_stamp(text)
-    state_context = bool(_STATE_CONTEXT.search(text))
-    list_page = bool(_LIST_PAGE.search(text))
+    low = text.lower()  # cheap substring guards spare the regex passes on most pages
+    if "release" in low or page == 1:
+        result.stamp, result.damaged_stamp = parse_stamp(text, damaged_fallback=page == 1)
+    state_context = bool(_STATE_CONTEXT.search(text[:3000])) or "Department of State" in text
+    list_page = ("(b" in text or "xemption" in text) and bool(_LIST_PAGE.search(text))
     seen: set[tuple[int, int]] = set()
 
     def add(code: str, qualifier: str | None, start: int, end: int, confidence: float) -> None:
@@ -331,33 +336,34 @@ def analyze_page_text(text: str, page: int = 1, document_id: int = 0) -> PageMar
                     add(c.code, c.qualifier, base + line_off + seg_off + c.start, base + line_off + seg_off + c.end, 0.99)
 
     # Parenthesised DOJ labels (before segments, so `(b)(6)` is one mark, not two tokens).
-    for m in _DOJ_LABEL.finditer(text):
+    for m in _DOJ_LABEL.finditer(text) if "b" in low and ("(" in text or "{" in text) else ():
         if _is_citation(text, m.start()):
             continue
         code = _code_from_parts(m["n"], m["sub"])
         if code:
             add(code, None, m.start(), m.end(), 0.3 if list_page else 0.95)
-    for m in _DOJ_EXCLUSION.finditer(text):
+    for m in _DOJ_EXCLUSION.finditer(text) if "(c" in low else ():
         if not _is_citation(text, m.start()):
             add(f"c{m['n']}", None, m.start(), m.end(), 0.3 if list_page else 0.8)
 
     # Classification blocks: the 1.4 categories are the b1 qualifier.
-    for m in _REASON.finditer(text):
+    for m in _REASON.finditer(text) if "Reason" in text else ():
         cats = re.findall(r"\(\s?([A-Ha-h])\s?\)", m["cats"])
         qualifier = ", ".join(dict.fromkeys(f"1.4({c.lower()})" for c in cats))
         add("b1", qualifier, m.start("cats"), m.start("cats") + len(m["cats"].rstrip(" ,")), 0.95)
 
     # Deleted page sheets list the codes per withheld page.
-    sheet = _DELETED_SHEET.search(text)
+    sheet = _DELETED_SHEET.search(text) if "deleted" in low else None
     if sheet:
         result.notices.append(PageNotice("deleted-page", sheet.group(), sheet.start(), sheet.end()))
-        for m in _DELETED_LINE.finditer(text):
-            parsed = parse_code_list(m["codes"].replace("~", " ").strip().rstrip(";"), allow_eight=False)
-            for c in parsed or []:
-                add(c.code, c.qualifier, m.start("codes") + c.start, m.start("codes") + c.end, 0.95)
+        # On the sheet every `b5`, `b7C` (OCR: `b/7C`) is a claim for the withheld pages.
+        for m in _SHEET_CODE.finditer(text):
+            code = _code_from_parts(m["n"], m["sub"])
+            if code:
+                add(code, None, m.start(), m.end(), 0.9)
 
     # Margin codes: segments (or whole lines) made of code tokens; trailing runs of codes.
-    for line_off, line in _lines(text):
+    for line_off, line in _hinted_lines(text):
         segments = _segments(line)
         for seg_off, seg in segments:
             parsed = parse_code_list(seg)
@@ -373,24 +379,43 @@ def analyze_page_text(text: str, page: int = 1, document_id: int = 0) -> PageMar
             _trailing_codes(line, line_off, add)
 
     # Notices.
-    for m in _WITHHELD_FULL.finditer(text):
+    for m in _WITHHELD_FULL.finditer(text) if "withheld" in low else ():
         result.notices.append(PageNotice("withheld-in-full", m.group(), m.start(), m.end()))
         window_end = min(len(text), m.end() + 80)
         for e in _EXEMPTION_WORD.finditer(text, m.start(), window_end):
             code = _code_from_parts(e["n"], e["sub"])
             if code:
                 add(code, None, e.start(), e.end(), 0.8)
-    if not list_page:
+    if not list_page and "xemption" in text:
         for e in _EXEMPTION_WORD.finditer(text):
             code = _code_from_parts(e["n"], e["sub"])
             if code and re.search(r"pursuant|withheld|redact|protected|under", text[max(0, e.start() - 80) : e.start()], re.I):
                 add(code, None, e.start(), e.end(), 0.6)
-    for m in _NON_RESPONSIVE.finditer(text):
+    for m in _NON_RESPONSIVE.finditer(text) if "responsive" in low else ():
         result.notices.append(PageNotice("non-responsive", m.group(), m.start(), m.end()))
-    for m in _REFERRED.finditer(text):
+    for m in _REFERRED.finditer(text) if "eferr" in text else ():
         result.notices.append(PageNotice("referral", m.group(), m.start(), m.end()))
     result.marks.sort(key=lambda mark: mark.start)
     return result
+
+
+# Anything that could start a code token; lines without one cannot hold margin codes, and
+# skipping them keeps the analysis a small fraction of text extraction time.
+_HINT = re.compile(r"(?<![A-Za-z0-9])[Bb8]\s?[1-9lIS|]|[1Il]\s?\.\s?4\s?\(")
+
+
+def _hinted_lines(text: str) -> list[tuple[int, str]]:
+    out: list[tuple[int, str]] = []
+    last_start = -1
+    for hint in _HINT.finditer(text):
+        start = text.rfind("\n", 0, hint.start()) + 1
+        if start == last_start:
+            continue
+        end = text.find("\n", hint.start())
+        end = len(text) if end < 0 else end
+        out.append((start, text[start:end].rstrip("\r")))
+        last_start = start
+    return out
 
 
 def _margin_context(segments: list[tuple[int, str]], seg_off: int, state_context: bool) -> bool:
@@ -430,7 +455,7 @@ def claimed_codes(marks: Iterable[ExemptionMark]) -> set[str]:
 
 def release_status(pages_marks: Sequence[Sequence[ExemptionMark]], page_texts: Sequence[str]) -> str:
     """"full" | "part" | "withheld" | "unknown" for a document, from its pages' text and marks."""
-    return document_status([analyze_page_text(t) for t in page_texts], [m for marks in pages_marks for m in marks])
+    return document_status([analyze_page_text(t, i + 1) for i, t in enumerate(page_texts)], [m for marks in pages_marks for m in marks])
 
 
 def document_status(pages: Sequence[PageMarkings], marks: Iterable[ExemptionMark] | None = None) -> str:

@@ -32,8 +32,8 @@ import pypdfium2.raw as pdfium_c
 from ..model import Redaction
 from .exemptions import find_exemption_marks
 
-MIN_SIDE_PT = 4.0  # thinner than this is a rule or an underline
-MIN_AREA_PT2 = 60.0
+MIN_SIDE_PT = 6.0  # thinner than this is a rule, an underline or a speck (a line of text is taller)
+MIN_AREA_PT2 = 100.0
 MAX_PAGE_FRACTION = 0.8  # larger is a page background
 DARK_LUMA = 80
 RASTER_DPI = 150
@@ -62,59 +62,84 @@ class _TextObj:
     text: str
 
 
-def _fill_color(obj: pdfium.PdfObject) -> tuple[int, int, int, int]:
+def _fill_color(raw) -> tuple[int, int, int, int]:  # type: ignore[no-untyped-def]
     r, g, b, a = (ctypes.c_uint() for _ in range(4))
-    if not pdfium_c.FPDFPageObj_GetFillColor(obj.raw, r, g, b, a):
+    if not pdfium_c.FPDFPageObj_GetFillColor(raw, r, g, b, a):
         return 0, 0, 0, 0
     return r.value, g.value, b.value, a.value
 
 
-def _draw_mode(obj: pdfium.PdfObject) -> tuple[int, bool]:
+def _draw_mode(raw) -> tuple[int, bool]:  # type: ignore[no-untyped-def]
     fill, stroke = ctypes.c_int(), ctypes.c_int()
-    pdfium_c.FPDFPath_GetDrawMode(obj.raw, fill, stroke)
+    pdfium_c.FPDFPath_GetDrawMode(raw, fill, stroke)
     return fill.value, bool(stroke.value)
 
 
-def _is_rectangle(obj: pdfium.PdfObject) -> bool:
-    count = pdfium_c.FPDFPath_CountSegments(obj.raw)
+def _bounds(raw) -> tuple[float, float, float, float]:  # type: ignore[no-untyped-def]
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    pdfium_c.FPDFPageObj_GetBounds(raw, left, bottom, right, top)
+    return left.value, bottom.value, right.value, top.value
+
+
+def _is_rectangle(raw) -> bool:  # type: ignore[no-untyped-def]
+    count = pdfium_c.FPDFPath_CountSegments(raw)
     if count < 2 or count > 6:
         return False
     for i in range(count):
-        seg = pdfium_c.FPDFPath_GetPathSegment(obj.raw, i)
+        seg = pdfium_c.FPDFPath_GetPathSegment(raw, i)
         if pdfium_c.FPDFPathSegment_GetType(seg) == pdfium_c.FPDF_SEGMENT_BEZIERTO:
             return False
     return True
+
+
+def _raw_objects(page: pdfium.PdfPage) -> list:  # type: ignore[type-arg]
+    """Page objects in content order as raw handles. The ctypes calls cost a fraction of building
+    wrapper objects; form XObjects (rare in productions) go through pypdfium2's walker, which
+    resolves their nested coordinates."""
+    get_object, get_type, form = pdfium_c.FPDFPage_GetObject, pdfium_c.FPDFPageObj_GetType, pdfium_c.FPDF_PAGEOBJ_FORM
+    handle = page.raw
+    out = []
+    for i in range(pdfium_c.FPDFPage_CountObjects(handle)):
+        raw = get_object(handle, i)
+        kind = get_type(raw)
+        if kind == form:
+            return [(obj.raw, obj.type) for obj in page.get_objects(max_depth=2)]
+        out.append((raw, kind))
+    return out
 
 
 def _objects(page: pdfium.PdfPage) -> tuple[list[VectorBox], list[_TextObj], dict]:
     width, height = page.get_size()
     page_area = width * height
     boxes: list[VectorBox] = []
-    texts: list[_TextObj] = []
     white_outlined: list[VectorBox] = []
-    for index, obj in enumerate(page.get_objects(max_depth=2)):
-        kind = obj.type
-        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
-            fill_mode, stroke = _draw_mode(obj)
-            if not fill_mode:
-                continue
-            left, bottom, right, top = obj.get_bounds()
-            w, h = right - left, top - bottom
-            if w < MIN_SIDE_PT or h < MIN_SIDE_PT or w * h < MIN_AREA_PT2 or w * h > MAX_PAGE_FRACTION * page_area:
-                continue
-            if not _is_rectangle(obj):
-                continue
-            r, g, b, a = _fill_color(obj)
-            if a == 0:
-                continue
-            luma = 0.299 * r + 0.587 * g + 0.114 * b
-            if luma < DARK_LUMA:
-                boxes.append(VectorBox(left, bottom, right, top, index, True))
-            elif luma > 240 and stroke:
-                white_outlined.append(VectorBox(left, bottom, right, top, index, False))
-        elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
-            left, bottom, right, top = obj.get_bounds()
-            texts.append(_TextObj(left, bottom, right, top, index, ""))
+    raws = _raw_objects(page)
+    path_type, text_type = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_TEXT
+    for index, (raw, kind) in enumerate(raws):
+        if kind != path_type:
+            continue
+        fill_mode, stroke = _draw_mode(raw)
+        if not fill_mode:
+            continue
+        left, bottom, right, top = _bounds(raw)
+        w, h = right - left, top - bottom
+        if w < MIN_SIDE_PT or h < MIN_SIDE_PT or w * h < MIN_AREA_PT2 or w * h > MAX_PAGE_FRACTION * page_area:
+            continue
+        if not _is_rectangle(raw):
+            continue
+        r, g, b, a = _fill_color(raw)
+        if a == 0:
+            continue
+        luma = 0.299 * r + 0.587 * g + 0.114 * b
+        if luma < DARK_LUMA:
+            boxes.append(VectorBox(left, bottom, right, top, index, True))
+        elif luma > 240 and stroke:
+            white_outlined.append(VectorBox(left, bottom, right, top, index, False))
+    texts: list[_TextObj] = []
+    if boxes or white_outlined:  # text objects matter only around a candidate box
+        for index, (raw, kind) in enumerate(raws):
+            if kind == text_type:
+                texts.append(_TextObj(*_bounds(raw), index, ""))
     return boxes, texts, {"white": white_outlined, "size": (width, height)}
 
 
