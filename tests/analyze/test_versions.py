@@ -76,3 +76,31 @@ def test_real_state_releases_compare_without_noise(corpora):
     restamped = text.replace("Date: 05/14/2015", "Date: 08/31/2015")
     diff = compare_versions(text, restamped)
     assert diff.revealed == [] and diff.withheld == [] and diff.changed == []
+
+
+def test_cli_versions_dupes_threads_json(case):
+    import json
+
+    from click.testing import CliRunner
+
+    from uncover.cli import main
+
+    earlier, later = generated_pair()
+    add_doc(case, "May 2015 release", "C05739545-a", earlier)
+    add_doc(case, "August 2015 release", "C05739545-b", later)
+    case.close()
+    runner = CliRunner()
+    result = runner.invoke(main, ["versions", str(case.root), "--production", "August 2015 release",
+                                  "--against", "May 2015 release", "--json"])
+    assert result.exit_code == 0, result.output
+    (pair,) = json.loads(result.output)
+    assert pair["revealed"] == [SECRET_A, SECRET_B, SECRET_C] and pair["withheld"] == [NEW_WITHHOLD]
+    result = runner.invoke(main, ["dupes", str(case.root), "--diff", "1", "2", "--json"])
+    assert result.exit_code == 0, result.output
+    ops = json.loads(result.output)["ops"]
+    assert {"op": "replace", "a": "[REDACTED]", "b": "Ambassador Stevens"} in ops
+    for command in ("dupes", "threads"):
+        result = runner.invoke(main, [command, str(case.root), "--json"])
+        assert result.exit_code == 0, result.output
+    result = runner.invoke(main, ["versions", str(case.root), "--production", "nope"])
+    assert result.exit_code != 0 and "No production named" in result.output

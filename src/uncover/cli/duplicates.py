@@ -1,0 +1,153 @@
+"""`uncover dupes`, `uncover threads`, `uncover versions`: thin shells over analyze.casepasses."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from ..case import Case
+from ..errors import InputError
+from .base import case_argument, console, emit_json, friendly_errors, json_option, main, open_case
+
+
+def _ensure_passes(case: Case, refresh: bool, quiet: bool) -> None:
+    """Run the duplicate passes where documents have no fingerprint yet (or on --refresh)."""
+    from ..analyze.casepasses import run_duplicate_passes
+
+    store = case.store
+    missing = store.conn.execute(
+        "SELECT COUNT(*) FROM documents WHERE id NOT IN (SELECT document_id FROM document_signatures)").fetchone()[0]
+    if not (refresh or missing):
+        return
+    with Progress(TextColumn("[bold]{task.description:<14}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=console, disable=quiet, transient=True) as bar:
+        tasks: dict[str, object] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)  # type: ignore[arg-type]
+
+        run_duplicate_passes(case, progress=progress)
+
+
+def _document_id(case: Case, ref: str) -> int:
+    if ref.isdigit() and case.store.document(int(ref)):
+        return int(ref)
+    if ref.upper().startswith("DOC-") and ref[4:].isdigit():
+        return int(ref[4:])
+    found = case.store.find_by_bates(ref)
+    if not found:
+        raise InputError(f"No document {ref!r} in this case: give a document id, DOC-000123, or a Bates number.")
+    return found[0]
+
+
+def _text(case: Case, doc_id: int) -> str:
+    return "\n".join(p.text for p in case.store.pages(doc_id))
+
+
+@main.command("dupes")
+@case_argument
+@click.option("--diff", "diff", nargs=2, metavar="DOC1 DOC2", help="Show the word-level differences between two documents.")
+@click.option("--refresh", is_flag=True, help="Recompute every duplicate pass from the stored signatures.")
+@json_option
+@friendly_errors
+def dupes_command(case_dir: Path, diff: tuple[str, str] | None, refresh: bool, as_json: bool) -> None:
+    """Exact duplicate groups (same bytes or same text) and near-duplicate clusters."""
+    from ..analyze.neardup import format_diff, word_diff
+    from ..store import duplicates as dstore
+
+    with open_case(case_dir) as case:
+        if diff:
+            a, b = (_document_id(case, ref) for ref in diff)
+            ops = word_diff(_text(case, a), _text(case, b))
+            if as_json:
+                emit_json({"a": a, "b": b, "ops": [asdict(op) for op in ops]})
+            else:
+                console.print(format_diff(ops), markup=False)
+            return
+        _ensure_passes(case, refresh, as_json)
+        groups = dstore.duplicate_groups(case.store)
+        near = dstore.clusters(case.store)
+        hidden = len(dstore.collapsed_ids(case.store))
+    if as_json:
+        emit_json({"duplicate_groups": [g.to_json() for g in groups], "hidden_by_dupe_no": hidden, "near_duplicates": near})
+        return
+    table = Table(title=f"{len(groups)} exact duplicate groups ({hidden} documents hidden by dupe:no)")
+    for col in ("group", "basis", "kept", "copies", "custodians", "productions"):
+        table.add_column(col)
+    for g in groups:
+        primary = next(m for m in g.members if m.is_primary)
+        copies = ", ".join(m.label + (" (other family)" if m.other_family else "") for m in g.members if not m.is_primary)
+        table.add_row(str(g.id), g.basis, primary.label, copies, ", ".join(g.custodians), ", ".join(g.productions))
+    console.print(table)
+    table = Table(title=f"{len(near)} near-duplicate clusters")
+    for col in ("cluster", "pivot", "members (similarity)"):
+        table.add_column(col)
+    for c in near:
+        pivot = next(m for m in c["members"] if m["document_id"] == c["pivot"])
+        others = ", ".join(f"{m['label']} ({m['score']:.2f})" for m in c["members"] if m["document_id"] != c["pivot"])
+        table.add_row(str(c["id"]), pivot["label"], others)
+    console.print(table)
+
+
+@main.command("threads")
+@case_argument
+@click.option("--thread", "thread_id", type=int, help="Show one thread's messages.")
+@click.option("--refresh", is_flag=True, help="Recompute every duplicate pass from the stored signatures.")
+@json_option
+@friendly_errors
+def threads_command(case_dir: Path, thread_id: int | None, refresh: bool, as_json: bool) -> None:
+    """E-mail threads, with the inclusive messages (those no later message contains) marked."""
+    from ..store import duplicates as dstore
+
+    with open_case(case_dir) as case:
+        _ensure_passes(case, refresh, as_json)
+        found = dstore.threads(case.store, thread_id)
+    if as_json:
+        emit_json(found)
+        return
+    table = Table(title=f"{len(found)} threads")
+    for col in ("thread", "subject", "basis", "messages", "inclusive"):
+        table.add_column(col)
+    for t in found:
+        inclusive = [m["label"] for m in t["members"] if m["inclusive"]]
+        table.add_row(str(t["id"]), t["subject"] or "", t["basis"], str(len(t["members"])), ", ".join(inclusive))
+    console.print(table)
+
+
+@main.command("versions")
+@case_argument
+@click.option("--production", help="Only copies in this (later) production.")
+@click.option("--against", help="Only compared with copies in this (earlier) production.")
+@click.option("--refresh", is_flag=True, help="Recompute every duplicate pass from the stored signatures.")
+@json_option
+@friendly_errors
+def versions_command(case_dir: Path, production: str | None, against: str | None, refresh: bool, as_json: bool) -> None:
+    """Records produced more than once: what the later copy reveals and newly withholds."""
+    from ..store import duplicates as dstore
+
+    with open_case(case_dir) as case:
+        names = {p.name for p in case.store.productions()}
+        for name in (production, against):
+            if name and name not in names:
+                raise InputError(f"No production named {name!r}; the case has: {', '.join(sorted(names)) or 'none'}.")
+        _ensure_passes(case, refresh, as_json)
+        pairs = [
+            p for p in dstore.version_pairs(case.store)
+            if (not production or p["later_production"] == production) and (not against or p["earlier_production"] == against)
+        ]
+    if as_json:
+        emit_json(pairs)
+        return
+    table = Table(title=f"{len(pairs)} re-produced records")
+    for col in ("earlier", "later", "basis", "revealed", "newly withheld"):
+        table.add_column(col)
+    for p in pairs:
+        table.add_row(f"{p['earlier']} ({p['earlier_production']})", f"{p['later']} ({p['later_production']})", p["basis"],
+                      "\n".join(p["revealed"]), "\n".join(p["withheld"]))
+    console.print(table)
