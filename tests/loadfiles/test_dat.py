@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from loadfile_volgen import HEADER, rows, write_dat
 
 from uncover.ingest.loadfiles.dat import read_dat
-
-from loadfile_volgen import HEADER, rows, write_dat
 
 VARIANTS = [
     ("\x14", "\u00fe"), ("|", ""), ("|", "^"), ("^", '"'), (",", '"'), ("\t", ""), ("\u00b6", "\u00fe"), ("|", "\u00fe"),
