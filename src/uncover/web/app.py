@@ -1,0 +1,214 @@
+"""The review workspace: `create_app(case_dir, settings)` builds a FastAPI app over one case folder.
+
+No import-time globals: everything lives on `app.state`, so tests build as many apps as they need.
+Each worker thread opens its own `Case` (its own SQLite connection and index reader), because a
+SQLite connection must not be used by two threads at once and the review pages are read-heavy.
+
+Every response carries a strict Content-Security-Policy: the app's own script comes only from
+/static (no inline script, no eval), and the e-mail body route narrows it further.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ..case import Case
+from ..errors import UncoverError
+from ..store import review as review_sql
+from . import auth
+
+HERE = Path(__file__).parent
+APP_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+PUBLIC_PATHS = {"/login", "/healthz"}
+# Findings of other areas: importing registers their search fields (exemption:, release:, dupe:...).
+OPTIONAL_FIELD_MODULES = ("uncover.store.withholdings", "uncover.store.duplicates", "uncover.review")
+
+
+@dataclass
+class WebSettings:
+    team: bool = False  # require a login; otherwise one local user with every right
+    host: str = "127.0.0.1"
+    port: int = 8765
+    allowed_hosts: tuple[str, ...] | None = None  # Host header names accepted (DNS-rebinding guard); None: any
+    secure_cookies: bool = False  # set behind HTTPS
+    page_size: int = 20
+
+
+class CaseHandles:
+    """One open Case per thread, all closed at shutdown."""
+
+    def __init__(self, root: Path) -> None:
+        Case.open(root).close()  # fail now, with the plain CaseError, when the folder is not a case
+        self.root = root
+        self._local = threading.local()
+        self._all: list[Case] = []
+        self._lock = threading.Lock()
+
+    def get(self) -> Case:
+        case = getattr(self._local, "case", None)
+        if case is None:
+            case = Case.open(self.root)
+            case.store.conn.execute("PRAGMA temp_store=MEMORY")
+            self._local.case = case
+            with self._lock:
+                self._all.append(case)
+        return case
+
+    def close(self) -> None:
+        with self._lock:
+            for case in self._all:
+                try:
+                    case.close()
+                except Exception:  # noqa: BLE001 - closing at shutdown, nothing to report to
+                    pass
+            self._all.clear()
+
+
+def get_case(request: Request) -> Case:
+    """Dependency: this thread's Case."""
+    return request.app.state.cases.get()
+
+
+CaseDep = Annotated[Case, Depends(get_case)]
+
+
+def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """A page, with what every template needs: the user, the CSRF token, the case name."""
+    app = request.app
+    who = getattr(request.state, "principal", None)
+    base = {
+        "request": request, "principal": who, "csrf": getattr(request.state, "csrf", ""),
+        "case_name": app.state.case_name, "team": app.state.settings.team,
+        "can_review": bool(who and who.can("review")),
+    }
+    return app.state.templates.TemplateResponse(request, template, {**base, **context}, status_code=status_code)
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def create_app(case_dir: Path, settings: WebSettings | None = None) -> FastAPI:
+    settings = settings or WebSettings()
+    for module in OPTIONAL_FIELD_MODULES:
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            pass
+    cases = CaseHandles(Path(case_dir))
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        cases.close()
+
+    app = FastAPI(title="uncover", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.cases = cases
+    with Case.open(case_dir) as case:
+        app.state.case_name = case.name
+    env = Environment(loader=PackageLoader("uncover.web", "templates"), autoescape=select_autoescape(["html"]))
+    env.filters["urlq"] = lambda v: quote(str(v or ""), safe="")
+    env.filters["thousands"] = lambda v: f"{int(v or 0):,}"
+    app.state.templates = Jinja2Templates(env=env)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    from .routes import auth as auth_routes
+    from .routes import documents, overview, review, search
+
+    for module in (auth_routes, search, documents, review, overview):
+        app.include_router(module.router)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> PlainTextResponse:
+        return PlainTextResponse("ok")
+
+    @app.middleware("http")
+    async def gate(request: Request, call_next: Any) -> Response:
+        if settings.allowed_hosts is not None and (request.url.hostname or "") not in settings.allowed_hosts:
+            return PlainTextResponse("This address is not served here. Open the address `uncover serve` printed.", 400)
+        path = request.url.path
+        if path.startswith("/static/"):
+            return _secure(await call_next(request))
+        conn = cases.get().store.conn
+        session = auth.load_session(conn, request.cookies.get(auth.COOKIE))
+        if session is None:
+            session = auth.new_session(conn, None)
+        request.state.session = session
+        request.state.csrf = session.csrf
+        who: auth.Principal | None = auth.LOCAL_USER
+        if settings.team:
+            user = review_sql.user_by_id(conn, session.user_id) if session.user_id else None
+            who = auth.Principal(user.name, user.role, user.id) if user else None
+        request.state.principal = who
+        if who is None and path not in PUBLIC_PATHS:
+            if request.method == "GET" and not is_htmx(request):
+                target = path + (f"?{request.url.query}" if request.url.query else "")
+                response: Response = RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+            else:
+                response = PlainTextResponse("Sign in to continue.", 401)
+        else:
+            response = await call_next(request)
+        if session.new and not getattr(request.state, "session_replaced", False):
+            set_session_cookie(response, session.token, settings)
+        return _secure(response)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return error_page(request, exc.status_code, str(exc.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError) -> Response:
+        # A malformed id or page number in the address is a page that does not exist.
+        if any(err.get("loc", [""])[0] == "path" for err in exc.errors()):
+            return error_page(request, 404, "There is no such page.")
+        return error_page(request, 400, "Some of the values sent were not understood; go back and check the form.")
+
+    @app.exception_handler(UncoverError)
+    async def uncover_error(request: Request, exc: UncoverError) -> Response:
+        return error_page(request, 400, exc.message)
+
+    return app
+
+
+def set_session_cookie(response: Response, token: str, settings: WebSettings) -> None:
+    response.set_cookie(auth.COOKIE, token, max_age=auth.SESSION_DAYS * 86400, httponly=True, samesite="lax",
+                        secure=settings.secure_cookies, path="/")
+
+
+def error_page(request: Request, status: int, message: str) -> Response:
+    if status == 404 and message in ("Not Found", ""):
+        message = "There is no such page, document or file in this case."
+    if is_htmx(request) or request.url.path.endswith((".png", "/image", "/original", ".csv")):
+        return PlainTextResponse(message, status)
+    titles = {400: "That did not work", 401: "Sign in", 403: "Not allowed", 404: "Not found"}
+    return render(request, "error.html", status_code=status, title=titles.get(status, "Something went wrong"), message=message)
+
+
+def _secure(response: Response) -> Response:
+    headers = response.headers
+    if "content-security-policy" not in headers:
+        headers["Content-Security-Policy"] = APP_CSP
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "no-referrer")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    return response

@@ -1,0 +1,269 @@
+"""The search page: the query language of `uncover search`, exact facets, saved searches, CSV export.
+
+Facet counts are computed in SQL over every matching id (a temporary table per connection), not
+estimated from the page of hits shown, so "privileged (212)" means 212 documents.
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import io
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response, StreamingResponse
+
+from ... import review
+from ...case import Case
+from ...errors import QueryError
+from ...search import matching_ids, search
+from ...search.filters import fields_help, fold
+from ...search.query import MatchAll, parse
+from ...store import review as review_sql
+from ..app import CaseDep, render
+from ..auth import Principal, Reader, csrf_protect, principal
+
+router = APIRouter()
+SORTS = {"relevance": "Relevance", "-date": "Newest first", "date": "Oldest first"}
+
+
+def table_names(case: Case) -> set[str]:
+    return {r[0] for r in case.store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def refine(query: str, clause: str) -> str:
+    """The query narrowed by one more clause (a facet click)."""
+    query = query.strip()
+    if not query or query == "*":
+        return clause
+    if clause in query:
+        return query
+    if re.search(r"\bOR\b", query):
+        query = f"({query})"
+    return f"{query} {clause}"
+
+
+def quoted(field_name: str, value: str) -> str | None:
+    if '"' in value or "\\" in value:
+        return None
+    return f'{field_name}:"{value}"'
+
+
+@dataclass
+class FacetValue:
+    label: str
+    count: int
+    query: str | None  # the refined query, None when the value cannot be searched for
+
+
+@dataclass
+class Facet:
+    name: str
+    title: str
+    values: list[FacetValue] = field(default_factory=list)
+
+
+@dataclass
+class MonthBar:
+    month: str
+    count: int
+    query: str
+    x: float = 0.0
+    height: float = 0.0
+
+
+def _hits_source(case: Case, tree: Any, ids: set[int] | None) -> str:
+    """SQL naming the matching ids: every document for a match-all query, else a temp table."""
+    if isinstance(tree, MatchAll) or ids is None:
+        return "SELECT id FROM documents"
+    conn = case.store.conn
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS web_hits (id INTEGER PRIMARY KEY)")
+    conn.execute("BEGIN")
+    try:
+        conn.execute("DELETE FROM web_hits")
+        conn.executemany("INSERT INTO web_hits (id) VALUES (?)", ((i,) for i in sorted(ids)))
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return "SELECT id FROM web_hits"
+
+
+def facets(case: Case, query: str, tree: Any, ids: set[int] | None) -> tuple[list[Facet], list[MonthBar], int]:
+    """(facets, months, undated count) for the documents matching `query`."""
+    conn = case.store.conn
+    src = _hits_source(case, tree, ids)
+    out: list[Facet] = []
+
+    def grouped(name: str, title: str, sql: str, field_name: str | None, limit: int = 30) -> None:
+        facet = Facet(name, title)
+        for label, count in conn.execute(sql):
+            if label is None or label == "":
+                facet.values.append(FacetValue("(none)", int(count), None))
+                continue
+            clause = quoted(field_name, str(label)) if field_name else None
+            facet.values.append(FacetValue(str(label), int(count), refine(query, clause) if clause else None))
+        facet.values.sort(key=lambda v: (-v.count, v.label))
+        facet.values = facet.values[:limit]
+        if facet.values:
+            out.append(facet)
+
+    grouped("production", "Production", f"SELECT p.name, COUNT(*) FROM documents d JOIN productions p ON p.id = d.production_id "
+            f"WHERE d.id IN ({src}) GROUP BY p.id", "production")
+    # Custodians compare case-insensitively (as custodian: does): group raw values, merge by folded value.
+    merged: dict[str | None, list[Any]] = {}
+    for label, count in conn.execute(f"SELECT custodian, COUNT(*) FROM documents WHERE id IN ({src}) GROUP BY custodian"):
+        key = fold(label)
+        entry = merged.setdefault(key, [label, 0])
+        entry[1] += int(count)
+    facet = Facet("custodian", "Custodian")
+    for key, (label, count) in merged.items():
+        clause = quoted("custodian", label.strip()) if key else None
+        facet.values.append(FacetValue(label.strip() if key else "(none)", count, refine(query, clause) if clause else None))
+    facet.values.sort(key=lambda v: (-v.count, v.label))
+    facet.values = facet.values[:30]
+    if facet.values:
+        out.append(facet)
+    grouped("kind", "Kind", f"SELECT kind, COUNT(*) FROM documents WHERE id IN ({src}) GROUP BY kind", "kind")
+    grouped("tag", "Tags", f"SELECT t.name, COUNT(*) FROM document_tags dt JOIN tags t ON t.id = dt.tag_id "
+            f"WHERE dt.document_id IN ({src}) GROUP BY t.id", "tag")
+    tables = table_names(case)
+    if "document_release" in tables:
+        grouped("release", "Release status", f"SELECT status, COUNT(*) FROM document_release WHERE document_id IN ({src}) "
+                "GROUP BY status", "release")
+    if "exemption_marks" in tables:
+        grouped("exemption", "Exemption", f"SELECT code, COUNT(DISTINCT document_id) FROM exemption_marks "
+                f"WHERE confidence >= 0.5 AND document_id IN ({src}) GROUP BY code", "exemption")
+    months: list[MonthBar] = []
+    undated = 0
+    for month, count in conn.execute(
+        f"SELECT CASE WHEN date GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]*' THEN substr(date, 1, 7) END AS m, COUNT(*) "
+        f"FROM documents WHERE id IN ({src}) GROUP BY m ORDER BY m"
+    ):
+        if month is None:
+            undated += int(count)
+            continue
+        year, mon = int(month[:4]), int(month[5:7])
+        if not 1 <= mon <= 12:
+            undated += int(count)
+            continue
+        last = calendar.monthrange(year, mon)[1]
+        months.append(MonthBar(month, int(count), refine(query, f"date:{month}-01..{month}-{last:02d}")))
+    if months:
+        top = max(m.count for m in months)
+        width = 100 / len(months)
+        for i, bar in enumerate(months):
+            bar.x, bar.height = i * width, max(2.0, 60 * bar.count / top)
+    return out, months, undated
+
+
+def syntax_help() -> list[tuple[str, str]]:
+    rows = [
+        ('"release in part"', "a phrase"),
+        ("memo letter", "both words (AND is the default)"),
+        ("memo OR letter", "either word"),
+        ("NOT b6  or  -b6", "without the word"),
+        ("secur*", "words starting with secur"),
+        ("date:2011-01-01..2011-01-31", "a date range (date:..2011-01-31, date:2011-01-01..)"),
+    ]
+    rows += [(spec.example, spec.description) for spec in fields_help()]
+    return rows
+
+
+@router.get("/")
+def home() -> RedirectResponse:
+    return RedirectResponse("/search", status_code=303)
+
+
+@router.get("/search")
+def search_page(request: Request, q: str = "", sort: str = "relevance", page: int = 1,
+                *, case: CaseDep) -> Response:
+    started = time.perf_counter()
+    settings = request.app.state.settings
+    sort = sort if sort in SORTS else "relevance"
+    page = max(1, min(page, 10_000))
+    query = q.strip() or "*"
+    who: Principal = principal(request)
+    context: dict[str, Any] = {
+        "q": q, "sort": sort, "sorts": SORTS, "page": page, "error": None, "results": None, "facets": [],
+        "months": [], "undated": 0, "tags": {}, "pages": 0, "syntax": syntax_help(),
+        "saved": review.saved_searches(case, who.name),
+        "unindexed": case.store.conn.execute("SELECT COUNT(*) FROM documents WHERE indexed = 0").fetchone()[0],
+    }
+    try:
+        tree = parse(query)
+        results = search(case, query, limit=settings.page_size, offset=(page - 1) * settings.page_size, sort=sort)
+        ids = None if isinstance(tree, MatchAll) else matching_ids(case, query)
+        context["facets"], context["months"], context["undated"] = facets(case, q.strip(), tree, ids)
+        context["results"] = results
+        context["tags"] = review_sql.tags_by_document(case.store.conn, [h.doc_id for h in results.hits])
+        context["pages"] = max(1, -(-results.total // settings.page_size))
+    except QueryError as exc:
+        context["error"] = exc.message
+    context["server_ms"] = (time.perf_counter() - started) * 1000
+    response = render(request, "search.html", status_code=400 if context["error"] else 200, **context)
+    response.headers["Server-Timing"] = f"app;dur={context['server_ms']:.1f}"
+    return response
+
+
+CSV_COLUMNS = ("id", "label", "filename", "kind", "date", "custodian", "from", "to", "cc", "subject", "production",
+               "bates_begin", "bates_end", "pages", "tags", "sha256")
+
+
+def _cell(value: Any) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula (=, +, -, @ at the start)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@router.get("/search.csv")
+def export_csv(q: str = "", *, case: CaseDep) -> Response:
+    query = q.strip() or "*"
+    ids = sorted(matching_ids(case, query))
+    productions = {p.id: p.name for p in case.store.productions()}
+
+    def rows() -> Iterator[str]:
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow(CSV_COLUMNS)
+        yield "\ufeff" + buf.getvalue()  # a BOM, so Excel reads UTF-8
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            tags = review_sql.tags_by_document(case.store.conn, chunk)
+            buf.seek(0)
+            buf.truncate()
+            for d in case.store.documents(chunk):
+                writer.writerow([_cell(v) for v in (
+                    d.id, d.label, d.filename, d.kind, d.date, d.custodian, d.sender or d.author, d.recipients, d.cc,
+                    d.subject or d.title, productions.get(d.production_id, ""), d.bates_begin, d.bates_end, d.page_count,
+                    "; ".join(tags.get(d.id, [])), d.sha256,
+                )])
+            yield buf.getvalue()
+
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "-", query)[:60].strip("-") or "all"
+    return StreamingResponse(rows(), media_type="text/csv; charset=utf-8",
+                             headers={"Content-Disposition": f'attachment; filename="uncover-{name}.csv"'})
+
+
+@router.post("/searches", dependencies=[Depends(csrf_protect)])
+def save_search(request: Request, name: str = Form(...), q: str = Form(""), sort: str = Form("relevance"),
+                *, case: CaseDep, who: Reader) -> Response:
+    review.save_search(case, name, q.strip() or "*", who.name, sort if sort in SORTS else "relevance")
+    return RedirectResponse(f"/search?q={_q(q)}&sort={_q(sort)}", status_code=303)
+
+
+@router.post("/searches/{search_id}/delete", dependencies=[Depends(csrf_protect)])
+def delete_search(search_id: int, *, case: CaseDep, who: Reader) -> Response:
+    review.delete_saved_search(case, search_id, who.name)
+    return RedirectResponse("/search", status_code=303)
+
+
+def _q(value: str) -> str:
+    from urllib.parse import quote
+
+    return quote(value, safe="")

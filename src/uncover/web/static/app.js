@@ -1,0 +1,113 @@
+/* uncover review workspace: keyboard navigation, finding overlays, drawing annotation rectangles.
+   A static file, as the Content-Security-Policy allows no inline script. */
+(function () {
+  "use strict";
+
+  function placeBoxes() {
+    document.querySelectorAll(".page-figure .box[data-x]").forEach(function (el) {
+      el.style.left = (parseFloat(el.dataset.x) * 100) + "%";
+      el.style.top = (parseFloat(el.dataset.y) * 100) + "%";
+      el.style.width = (parseFloat(el.dataset.w) * 100) + "%";
+      el.style.height = (parseFloat(el.dataset.h) * 100) + "%";
+    });
+  }
+
+  // -- hits: j / k ------------------------------------------------------------------------------
+  var current = -1;
+  function hits() { return Array.prototype.slice.call(document.querySelectorAll("#pagetext mark.hit")); }
+  function showHit(i) {
+    var all = hits();
+    if (!all.length) return false;
+    if (current >= 0 && all[current]) all[current].classList.remove("current");
+    current = i;
+    var el = all[i];
+    el.classList.add("current");
+    el.scrollIntoView({ block: "center" });
+    var status = document.getElementById("hit-status");
+    if (status) status.textContent = "Hit " + (i + 1) + " of " + all.length + " on this page";
+    return true;
+  }
+  function follow(name) {
+    var a = document.querySelector('a[data-nav="' + name + '"]');
+    if (a) { window.location.href = a.href; return true; }
+    return false;
+  }
+  function nextHit() {
+    var all = hits();
+    if (current + 1 < all.length) showHit(current + 1); else follow("next-hit-page");
+  }
+  function prevHit() {
+    if (current > 0) showHit(current - 1); else follow("prev-hit-page");
+  }
+
+  document.addEventListener("keydown", function (ev) {
+    if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    var t = ev.target;
+    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT|BUTTON)$/.test(t.tagName))) return;
+    var actions = {
+      "j": nextHit, "k": prevHit,
+      "n": function () { follow("next-page"); }, "p": function () { follow("prev-page"); },
+      "]": function () { follow("next-doc"); }, "[": function () { follow("prev-doc"); }
+    };
+    var fn = actions[ev.key];
+    if (fn) { ev.preventDefault(); fn(); }
+  });
+
+  // -- drawing an annotation rectangle on the page image ------------------------------------------
+  function setupDrawing() {
+    var fig = document.querySelector(".page-figure[data-annotate]");
+    var form = document.getElementById("annotation-form");
+    if (!fig || !form) return;
+    var start = null, box = null;
+    function frac(ev) {
+      var r = fig.getBoundingClientRect();
+      return { x: Math.min(Math.max((ev.clientX - r.left) / r.width, 0), 1), y: Math.min(Math.max((ev.clientY - r.top) / r.height, 0), 1) };
+    }
+    function setFields(x, y, w, h) {
+      document.getElementById("ann-x").value = x.toFixed(5);
+      document.getElementById("ann-y").value = y.toFixed(5);
+      document.getElementById("ann-w").value = w.toFixed(5);
+      document.getElementById("ann-h").value = h.toFixed(5);
+    }
+    function draw(x, y, w, h) {
+      if (!box) { box = document.createElement("div"); box.className = "box box-drawing"; box.setAttribute("aria-hidden", "true"); fig.appendChild(box); }
+      box.dataset.x = x; box.dataset.y = y; box.dataset.w = w; box.dataset.h = h;
+      box.style.left = (x * 100) + "%"; box.style.top = (y * 100) + "%";
+      box.style.width = (w * 100) + "%"; box.style.height = (h * 100) + "%";
+    }
+    fig.addEventListener("pointerdown", function (ev) {
+      if (ev.button !== 0) return;
+      ev.preventDefault();
+      start = frac(ev);
+      fig.setPointerCapture(ev.pointerId);
+      draw(start.x, start.y, 0, 0);
+    });
+    fig.addEventListener("pointermove", function (ev) {
+      if (!start) return;
+      var p = frac(ev);
+      draw(Math.min(start.x, p.x), Math.min(start.y, p.y), Math.abs(p.x - start.x), Math.abs(p.y - start.y));
+    });
+    fig.addEventListener("pointerup", function (ev) {
+      if (!start) return;
+      var p = frac(ev);
+      var x = Math.min(start.x, p.x), y = Math.min(start.y, p.y), w = Math.abs(p.x - start.x), h = Math.abs(p.y - start.y);
+      start = null;
+      if (w < 0.005 || h < 0.005) { if (box) { box.remove(); box = null; } return; }
+      setFields(x, y, w, h);
+      document.getElementById("ann-text").focus();
+    });
+    var whole = document.getElementById("ann-whole");
+    if (whole) whole.addEventListener("click", function () { setFields(0, 0, 1, 1); draw(0, 0, 1, 1); document.getElementById("ann-text").focus(); });
+  }
+
+  function init() {
+    placeBoxes();
+    setupDrawing();
+    var page = document.getElementById("pageno");
+    if (page) page.addEventListener("change", function () { page.form.submit(); });
+    if (hits().length) {
+      if (/[?&]hit=last\b/.test(window.location.search)) showHit(hits().length - 1); else showHit(0);
+    }
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init); else init();
+})();
