@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
@@ -44,5 +45,11 @@ def document_view(case: Case, doc_id: int, page: int = 1) -> dict[str, Any]:
     }
 
 
+def _withholdings(case: Case, doc_id: int) -> dict[int, list[str]]:
+    from .analyze.withholdings import page_findings
+
+    return page_findings(case, doc_id)
+
+
 # Analyses add per-page findings to the view: function(case, doc_id) -> {page: [lines]}.
-PAGE_FINDINGS: list[Any] = []
+PAGE_FINDINGS: list[Callable[[Case, int], dict[int, list[str]]]] = [_withholdings]

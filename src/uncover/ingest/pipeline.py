@@ -69,9 +69,18 @@ class IngestReport:
     seconds: float
 
 
-# Case passes run on the documents an ingest added: (label, function(case, doc_ids, progress)).
+# Case passes run on the documents an ingest added, in order, each showing its own progress.
 CasePass = Callable[[Case, list[int], Progress], object]
-CASE_PASSES: list[tuple[str, CasePass]] = []
+
+
+def withholdings_pass(case: Case, doc_ids: list[int], progress: Progress) -> object:
+    from ..analyze.withholdings import analyze_documents
+
+    progress.start("Withholdings", len(doc_ids))
+    return analyze_documents(case, doc_ids, lambda done, total, doc: progress.advance("Withholdings"))
+
+
+CASE_PASSES: list[CasePass] = [withholdings_pass]
 
 
 def ingest(case: Case, paths: Sequence[Path | str], options: IngestOptions | None = None,
@@ -116,8 +125,8 @@ class _Ingest:
         self._process()
         self._flush_index(force=True)
         if self.options.analyze and self.new_ids:
-            for label, case_pass in CASE_PASSES:
-                case_pass(self.case, self.new_ids, _Relabel(self.progress, label))
+            for case_pass in CASE_PASSES:
+                case_pass(self.case, self.new_ids, self.progress)
         self.store.finish_ingest(self.ingest_id, vars(self.counts))
         return IngestReport(self.production.name, self.ingest_id, self.counts, self.new_ids, time.monotonic() - started)
 
@@ -264,22 +273,6 @@ class _Ingest:
         from ..search.index import catch_up
 
         catch_up(self.case)
-
-
-class _Relabel:
-    """Shows a case pass under its own label."""
-
-    def __init__(self, inner: Progress, label: str) -> None:
-        self.inner, self.label = inner, label
-
-    def start(self, stage: str, total: int | None) -> None:
-        self.inner.start(self.label, total)
-
-    def advance(self, stage: str, n: int = 1) -> None:
-        self.inner.advance(self.label, n)
-
-    def grow(self, stage: str, n: int) -> None:
-        self.inner.grow(self.label, n)
 
 
 def reconcile(case: Case) -> dict[str, int]:
