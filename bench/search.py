@@ -194,8 +194,8 @@ def main() -> None:
     tv_size, fts_size = folder_size(case.root / "index"), fts_path.stat().st_size
     print(f"indexing: tantivy {tantivy_s:.1f} s ({args.docs / tantivy_s:,.0f} docs/s, reading case.db included), "
           f"fts5 {fts_s:.1f} s; ratio fts5/tantivy {fts_s / tantivy_s:.2f}x")
-    print(f"size: tantivy {tv_size / 1e6:.1f} MB, fts5 {fts_size / 1e6:.1f} MB (text kept by case.db in both "
-          f"cases); ratio {fts_size / tv_size:.2f}x")
+    print(f"size: tantivy {tv_size / 1e6:.1f} MB (no text stored: snippets come from case.db), fts5 "
+          f"{fts_size / 1e6:.1f} MB (its default table keeps its own copy of the text); ratio {fts_size / tv_size:.2f}x")
 
     fts = sqlite3.connect(fts_path)
     fts.execute("ATTACH DATABASE ? AS c", (str(case.root / "case.db"),))

@@ -2,8 +2,9 @@
 
 Only what search needs is kept: the words with positions (phrases), a few metadata fields, and
 the document id as a fast field. No text is stored: snippets and page numbers are computed from
-the page text in SQL for the one page of results shown, which keeps the index about a third the
-size of one that stores the text, and leaves a single copy of every page's words (case.db).
+the page text in SQL for the one page of results shown. Measured on 20,000 generated documents
+of 1.9 KB: this index is 17.6 MB; the text field alone, stored, makes a 43.5 MB index. It also
+leaves a single copy of every page's words (case.db).
 
 Writers: Tantivy allows one writer per index folder, across processes (a lock file). The writer
 is opened on the first add/delete and kept until `close()`, so the ingest pays for it once; a
