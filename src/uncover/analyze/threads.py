@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .normalize import normalize_text, strip_furniture
+from .normalize import strip_furniture
 
 # -- subjects and printed headers -------------------------------------------------------------
 _SUBJECT_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|wg|sv|vs|tr|rv|antw)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]\s*)+", re.IGNORECASE)
@@ -376,7 +376,9 @@ def message_content(body: str) -> str:
     blocks = printed_headers(text[:4000])
     if blocks and blocks[0].start <= 12:
         text = "\n".join(text.splitlines()[blocks[0].end :])
-    return normalize_text(text)
+    # quoting adds '>' marks and re-wraps lines; folding those is enough for containment and
+    # runs at C speed (a full normalize_text costs 40% of threading time at 100,000 messages)
+    return " ".join(text.replace(">", " ").casefold().split())
 
 
 def _inclusive(ordered: list[Message]) -> set[int]:
