@@ -124,6 +124,8 @@ class Case:
         return path
 
     def close(self) -> None:
+        if "index" in self.__dict__:
+            self.index.close()
         if "store" in self.__dict__:
             self.store.close()
 
