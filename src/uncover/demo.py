@@ -9,10 +9,11 @@ detention program; no real person or record is quoted.
 from __future__ import annotations
 
 import io
+import os
 import re
 import time
 import zipfile
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
@@ -93,8 +94,20 @@ def _memo_pdf(title: str, date: str, lines: list[str]) -> bytes:
     from reportlab.pdfgen import canvas
 
     buf = io.BytesIO()
-    pdf = canvas.Canvas(buf, pagesize=letter, invariant=1)  # same bytes every run
+    # The memo's own date as its creation date, and the same bytes every run (reportlab reads
+    # SOURCE_DATE_EPOCH when the canvas is made).
+    epoch = str(int(datetime.fromisoformat(date).replace(tzinfo=UTC).timestamp()))
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = epoch
+    try:
+        pdf = canvas.Canvas(buf, pagesize=letter, invariant=1)
+    finally:
+        if previous is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
     pdf.setTitle(title)
+    pdf.setSubject(title)
     pdf.setAuthor(AGENCY)
     pdf.setFont("Helvetica-Bold", 14)
     pdf.drawString(72, 720, AGENCY.upper())
@@ -195,29 +208,24 @@ def run_demo(directory: Path, console: Console, as_json: bool = False) -> dict[s
         report = ingest(case, [production], IngestOptions(production="Demo production 001", custodian="Records Office"), progress)
     rec = reconcile(case)
     counts = case.store.counts()
-    searches = []
-    for query in DEMO_SEARCHES:
-        results = search(case, query, limit=5)
-        searches.append({"query": query, "total": results.total,
-                         "hits": [{"label": h.label, "filename": h.filename, "pages": h.pages, "snippet": h.snippet} for h in results.hits]})
+    results = [search(case, query, limit=5) for query in DEMO_SEARCHES]
     summary = {"case": str(case.root), "production": str(production), "documents": counts["documents"],
                "pages": counts["pages"], "pages_ocr": counts["pages_ocr"], "exceptions": counts["exceptions"],
-               "reconciliation": rec, "seconds": round(report.seconds, 1), "searches": searches}
+               "reconciliation": rec, "seconds": round(report.seconds, 1),
+               "searches": [r.to_dict() for r in results]}
     if as_json:
         from .cli.base import emit_json
 
         emit_json(summary)
         return summary
+    from .cli.search import print_results
+
     console.print(
         f"\n[bold]Demo case[/] in {case.root}: {counts['documents']} documents, {counts['pages']} pages "
         f"({counts['pages_ocr']} OCR'd), {counts['exceptions']} exceptions; reconciliation difference {rec['difference']}."
     )
-    for entry in searches:
-        console.print(f"\n[bold]uncover search {case.root} '{entry['query']}'[/]  ({entry['total']} hits)")
-        for hit in entry["hits"]:
-            pages = ", ".join(str(p) for p in hit["pages"]) or "-"
-            console.print(f"  {hit['label']}  {hit['filename']}  p. {pages}")
-            if hit["snippet"]:
-                console.print(f"      {hit['snippet']}")
+    for query, result in zip(DEMO_SEARCHES, results, strict=True):
+        console.print(f"\n[bold]$ uncover search {case.root} '{query}'[/]")
+        print_results(result)
     console.print(f"\nTry: uncover show {case.root} DOC-000001   ·   uncover serve {case.root}")
     return summary

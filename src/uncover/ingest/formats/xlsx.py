@@ -99,9 +99,11 @@ class XlsxReader:
         pages: list[PageText] = []
         notes: list[str] = []
         try:
-            with py_warnings.catch_warnings():
+            # A file object, not the path: originals are stored under their hash with no extension,
+            # and openpyxl refuses a path whose extension it does not know.
+            with py_warnings.catch_warnings(), open(path, "rb") as fh:
                 py_warnings.simplefilter("ignore")
-                wb = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+                wb = openpyxl.load_workbook(fh, read_only=True, data_only=True, keep_links=False)
                 try:
                     meta = core_properties(wb.properties)
                     for ws in wb.worksheets:
