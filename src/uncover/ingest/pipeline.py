@@ -80,7 +80,23 @@ def withholdings_pass(case: Case, doc_ids: list[int], progress: Progress) -> obj
     return analyze_documents(case, doc_ids, lambda done, total, doc: progress.advance("Withholdings"))
 
 
-CASE_PASSES: list[CasePass] = [withholdings_pass]
+def duplicates_pass(case: Case, doc_ids: list[int], progress: Progress) -> object:
+    from ..analyze.casepasses import run_duplicate_passes
+
+    done_so_far: dict[str, int] = {}
+
+    def report(stage: str, done: int, total: int) -> None:  # absolute counts -> bar steps
+        label = stage.capitalize()
+        if label not in done_so_far:
+            progress.start(label, total)
+            done_so_far[label] = 0
+        progress.advance(label, done - done_so_far[label])
+        done_so_far[label] = done
+
+    return run_duplicate_passes(case, doc_ids, report)
+
+
+CASE_PASSES: list[CasePass] = [withholdings_pass, duplicates_pass]
 
 
 def ingest(case: Case, paths: Sequence[Path | str], options: IngestOptions | None = None,
