@@ -96,6 +96,7 @@ class FormatReader(Protocol):
 
 
 _WORD = re.compile(r"[A-Za-z]{2,}")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
 
 
 def has_usable_text(text: str, min_words: int = 3) -> bool:
@@ -107,6 +108,8 @@ def has_usable_text(text: str, min_words: int = 3) -> bool:
     words = _WORD.findall(text)
     if len(words) < min_words:
         return False
+    if text.isascii():  # the common case, counted in C
+        return len(_CONTROL.findall(text)) / max(len(text), 1) < 0.1
     printable = sum(ch.isprintable() or ch.isspace() for ch in text)
     return printable / max(len(text), 1) > 0.9
 
