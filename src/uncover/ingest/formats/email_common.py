@@ -43,18 +43,11 @@ def display_name(path: Path, ctx: ReadContext) -> str:
     return ctx.display_name or path.name
 
 
-def check_size(path: Path, ctx: ReadContext, what: str) -> int:
-    """The file's size; EMPTY for 0 bytes, TOO_LARGE over the size cap."""
-    name = display_name(path, ctx)
-    size = path.stat().st_size
-    if size > ctx.limits.max_file_bytes:
-        raise ExtractionError(
-            f"{name}: {size:,} bytes is over the {ctx.limits.max_file_bytes:,}-byte limit for one file; "
-            "split it or raise the limit", IssueCategory.TOO_LARGE)
-    if size == 0:
-        raise ExtractionError(f"{name}: the {what} is empty (0 bytes); ask the producer for the file again",
-                              IssueCategory.EMPTY)
-    return size
+def check_size(path: Path, ctx: ReadContext, what: str) -> None:
+    """EMPTY for a 0-byte file (the size cap is the pipeline's, checked before any reader runs)."""
+    if path.stat().st_size == 0:
+        raise ExtractionError(f"{display_name(path, ctx)}: the {what} is empty (0 bytes); ask the producer for "
+                              "the file again", IssueCategory.EMPTY)
 
 
 def read_checked(path: Path, ctx: ReadContext, what: str) -> bytes:
@@ -165,17 +158,11 @@ def format_address(name: str, addr: str) -> str:
 
 
 def header_block(meta: dict[str, str], attachments: Iterable[str] = ()) -> str:
-    """The lines a reader expects at the top of a printed e-mail."""
-    lines = []
-    for label, key in (("From", "from"), ("To", "to"), ("Cc", "cc"), ("Bcc", "bcc"), ("Date", "date_raw"),
-                       ("Subject", "subject")):
-        value = meta.get(key) or (meta.get("date") if key == "date_raw" else None)
-        if value:
-            lines.append(f"{label}: {value}")
-    names = list(attachments)
-    if names:
-        lines.append("Attachments: " + "; ".join(names))
-    return "\n".join(lines)
+    """The lines a reader expects at the top of a printed e-mail; the date as the e-mail wrote it."""
+    fields = [("From", meta.get("from")), ("To", meta.get("to")), ("Cc", meta.get("cc")), ("Bcc", meta.get("bcc")),
+              ("Date", meta.get("date_raw") or meta.get("date")), ("Subject", meta.get("subject")),
+              ("Attachments", "; ".join(attachments))]
+    return "\n".join(f"{label}: {value}" for label, value in fields if value)
 
 
 def email_page(meta: dict[str, str], body: str, attachments: Iterable[str] = ()) -> PageText:
@@ -242,7 +229,6 @@ class _TextExtractor(HTMLParser):
 def html_to_text(html: str) -> str:
     """Readable text of an HTML body: scripts, styles and comments dropped, blocks on their own lines."""
     parser = _TextExtractor()
-    # Outlook marks HTML start/end with bare <html> tags only sometimes; the parser needs neither
     parser.feed(html)
     parser.close()
     text = "".join(parser.out).replace("\xa0", " ")

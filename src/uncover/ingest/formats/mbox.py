@@ -20,7 +20,7 @@ from ...errors import ExtractionError
 from ...model import DocumentKind, IssueCategory, TextSource
 from .base import ChildFile, Extraction, PageText, ReadContext
 from .email_common import ChildWriter, check_size, clean_text, display_name, one_line
-from .eml import POLICY, addresses, charset_hint, header
+from .eml import COMPAT, addresses, charset_hint, header
 
 _ENVELOPE = re.compile(rb"^From \S+.*(\d{1,2}:\d{2}|\d{4})")
 _STRICT_ENVELOPE = re.compile(
@@ -133,7 +133,7 @@ class MboxSplitter:
     def describe(self, number: int) -> str:
         """One line of the listing: number, date, sender and subject from the message's headers."""
         try:
-            msg = BytesHeaderParser(policy=POLICY).parsebytes(b"".join(self.head))
+            msg = BytesHeaderParser(policy=COMPAT).parsebytes(b"".join(self.head))
             hint = charset_hint(msg)
             fields = [header(msg, "Date", hint, raw=True), addresses(msg, "From", hint), header(msg, "Subject", hint)]
         except Exception:  # headers too broken to list: the message itself is still written
