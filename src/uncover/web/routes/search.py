@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import csv
 import io
+import json
 import re
 import time
 from collections.abc import Iterator
@@ -86,7 +87,7 @@ def _hits_source(case: Case, tree: Any, ids: set[int] | None) -> str:
     conn.execute("BEGIN")
     try:
         conn.execute("DELETE FROM web_hits")
-        conn.executemany("INSERT INTO web_hits (id) VALUES (?)", ((i,) for i in sorted(ids)))
+        conn.execute("INSERT INTO web_hits (id) SELECT value FROM json_each(?)", (json.dumps(sorted(ids)),))
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
@@ -95,65 +96,81 @@ def _hits_source(case: Case, tree: Any, ids: set[int] | None) -> str:
 
 
 def facets(case: Case, query: str, tree: Any, ids: set[int] | None) -> tuple[list[Facet], list[MonthBar], int]:
-    """(facets, months, undated count) for the documents matching `query`."""
+    """(facets, months, undated count) for the documents matching `query`.
+
+    Production, kind, custodian and month come from one GROUP BY over a covering index; tags and
+    the withholdings findings from their own tables, each restricted to the matching ids.
+    """
     conn = case.store.conn
     src = _hits_source(case, tree, ids)
-    out: list[Facet] = []
+    has_or = bool(re.search(r"\bOR\b", query))
 
-    def grouped(name: str, title: str, sql: str, field_name: str | None, limit: int = 30) -> None:
-        facet = Facet(name, title)
-        for label, count in conn.execute(sql):
-            if label is None or label == "":
-                facet.values.append(FacetValue("(none)", int(count), None))
-                continue
-            clause = quoted(field_name, str(label)) if field_name else None
-            facet.values.append(FacetValue(str(label), int(count), refine(query, clause) if clause else None))
-        facet.values.sort(key=lambda v: (-v.count, v.label))
-        facet.values = facet.values[:limit]
-        if facet.values:
-            out.append(facet)
+    def narrow(clause: str | None) -> str | None:
+        if clause is None:
+            return None
+        q = query.strip()
+        if not q or q == "*":
+            return clause
+        return f"({q}) {clause}" if has_or else f"{q} {clause}"
 
-    grouped("production", "Production", f"SELECT p.name, COUNT(*) FROM documents d JOIN productions p ON p.id = d.production_id "
-            f"WHERE d.id IN ({src}) GROUP BY p.id", "production")
-    # Custodians compare case-insensitively (as custodian: does): group raw values, merge by folded value.
-    merged: dict[str | None, list[Any]] = {}
-    for label, count in conn.execute(f"SELECT custodian, COUNT(*) FROM documents WHERE id IN ({src}) GROUP BY custodian"):
-        key = fold(label)
-        entry = merged.setdefault(key, [label, 0])
-        entry[1] += int(count)
-    facet = Facet("custodian", "Custodian")
-    for key, (label, count) in merged.items():
-        clause = quoted("custodian", label.strip()) if key else None
-        facet.values.append(FacetValue(label.strip() if key else "(none)", count, refine(query, clause) if clause else None))
-    facet.values.sort(key=lambda v: (-v.count, v.label))
-    facet.values = facet.values[:30]
-    if facet.values:
-        out.append(facet)
-    grouped("kind", "Kind", f"SELECT kind, COUNT(*) FROM documents WHERE id IN ({src}) GROUP BY kind", "kind")
-    grouped("tag", "Tags", f"SELECT t.name, COUNT(*) FROM document_tags dt JOIN tags t ON t.id = dt.tag_id "
-            f"WHERE dt.document_id IN ({src}) GROUP BY t.id", "tag")
+    productions = {p.id: p.name for p in case.store.productions()}
+    by_production: dict[str, int] = {}
+    by_kind: dict[str, int] = {}
+    by_custodian: dict[str | None, list[Any]] = {}  # folded value -> [label, count]
+    by_month: dict[str | None, int] = {}
+    # `+id`: scan the narrow covering index rather than look up each wide row by id.
+    where = "" if src == "SELECT id FROM documents" else f"WHERE +id IN ({src})"
+    rows = conn.execute(
+        "SELECT production_id, kind, custodian, CASE WHEN date GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]*' "
+        f"THEN substr(date, 1, 7) END AS m, COUNT(*) FROM documents {where} GROUP BY 1, 2, 3, 4"
+    )
+    for production_id, kind, custodian, month, count in rows:
+        name = productions.get(production_id, "")
+        by_production[name] = by_production.get(name, 0) + count
+        by_kind[kind] = by_kind.get(kind, 0) + count
+        key = fold(custodian)  # custodian: compares case-insensitively, so the facet merges spellings
+        entry = by_custodian.setdefault(key, [custodian.strip() if key else "(none)", 0])
+        entry[1] += count
+        by_month[month] = by_month.get(month, 0) + count
+
+    def facet(name: str, title: str, counts: dict[str, int], field_name: str, none_label: str = "(none)") -> Facet | None:
+        values = []
+        for label, count in counts.items():
+            if label is None or label == "" or label == none_label:
+                values.append(FacetValue(none_label, count, None))
+            else:
+                values.append(FacetValue(str(label), count, narrow(quoted(field_name, str(label)))))
+        values.sort(key=lambda v: (-v.count, v.label))
+        return Facet(name, title, values[:30]) if values else None
+
+    out = [f for f in (
+        facet("production", "Production", by_production, "production"),
+        facet("custodian", "Custodian", {label: n for label, n in by_custodian.values()}, "custodian"),
+        facet("kind", "Kind", by_kind, "kind"),
+    ) if f]
     tables = table_names(case)
+    extra = [("tag", "Tags", f"SELECT t.name, COUNT(*) FROM document_tags dt JOIN tags t ON t.id = dt.tag_id "
+                             f"WHERE dt.document_id IN ({src}) GROUP BY t.id")]
     if "document_release" in tables:
-        grouped("release", "Release status", f"SELECT status, COUNT(*) FROM document_release WHERE document_id IN ({src}) "
-                "GROUP BY status", "release")
+        extra.append(("release", "Release status",
+                      f"SELECT status, COUNT(*) FROM document_release WHERE document_id IN ({src}) GROUP BY status"))
     if "exemption_marks" in tables:
-        grouped("exemption", "Exemption", f"SELECT code, COUNT(DISTINCT document_id) FROM exemption_marks "
-                f"WHERE confidence >= 0.5 AND document_id IN ({src}) GROUP BY code", "exemption")
+        extra.append(("exemption", "Exemption", f"SELECT code, COUNT(DISTINCT document_id) FROM exemption_marks "
+                                                f"WHERE confidence >= 0.5 AND document_id IN ({src}) GROUP BY code"))
+    for name, title, sql in extra:
+        found = facet(name, title, {str(label): int(n) for label, n in conn.execute(sql)}, name)
+        if found:
+            out.append(found)
+
     months: list[MonthBar] = []
-    undated = 0
-    for month, count in conn.execute(
-        f"SELECT CASE WHEN date GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]*' THEN substr(date, 1, 7) END AS m, COUNT(*) "
-        f"FROM documents WHERE id IN ({src}) GROUP BY m ORDER BY m"
-    ):
-        if month is None:
-            undated += int(count)
-            continue
+    undated = by_month.pop(None, 0)
+    for month in sorted(by_month):
         year, mon = int(month[:4]), int(month[5:7])
         if not 1 <= mon <= 12:
-            undated += int(count)
+            undated += by_month[month]
             continue
         last = calendar.monthrange(year, mon)[1]
-        months.append(MonthBar(month, int(count), refine(query, f"date:{month}-01..{month}-{last:02d}")))
+        months.append(MonthBar(month, by_month[month], narrow(f"date:{month}-01..{month}-{last:02d}") or ""))
     if months:
         top = max(m.count for m in months)
         width = 100 / len(months)
