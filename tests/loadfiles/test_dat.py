@@ -58,7 +58,7 @@ def test_no_header_gives_field_numbers_and_bates_columns(tmp_path: Path) -> None
     dialect, records = read_dat(path)
     assert not dialect.header
     assert dialect.field_names[:2] == ["FIELD1", "FIELD2"]
-    assert dialect.canonical_overrides == {"FIELD1": "bates_begin", "FIELD2": "bates_end"}
+    assert dialect.canonical_overrides == {"FIELD1": "bates_begin", "FIELD2": "bates_end", "FIELD8": "text_path"}
     assert len(list(records)) == 3
 
 

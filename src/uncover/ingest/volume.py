@@ -89,12 +89,18 @@ class LoadFileRun:
 
 
 class PathResolver:
-    """Windows-style relative paths from load files to files on disk, tolerant of letter case."""
+    """Windows-style relative paths from load files to files on disk, tolerant of letter case.
+
+    Directory listings are read once and kept, so a volume of 500,000 page images costs one
+    `listdir` per folder rather than several `stat` calls per page, missing files included.
+    """
 
     def __init__(self, bases: list[Path]) -> None:
         self.bases = [b for i, b in enumerate(bases) if b not in bases[:i]]
-        self._listings: dict[Path, dict[str, str]] = {}
+        self._listings: dict[Path, dict[str, str] | None] = {}
+        self._dirs: dict[tuple[Path, tuple[str, ...]], tuple[Path | None, bool]] = {}
         self._cache: dict[str, tuple[Path | None, bool]] = {}
+        self._folder_cache: dict[tuple[str, ...], list[tuple[Path, bool]]] = {}
 
     def resolve(self, written: str) -> tuple[Path | None, bool]:
         """(path, letter case differed). Tries each base and ever shorter tails of the path."""
@@ -104,39 +110,63 @@ class PathResolver:
         if parts and re.fullmatch(r"[A-Za-z]:", parts[0]):
             parts = parts[1:]
         result: tuple[Path | None, bool] = (None, False)
-        for start in range(len(parts)):
-            tail = parts[start:]
-            for base in self.bases:
-                exact = base.joinpath(*tail)
-                if exact.is_file():
-                    result = (exact, False)
+        if parts:
+            for folder, folder_case in self._folders(tuple(parts[:-1])):
+                listing = self._listing(folder)
+                name = self._find(listing, parts[-1]) if listing else None
+                if name is not None:
+                    result = (folder / name, folder_case or name != parts[-1])
                     break
-                found = self._case_insensitive(base, tail)
-                if found is not None:
-                    result = (found, True)
-                    break
-            if result[0] is not None:
-                break
         if len(self._cache) > 10000:
             self._cache.clear()
         self._cache[written] = result
         return result
 
-    def _case_insensitive(self, base: Path, parts: list[str]) -> Path | None:
-        current = base
-        for part in parts:
-            listing = self._listings.get(current)
-            if listing is None:
-                try:
-                    listing = {name.lower(): name for name in os.listdir(current)}
-                except OSError:
-                    return None
-                self._listings[current] = listing
-            name = listing.get(part.lower())
-            if name is None:
-                return None
-            current = current / name
-        return current if current.is_file() else None
+    def _folders(self, dirs: tuple[str, ...]) -> list[tuple[Path, bool]]:
+        """Existing folders a file under `dirs` may be in: each base, each shorter tail, in order."""
+        if dirs not in self._folder_cache:
+            found = []
+            for start in range(len(dirs) + 1):
+                for base in self.bases:
+                    folder, differs = self._dir(base, dirs[start:])
+                    if folder is not None:
+                        found.append((folder, differs))
+            self._folder_cache[dirs] = found
+        return self._folder_cache[dirs]
+
+    def _listing(self, folder: Path) -> dict[str, str] | None:
+        """lower-case name -> name; an exact name is also its own key, so exact case always wins."""
+        if folder not in self._listings:
+            try:
+                names = os.listdir(folder)
+            except OSError:
+                self._listings[folder] = None
+            else:
+                listing: dict[str, str] = {}
+                for name in names:
+                    listing.setdefault(name.lower(), name)
+                    listing["\0" + name] = name
+                self._listings[folder] = listing
+        return self._listings[folder]
+
+    @staticmethod
+    def _find(listing: dict[str, str], name: str) -> str | None:
+        return listing.get("\0" + name) or listing.get(name.lower())
+
+    def _dir(self, base: Path, parts: tuple[str, ...]) -> tuple[Path | None, bool]:
+        key = (base, parts)
+        if key not in self._dirs:
+            if not parts:
+                self._dirs[key] = (base, False)
+            else:
+                parent, differs = self._dir(base, parts[:-1])
+                listing = self._listing(parent) if parent is not None else None
+                name = self._find(listing, parts[-1]) if listing else None
+                if parent is None or name is None or not (parent / name).is_dir():
+                    self._dirs[key] = (None, False)
+                else:
+                    self._dirs[key] = (parent / name, differs or name != parts[-1])
+        return self._dirs[key]
 
 
 class _ImageIndex:
@@ -334,8 +364,9 @@ def _link(rec: DatRecord, lf: LoadFile, index: _ImageIndex | None, resolver: Pat
                 missing_images.append(page.image_written)
         elif case_differs:
             vr.warn("loadfile", f"{page.bates}: image {page.image_written} found as {path.name} (letter case differs); linked")
-    for written in missing_images:
-        vr.warn("missing", f"{vr.key}: image missing: {written} is not in the volume")
+    if missing_images:
+        more = f" and {len(missing_images) - 1} more" if len(missing_images) > 1 else ""
+        vr.warn("missing", f"{vr.key}: image missing: {missing_images[0]}{more} not in the volume")
     text_value = fields.get("text_path", "")
     if text_value and not _looks_like_path(text_value):
         vr.text_inline = text_value

@@ -8,6 +8,7 @@ and `BEGBATES` are one name. Unknown fields are kept as raw fields and reported,
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Iterable, Mapping
 
 # canonical name -> the spellings seen in real productions and agency specifications
@@ -99,6 +100,7 @@ for _canonical, _names in ALIASES.items():
         _LOOKUP.setdefault(normalize_name(_name), _canonical)
 
 
+@lru_cache(maxsize=4096)
 def canonical_name(raw_name: str) -> str | None:
     """The canonical field a producer's column name stands for, or None when it is unknown."""
     return _LOOKUP.get(normalize_name(raw_name))
