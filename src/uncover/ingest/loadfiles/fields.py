@@ -8,8 +8,8 @@ and `BEGBATES` are one name. Unknown fields are kept as raw fields and reported,
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 # canonical name -> the spellings seen in real productions and agency specifications
 ALIASES: dict[str, tuple[str, ...]] = {
