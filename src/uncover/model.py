@@ -48,6 +48,7 @@ class IssueCategory(StrEnum):
     EMPTY = "empty"
     CRASH = "crash"  # the parsing process died (segfault, abort)
     MISSING = "missing"  # a load file names a file that is not in the volume
+    LOADFILE = "loadfile"  # a load-file defect: page-count mismatch, duplicate Bates, orphan child...
 
 
 _BATES_RE = re.compile(r"^(?P<prefix>.*?)(?P<number>\d+)(?P<suffix>(?:[_.][A-Za-z0-9]+)*)$")

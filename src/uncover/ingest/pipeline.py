@@ -22,6 +22,7 @@ from ..errors import InputError
 from ..model import Document, IngestCounts, IssueCategory, Page, ProcessingIssue, TextSource
 from ..store import InputRecord
 from .formats.base import Extraction, Limits
+from .loadfiles import detect_loadfiles
 from .process import ItemProcessor, ItemResult, ItemSettings, ItemTask
 from .scan import SourceFile, item_key, walk_sources
 from .workers import Executor, LocalPool, Outcome, WorkerLimits
@@ -111,13 +112,64 @@ def ingest(case: Case, paths: Sequence[Path | str], options: IngestOptions | Non
             raise InputError(f"{source} does not exist; check the path and try again.", path=str(source))
     if options.ocr not in ("auto", "always", "never"):
         raise InputError(f"--ocr must be auto, always or never, not {options.ocr!r}.")
-    return _Ingest(case, sources, options, progress, executor).run()
+    started = time.monotonic()
+    volumes, natives = split_volumes(sources)
+    reports = [_ingest_volume(case, volume, options, progress) for volume in volumes]
+    if natives:
+        reports.append(_Ingest(case, natives, options, progress, executor, exclude=set(volumes)).run())
+    report = IngestReport(
+        production=", ".join(dict.fromkeys(r.production for r in reports)), ingest_id=reports[-1].ingest_id,
+        counts=IngestCounts(**{k: sum(getattr(r.counts, k) for r in reports) for k in vars(IngestCounts())}),
+        new_document_ids=[i for r in reports for i in r.new_document_ids], seconds=0.0,
+    )
+    if options.analyze and report.new_document_ids:
+        for case_pass in CASE_PASSES:
+            case_pass(case, report.new_document_ids, progress)
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def split_volumes(sources: list[Path]) -> tuple[list[Path], list[Path]]:
+    """Load-file volumes (a folder with load files, or such folders one level down) and the rest.
+
+    Productions often arrive as PROD001/VOL001, PROD001/VOL002: each volume is read through its
+    load files, and any other file in the delivery is ingested as a native.
+    """
+    volumes, natives = [], []
+    for source in sources:
+        if source.is_dir() and detect_loadfiles(source):
+            volumes.append(source)
+            continue
+        if source.is_dir():
+            volumes.extend(sub for sub in sorted(source.iterdir()) if sub.is_dir() and detect_loadfiles(sub))
+        natives.append(source)
+    return volumes, natives
+
+
+def _ingest_volume(case: Case, volume: Path, options: IngestOptions, progress: Progress) -> IngestReport:
+    """A load-file volume: records become documents with the producer's Bates numbers and fields."""
+    from .volume import ingest_volume
+
+    started = time.monotonic()
+    before = int(case.store.conn.execute("SELECT COALESCE(MAX(id), 0) FROM documents").fetchone()[0])
+    name = options.production or volume.resolve().name
+    progress.start("Load file", None)
+    counts = ingest_volume(case, volume, name, options.custodian, options.ocr,
+                           lambda done, total, key: progress.advance("Load file"))
+    if options.index:
+        from ..search.index import catch_up
+
+        catch_up(case)
+    new_ids = [int(r[0]) for r in case.store.conn.execute("SELECT id FROM documents WHERE id > ? ORDER BY id", (before,))]
+    ingest_id = case.store.ingests()[-1]["id"]
+    return IngestReport(name, ingest_id, counts, new_ids, time.monotonic() - started)
 
 
 class _Ingest:
     def __init__(self, case: Case, sources: list[Path], options: IngestOptions, progress: Progress,
-                 executor: Executor[ItemTask, ItemResult] | None) -> None:
+                 executor: Executor[ItemTask, ItemResult] | None, exclude: set[Path] | None = None) -> None:
         self.case, self.sources, self.options, self.progress = case, sources, options, progress
+        self.exclude = exclude or set()
         self.store = case.store
         self.executor = executor
         self.counts = IngestCounts()
@@ -140,14 +192,11 @@ class _Ingest:
         self._scan()
         self._process()
         self._flush_index(force=True)
-        if self.options.analyze and self.new_ids:
-            for case_pass in CASE_PASSES:
-                case_pass(self.case, self.new_ids, self.progress)
         self.store.finish_ingest(self.ingest_id, vars(self.counts))
         return IngestReport(self.production.name, self.ingest_id, self.counts, self.new_ids, time.monotonic() - started)
 
     def _scan(self) -> None:
-        files = list(walk_sources(self.sources))
+        files = list(walk_sources(self.sources, exclude=self.exclude))
         self.progress.start("Hashing", len(files))
         for start in range(0, len(files), MANIFEST_BATCH):
             batch = [(f, self.case.blobs.put_file(f.path)) for f in files[start : start + MANIFEST_BATCH]]

@@ -22,8 +22,11 @@ class SourceFile:
     display: str  # the path as the production names it: relative to the folder given
 
 
-def walk_sources(paths: Iterable[Path]) -> Iterator[SourceFile]:
-    """Every regular file under the given paths, in a stable order; symlinked folders not followed."""
+def walk_sources(paths: Iterable[Path], exclude: set[Path] | frozenset[Path] = frozenset()) -> Iterator[SourceFile]:
+    """Every regular file under the given paths, in a stable order; symlinked folders not followed.
+
+    Folders in `exclude` (load-file volumes, read through their load files) are skipped.
+    """
     for given in paths:
         if not given.exists():
             raise InputError(f"{given} does not exist; check the path and try again.", path=str(given))
@@ -31,7 +34,7 @@ def walk_sources(paths: Iterable[Path]) -> Iterator[SourceFile]:
             yield SourceFile(given, given.name)
             continue
         for root, dirs, files in os.walk(given, followlinks=False):
-            dirs.sort()
+            dirs[:] = sorted(d for d in dirs if Path(root) / d not in exclude)
             for name in sorted(files):
                 path = Path(root) / name
                 if path.is_file():

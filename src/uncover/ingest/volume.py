@@ -202,6 +202,7 @@ class Volume:
     root: Path
     loadfiles: list[LoadFile]
     runs: list[LoadFileRun] = field(default_factory=list)
+    ignored: list[LoadFile] = field(default_factory=list)  # other load files describing the same records
 
     @property
     def name(self) -> str:
@@ -443,12 +444,33 @@ def read_volume(volume_dir: Path | str, loadfiles: list[Path | str] | None = Non
             chosen.append(LoadFile(kind, path))
         found = sorted(chosen, key=lambda lf: not lf.is_data)
     else:
-        found = detect_loadfiles(root)
+        found, ignored = choose_loadfiles(detect_loadfiles(root))
     if not found:
         raise LoadFileError(
             f"No load file in {root} (looked in DATA/, LOADFILES/ and the folder itself for .dat .opt .lfp .dii .xml "
             ".csv): for a folder of Bates-stamped PDFs use `uncover ingest` instead.", path=str(root))
-    return Volume(root, found)
+    return Volume(root, found, ignored=ignored if not loadfiles else [])
+
+
+DATA_PREFERENCE = ("dat", "edrm_xml", "dii", "delimited")
+IMAGE_PREFERENCE = ("opt", "lfp")
+
+
+def choose_loadfiles(found: list[LoadFile]) -> tuple[list[LoadFile], list[LoadFile]]:
+    """One data load file and one kind of image load file; the others describe the same documents.
+
+    A DOJ volume ships a DAT, an LFP and a DII for the same 3,158 records: reading all three would
+    make every record three documents. The DAT (richest metadata) wins, then EDRM XML, DII, CSV;
+    Opticon wins over LFP for the page images.
+    """
+    chosen: list[LoadFile] = []
+    for preference in (DATA_PREFERENCE, IMAGE_PREFERENCE):
+        for kind in preference:
+            of_kind = [lf for lf in found if lf.kind == kind]
+            if of_kind:
+                chosen.append(of_kind[0])
+                break
+    return chosen, [lf for lf in found if lf not in chosen]
 
 
 from .volume_commit import ingest_volume, link_families  # noqa: E402  (re-exported: the committing half)

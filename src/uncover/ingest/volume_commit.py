@@ -83,6 +83,12 @@ def ingest_volume(case: Any, volume_dir: Path | str, production: str, custodian:
     with store.transaction():
         for run in volume.runs:
             record_run(store.conn, ingest_id, prod.id, run)
+        used = ", ".join(lf.path.name for lf in volume.loadfiles)
+        for lf in volume.ignored:
+            store.record_issue(ProcessingIssue(
+                path=str(lf.path), category=IssueCategory.LOADFILE, stage="loadfile",
+                message=f"{lf.path.name} was not read: {used} already describe(s) this volume's documents; "
+                        "pass load files explicitly to use another."), ingest_id)
     link_families(case, prod.id, ingest_id)
     store.finish_ingest(ingest_id, {k: getattr(counts, k) for k in
                                     ("inputs", "documents", "exceptions", "pages", "pages_ocr", "skipped")})
@@ -212,8 +218,11 @@ def read_text_file(path: Path) -> str:
 
 
 def render_page(path: Path, frame: int) -> Any:
-    """A page image for OCR: a TIFF/JPG frame, or a PDF page rendered at 300 dpi."""
+    """A page image for OCR (a TIFF/JPG frame or a PDF page), with the readers' size caps."""
     from PIL import Image
+
+    from .formats.image import prepare_for_ocr
+    from .formats.pdf import render_page as render_pdf_page
 
     with open(path, "rb") as fh:
         head = fh.read(5)
@@ -222,14 +231,14 @@ def render_page(path: Path, frame: int) -> Any:
 
         pdf = pdfium.PdfDocument(str(path))
         try:
-            return pdf[frame - 1].render(scale=300 / 72).to_pil()
+            return render_pdf_page(pdf[frame - 1])
         finally:
             pdf.close()
-    image = Image.open(path)
-    if frame > 1:
-        image.seek(frame - 1)
-    image.load()
-    return image
+    with Image.open(path) as image:
+        if frame > 1:
+            image.seek(frame - 1)
+        prepared = prepare_for_ocr(image)
+        return prepared.copy() if prepared is image else prepared  # outlive the closed file
 
 
 def _kind(rec: VolumeRecord) -> DocumentKind:
@@ -304,19 +313,12 @@ def _commit(case: Any, batch: list[_Prepared], ingest_id: int, production_id: in
                 size=p.original.size, custodian=doc.custodian)
             doc_id = store.insert_document(doc, input_id, p.pages, p.needed_ocr)
             for message, category in zip(rec.warnings, rec.categories, strict=False):
-                store.record_issue(ProcessingIssue(path=rec.source, category=_category(category), message=message,
+                store.record_issue(ProcessingIssue(path=rec.source, category=IssueCategory(category), message=message,
                                                    stage="loadfile", bates=rec.bates_begin, input_id=input_id),
                                    ingest_id, document_id=doc_id)
             counts.documents += 1
             counts.pages += len(p.pages)
             counts.pages_ocr += sum(1 for pg in p.pages if pg.text_source == TextSource.OCR)
-
-
-def _category(value: str) -> IssueCategory:
-    try:
-        return IssueCategory(value)
-    except ValueError:
-        return value  # type: ignore[return-value]  # "loadfile": a production defect, not a file failure
 
 
 # -- families ------------------------------------------------------------------------------------------
@@ -385,6 +387,6 @@ def link_families(case: Any, production_id: int, ingest_id: int | None = None) -
                 continue
             warnings.append(message)
             store.conn.execute("UPDATE documents SET warnings = ? WHERE id = ?", (json.dumps(warnings), doc_id))
-            store.record_issue(ProcessingIssue(path=source or begin, category=_category("loadfile"), message=message,
+            store.record_issue(ProcessingIssue(path=source or begin, category=IssueCategory.LOADFILE, message=message,
                                                stage="loadfile", bates=begin, input_id=row[1]), ingest_id, document_id=doc_id)
     return len(parents)

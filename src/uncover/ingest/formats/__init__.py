@@ -15,6 +15,7 @@ FORMAT_MODULES = (
     "eml",
     "mbox",
     "msg",
+    "pst",
     "docx",
     "xlsx",
     "pptx",
