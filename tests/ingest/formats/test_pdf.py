@@ -5,7 +5,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -239,37 +238,3 @@ def test_sniff_finds_a_pdf_header_after_leading_junk(state_pdfs: list[Path], tmp
 )
 def test_pdf_dates(raw: str, iso: str | None) -> None:
     assert parse_pdf_date(raw) == iso
-
-
-def _raw_pypdfium2_pages(files: list[Path]) -> int:
-    import pypdfium2 as pdfium
-
-    pages = 0
-    for path in files:
-        pdf = pdfium.PdfDocument(path)
-        for index in range(len(pdf)):
-            page = pdf[index]
-            textpage = page.get_textpage()
-            textpage.get_text_bounded()
-            textpage.close()
-            page.close()
-            pages += 1
-        pdf.close()
-    return pages
-
-
-def _best_seconds(run, repeat: int = 3) -> float:  # type: ignore[no-untyped-def]
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
-@pytest.mark.slow
-def test_reader_keeps_most_of_raw_pdfium_throughput(state_pdfs: list[Path], tmp_path: Path) -> None:
-    ctx = ReadContext(tmp_path, ocr=RecordingEngine(), ocr_mode="auto")
-    raw = _best_seconds(lambda: _raw_pypdfium2_pages(state_pdfs))
-    ours = _best_seconds(lambda: [READER.read(path, ctx) for path in state_pdfs])
-    assert raw / ours >= 0.6, f"reader {ours:.3f}s vs raw pypdfium2 {raw:.3f}s"
