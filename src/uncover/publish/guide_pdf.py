@@ -1,0 +1,51 @@
+"""The briefing guide as a PDF (WeasyPrint), its citations real links to the site's page permalinks.
+
+Built from the Snapshot, like the site. Links are absolute (base URL + doc/<label>.html#p3) when
+the publication has a base URL, and otherwise relative, so the PDF placed at the site's root
+opens the right page from a file system or a static host.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .site import page_href, render_markdown
+from .snapshot import Snapshot
+
+CSS = """
+@page { size: letter; margin: 2cm 2.2cm; @bottom-center { content: counter(page); font-size: 9pt; } }
+body { font-family: "DejaVu Serif", serif; font-size: 11pt; line-height: 1.45; }
+h1 { font-size: 18pt; } h2 { font-size: 14pt; } a { color: #0645ad; }
+"""
+
+
+def link_prefix(snapshot: Snapshot) -> str:
+    return snapshot.base_url.rstrip("/") + "/" if snapshot.base_url else ""
+
+
+def guide_html(snapshot: Snapshot) -> str:
+    from html import escape
+
+    prefix = link_prefix(snapshot)
+    body = render_markdown(snapshot.guide, snapshot, prefix)
+    links = "".join(
+        f'<li><a href="{escape(page_href(t, prefix))}">{escape(t.label)}, page {t.page}</a></li>'
+        for t in sorted(set(snapshot.citations.values()), key=lambda t: (t.label, t.page))
+    )
+    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{escape(snapshot.title)}</title></head>'
+            f"<body><h1>{escape(snapshot.title)}</h1><p>Briefing guide</p>{body}"
+            + (f"<h2>Documents cited</h2><ul>{links}</ul>" if links else "") + "</body></html>")
+
+
+def write_guide_pdf(snapshot: Snapshot, target: Path) -> Path:
+    from weasyprint import CSS as WeasyCSS
+    from weasyprint import HTML
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # No base_url: relative links stay relative and nothing is fetched from the network or disk.
+    HTML(string=guide_html(snapshot), url_fetcher=_no_fetch).write_pdf(target, stylesheets=[WeasyCSS(string=CSS)])
+    return target
+
+
+def _no_fetch(url: str, *args: object, **kwargs: object) -> dict[str, object]:
+    raise ValueError(f"the guide PDF fetches nothing ({url})")

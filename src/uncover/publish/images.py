@@ -1,0 +1,176 @@
+"""Page images for a publication: rendered from the originals, redactions as the agency applied them.
+
+PDF pages are rendered with pypdfium2 as the web app's renderer does (uncover.web.pages: same pixel
+cap, same memory limit), but in a pool of long-lived worker processes instead of one process per
+page: a thousand-document publication has ten thousand pages, and a Python start per page alone
+would take longer than the whole build may. A page whose pixels are all grey is written as an
+8-bit greyscale PNG (a third of the size and the time of RGB); a colour page stays RGB.
+Pictures (TIFF, JPEG...) go through the web renderer unchanged.
+
+A worker that crashes (PDFium on a malformed file) breaks the pool; the pages not yet done are then
+rendered by `uncover.web.pages.page_image`, one child process per page, so a crash costs one
+picture, never the build. Results are cached under derived/publish-pages/<sha256>/<page>-<dpi>.png
+and written under a temporary name first, so a half-written PNG is never published.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..web import pages as web_pages
+
+DEFAULT_DPI = 100
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    key: int  # the caller's document key
+    kind: str  # "pdf" or "image"
+    original: str
+    sha256: str
+    pages: tuple[int, ...]
+    dpi: int
+    cache_dir: str
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    page: int
+    path: str | None
+    width: int
+    height: int
+    error: str | None = None
+
+
+def cache_path(cache_dir: Path, sha256: str, page: int, dpi: int) -> Path:
+    if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+        raise ValueError("not a sha256")
+    return cache_dir / sha256 / f"{int(page)}-{int(dpi)}.png"
+
+
+def _size(path: Path) -> tuple[int, int]:
+    from PIL import Image
+
+    with Image.open(path) as img:
+        return img.size
+
+
+def _save_atomic(img, target: Path) -> None:  # type: ignore[no-untyped-def]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".render-", suffix=".png")
+    os.close(fd)
+    try:
+        img.save(tmp, "PNG", compress_level=3)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def render_job(job: RenderJob) -> list[RenderedPage]:
+    """Runs in a worker: every asked page of one original."""
+    out: list[RenderedPage] = []
+    cache = Path(job.cache_dir)
+    pdf = None
+    try:
+        for number in job.pages:
+            target = cache_path(cache, job.sha256, number, job.dpi)
+            if target.exists():
+                out.append(RenderedPage(number, str(target), *_size(target)))
+                continue
+            try:
+                if job.kind == "pdf":
+                    import numpy as np
+                    import pypdfium2 as pdfium
+                    from PIL import Image
+
+                    if pdf is None:
+                        pdf = pdfium.PdfDocument(job.original)
+                    if not 1 <= number <= len(pdf):
+                        raise ValueError(f"no page {number}")
+                    page = pdf[number - 1]
+                    width, height = page.get_size()
+                    scale = job.dpi / 72
+                    if width * height * scale * scale > web_pages.MAX_PIXELS:
+                        scale = (web_pages.MAX_PIXELS / (width * height)) ** 0.5
+                    arr = page.render(scale=scale, rev_byteorder=True).to_numpy()[..., :3]
+                    if (arr[..., 0] == arr[..., 1]).all() and (arr[..., 1] == arr[..., 2]).all():
+                        img = Image.fromarray(np.ascontiguousarray(arr[..., 0]), "L")
+                    else:
+                        img = Image.fromarray(np.ascontiguousarray(arr), "RGB")
+                    _save_atomic(img, target)
+                else:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".render-", suffix=".png")
+                    os.close(fd)
+                    try:
+                        web_pages._render(job.kind, job.original, tmp, number, job.dpi)
+                        os.replace(tmp, target)
+                    finally:
+                        if os.path.exists(tmp):
+                            os.unlink(tmp)
+                out.append(RenderedPage(number, str(target), *_size(target)))
+            except (Exception, SystemExit) as exc:  # noqa: BLE001 - one page without a picture, reported
+                out.append(RenderedPage(number, None, 0, 0, str(exc)[:200]))
+    finally:
+        if pdf is not None:
+            pdf.close()
+    return out
+
+
+def _isolated(job: RenderJob) -> list[RenderedPage]:
+    """The slow, crash-proof path: the web renderer, one child process per page."""
+    out = []
+    dpi = job.dpi if job.dpi in web_pages.DPIS else web_pages.DEFAULT_DPI
+    for number in job.pages:
+        try:
+            path = web_pages.page_image(Path(job.original), Path(job.cache_dir).parent, job.sha256, number, dpi)
+            out.append(RenderedPage(number, str(path), *_size(path)))
+        except web_pages.NoImage as exc:
+            out.append(RenderedPage(number, None, 0, 0, str(exc)[:200]))
+    return out
+
+
+def _init_worker() -> None:
+    if os.name == "posix":
+        web_pages._limit_memory()
+
+
+def render_all(jobs: Iterable[RenderJob], workers: int | None = None,
+               on_done: Callable[[RenderJob, list[RenderedPage]], None] | None = None) -> dict[int, list[RenderedPage]]:
+    """Render every job; returns {job.key: pages}. `on_done` is called as each job finishes."""
+    jobs = list(jobs)
+    results: dict[int, list[RenderedPage]] = {}
+    workers = workers or max(1, min(len(jobs), os.cpu_count() or 1))
+
+    def finish(job: RenderJob, pages: list[RenderedPage]) -> None:
+        results[job.key] = pages
+        if on_done:
+            on_done(job, pages)
+
+    if workers == 1 or len(jobs) <= 1:
+        for job in jobs:
+            finish(job, render_job(job))
+        return results
+    pending = list(jobs)
+    try:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) as pool:
+            running: dict[Future[list[RenderedPage]], RenderJob] = {}
+            while pending or running:
+                while pending and len(running) < workers * 4:
+                    job = pending.pop(0)
+                    running[pool.submit(render_job, job)] = job
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    job = running.pop(fut)
+                    finish(job, fut.result())
+    except BrokenProcessPool:
+        for job in [j for j in jobs if j.key not in results]:
+            finish(job, _isolated(job))
+    return results
