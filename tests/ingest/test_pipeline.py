@@ -112,3 +112,9 @@ def test_cli_paths_never_leave_files_outside_case(demo_case: tuple[Case, Path]) 
     assert not scratch.exists() or not any(scratch.iterdir())
     assert not list((case.root / "originals").glob(".incoming-*"))
     assert os.access(case.root / "case.db", os.R_OK)
+
+
+def test_withholdings_are_found_during_ingest(demo_case: tuple[Case, Path]) -> None:
+    case, _ = demo_case
+    assert [h.filename for h in search(case, "exemption:b5").hits] == ["memo-opt-out-options.pdf"]
+    assert [h.filename for h in search(case, "release:part").hits] == ["memo-opt-out-options.pdf"]

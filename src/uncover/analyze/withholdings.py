@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..model import Document, Page, Redaction
+from ..model import Document, ExemptionMark, Page, Redaction
 from ..store import withholdings as wstore
 from .exemptions import PageMarkings, analyze_page_text, claimed_codes, document_status
 
@@ -49,7 +49,7 @@ class AnalyzeSummary:
     warnings: list[str] = field(default_factory=list)
 
 
-def _pdf_boxes(path: Path, doc: Document) -> tuple[list[Redaction], list[str]]:
+def _pdf_boxes(path: Path, label: str, document_id: int) -> tuple[list[Redaction], list[str]]:
     import pypdfium2 as pdfium
 
     from .redactions import find_vector_boxes
@@ -58,10 +58,10 @@ def _pdf_boxes(path: Path, doc: Document) -> tuple[list[Redaction], list[str]]:
     try:
         pdf = pdfium.PdfDocument(path)
     except Exception as exc:  # noqa: BLE001 - an unreadable original is a warning, not a stop
-        return [], [f"{doc.label} ({doc.filename}): redaction boxes not checked, the PDF did not open ({exc})."]
+        return [], [f"{label}: redaction boxes not checked, the PDF did not open ({exc})."]
     try:
         for i in range(len(pdf)):
-            out.extend(find_vector_boxes(pdf[i], document_id=doc.id, page_number=i + 1))
+            out.extend(find_vector_boxes(pdf[i], document_id=document_id, page_number=i + 1))
     finally:
         pdf.close()
     return out, []
@@ -89,37 +89,68 @@ def _image_boxes(case: Case, page: Page) -> list[Redaction]:
         return find_raster_boxes(gray, page.document_id, page.number)
 
 
-def analyze_document(case: Case, doc: Document, *, boxes: bool = True) -> DocumentWithholdings:
-    pages = case.store.pages(doc.id)
-    analysed: list[PageMarkings] = [analyze_page_text(p.text, p.number, doc.id) for p in pages]
+@dataclass
+class WithholdingsFindings:
+    """What one document withholds, found without touching the case: the ingest computes it in
+    the worker that already parsed the file, and the parent stores it with the document."""
+
+    marks: list[ExemptionMark]
+    redactions: list[Redaction]
+    notices: list[wstore.NoticeRow]
+    release: wstore.ReleaseRow
+    warnings: list[str]
+
+    def summary(self, document_id: int) -> DocumentWithholdings:
+        r = self.release
+        return DocumentWithholdings(document_id, r.status, r.codes, len(self.marks), len(self.redactions),
+                                    sum(x.failed for x in self.redactions), r.pages_withheld, r.pages_redacted,
+                                    self.warnings)
+
+
+def find_withholdings(pages: list[Page], pdf: Path | None, label: str,
+                      image_boxes: Callable[[Page], list[Redaction]] | None = None) -> WithholdingsFindings:
+    """Marks from each page's text; vector boxes and failed redactions from the PDF when given."""
+    analysed: list[PageMarkings] = [analyze_page_text(p.text, p.number, p.document_id) for p in pages]
     marks = [m for a in analysed for m in a.marks]
     warnings: list[str] = []
     redactions: list[Redaction] = []
-    if boxes:
-        original = case.blobs.path_for(doc.sha256)
-        is_pdf = (doc.mime or "").endswith("pdf") or doc.filename.lower().endswith(".pdf")
-        if is_pdf and original.exists():
-            found, warns = _pdf_boxes(original, doc)
-            redactions.extend(found)
-            warnings.extend(warns)
+    if pdf is not None:
+        found, warns = _pdf_boxes(pdf, label, pages[0].document_id if pages else 0)
+        redactions.extend(found)
+        warnings.extend(warns)
+    if image_boxes is not None:
         for page in pages:
             if page.image_ref:
                 try:
-                    redactions.extend(_image_boxes(case, page))
+                    redactions.extend(image_boxes(page))
                 except Exception as exc:  # noqa: BLE001
-                    warnings.append(f"{page.bates or doc.label} page {page.number}: image not checked for boxes ({exc}).")
+                    warnings.append(f"{page.bates or label} page {page.number}: image not checked for boxes ({exc}).")
     status = document_status(analysed, marks)
     withheld_pages = {a_page.number for a_page, a in zip(pages, analysed, strict=True)
                       if any(n.kind in ("deleted-page", "withheld-in-full") for n in a.notices)}
     redacted_pages = {r.page for r in redactions} | {m.page for m in marks if m.confidence >= 0.5} - withheld_pages
-    notices = [wstore.NoticeRow(doc.id, p.number, n.kind, n.text, n.start, n.end)
+    notices = [wstore.NoticeRow(p.document_id, p.number, n.kind, n.text, n.start, n.end)
                for p, a in zip(pages, analysed, strict=True) for n in a.notices]
-    codes = sorted(claimed_codes(marks))
-    release = wstore.ReleaseRow(doc.id, status, codes, len(withheld_pages), len(redacted_pages))
+    release = wstore.ReleaseRow(pages[0].document_id if pages else 0, status, sorted(claimed_codes(marks)),
+                                len(withheld_pages), len(redacted_pages))
+    return WithholdingsFindings(marks, redactions, notices, release, warnings)
+
+
+def save_withholdings(case: Case, document_id: int, findings: WithholdingsFindings) -> None:
+    """Replace the document's earlier results; joins the caller's transaction when there is one."""
     with case.store.transaction() as conn:
-        wstore.replace_document(conn, doc.id, marks, redactions, notices, release)
-    return DocumentWithholdings(doc.id, status, codes, len(marks), len(redactions), sum(r.failed for r in redactions),
-                                len(withheld_pages), len(redacted_pages), warnings)
+        wstore.replace_document(conn, document_id, findings.marks, findings.redactions, findings.notices, findings.release)
+
+
+def analyze_document(case: Case, doc: Document, *, boxes: bool = True) -> DocumentWithholdings:
+    pages = case.store.pages(doc.id)
+    original = case.blobs.path_for(doc.sha256)
+    is_pdf = (doc.mime or "").endswith("pdf") or doc.filename.lower().endswith(".pdf")
+    pdf = original if boxes and is_pdf and original.exists() else None
+    findings = find_withholdings(pages, pdf, f"{doc.label} ({doc.filename})",
+                                 (lambda page: _image_boxes(case, page)) if boxes else None)
+    save_withholdings(case, doc.id, findings)
+    return findings.summary(doc.id)
 
 
 def analyze_documents(case: Case, doc_ids: Iterable[int] | None = None, progress: Progress | None = None,

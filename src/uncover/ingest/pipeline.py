@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Protocol
 
 from .. import __version__
+from ..analyze.withholdings import save_withholdings
 from ..case import Case
 from ..errors import InputError
 from ..model import Document, IngestCounts, IssueCategory, Page, ProcessingIssue, TextSource
@@ -75,10 +76,16 @@ CasePass = Callable[[Case, list[int], Progress], object]
 
 
 def withholdings_pass(case: Case, doc_ids: list[int], progress: Progress) -> object:
+    """For documents the workers did not analyse (load-file records: their text and images are
+    linked in the parent)."""
     from ..analyze.withholdings import analyze_documents
 
-    progress.start("Withholdings", len(doc_ids))
-    return analyze_documents(case, doc_ids, lambda done, total, doc: progress.advance("Withholdings"))
+    done = {r[0] for r in case.store.conn.execute("SELECT document_id FROM document_release")}
+    todo = [i for i in doc_ids if i not in done]
+    if not todo:
+        return None
+    progress.start("Withholdings", len(todo))
+    return analyze_documents(case, todo, lambda done, total, doc: progress.advance("Withholdings"))
 
 
 def duplicates_pass(case: Case, doc_ids: list[int], progress: Progress) -> object:
@@ -222,7 +229,7 @@ class _Ingest:
         if not pending:
             return
         own_pool = self.executor is None
-        settings = ItemSettings(ocr_mode=self.options.ocr, limits=self.options.limits)
+        settings = ItemSettings(ocr_mode=self.options.ocr, limits=self.options.limits, withholdings=self.options.analyze)
         executor = self.executor or LocalPool(ItemProcessor(settings), self.options.workers, self.options.worker_limits)
         self.pool = executor
         try:
@@ -253,7 +260,7 @@ class _Ingest:
             if result.extraction is None:
                 self._exception(record, result.category or IssueCategory.CORRUPT, result.message)
             else:
-                self._commit(record, result.extraction, result.reader or "")
+                self._commit(record, result)
         shutil.rmtree(task.scratch, ignore_errors=True)
 
     def _exception(self, record: InputRecord, category: IssueCategory, message: str) -> None:
@@ -265,7 +272,10 @@ class _Ingest:
             )
         self.counts.exceptions += 1
 
-    def _commit(self, record: InputRecord, extraction: Extraction, reader: str) -> None:
+    def _commit(self, record: InputRecord, result: ItemResult) -> None:
+        extraction = result.extraction
+        assert extraction is not None
+        reader = result.reader or ""
         children = [(child, self.case.blobs.put_file(child.path)) for child in extraction.children]
         doc = self._document(record, extraction, reader)
         pages = [
@@ -275,6 +285,8 @@ class _Ingest:
         new_inputs: list[int] = []
         with self.store.transaction():
             doc_id = self.store.insert_document(doc, record.id, pages, [p.needed_ocr for p in extraction.pages])
+            if result.withholdings is not None:
+                save_withholdings(self.case, doc_id, result.withholdings)
             for child, fp in children:
                 member = f"{record.member_path}//{child.name}" if record.member_path else child.name
                 input_id, created = self.store.add_input(

@@ -12,8 +12,9 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..analyze.withholdings import WithholdingsFindings, find_withholdings
 from ..errors import ExtractionError
-from ..model import IssueCategory
+from ..model import IssueCategory, Page
 from .formats import identify
 from .formats.base import Extraction, Limits, ReadContext
 from .ocr import OcrEngine, default_engine
@@ -32,6 +33,7 @@ class ItemTask:
 class ItemSettings:
     ocr_mode: str = "auto"
     limits: Limits = field(default_factory=Limits)
+    withholdings: bool = True  # find exemption marks and redaction boxes here, in parallel
 
 
 @dataclass
@@ -41,6 +43,7 @@ class ItemResult:
     reader: str | None = None
     category: IssueCategory | None = None
     message: str = ""
+    withholdings: WithholdingsFindings | None = None
 
 
 _ENGINE: OcrEngine | None = None
@@ -84,7 +87,11 @@ def process_item(task: ItemTask, settings: ItemSettings) -> ItemResult:
         shutil.rmtree(task.scratch, ignore_errors=True)
         return ItemResult(task.input_id, reader=reader.name, category=IssueCategory.CORRUPT,
                           message=f"{name} could not be read as {reader.name} ({type(exc).__name__}: {exc}); it may be damaged.")
-    return ItemResult(task.input_id, extraction=extraction, reader=reader.name)
+    result = ItemResult(task.input_id, extraction=extraction, reader=reader.name)
+    if settings.withholdings and extraction.pages:
+        pages = [Page(0, i + 1, p.text, p.source) for i, p in enumerate(extraction.pages)]
+        result.withholdings = find_withholdings(pages, task.original if reader.name == "pdf" else None, name)
+    return result
 
 
 class ItemProcessor:
