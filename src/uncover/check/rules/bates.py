@@ -58,7 +58,9 @@ def bates_numbers(view: ProductionView, spec: ProductionSpec) -> list[Finding]:
             seen.setdefault((rng.begin.prefix, rng.begin.suffix), RangeSet()).add(imaged)
             continue
         declared = str(doc.metadata.get("page_count", "")).strip()
-        sizes = {"Bates range": rng.pages, "pages (image lines)": doc.page_count}
+        sizes = {"pages (image lines)": doc.page_count}
+        if rng.begin.suffix == rng.end.suffix:  # SYM-00011001_REV .. SYM-00011001_0004_REV: pages by suffix
+            sizes["Bates range"] = rng.pages
         if declared.isdigit():
             sizes["PGCOUNT"] = int(declared)
         if len(set(sizes.values())) > 1:

@@ -100,14 +100,14 @@ def page_images(view: ProductionView, spec: ProductionSpec) -> list[Finding]:
                     what = f"{facts.frames}-page {facts.format}" if rules.single_page and facts.frames > 1 \
                         else facts.format
                     details["format"].append(f"{label}: {what}")
-            framed = [f for f in frames if f]
-            expected = max(framed) if framed else 1
-            if (framed and (facts.frames < expected or facts.frames != len(frames))) or \
-                    (not framed and facts.frames != len(frames)):
+            # unframed: each page its own single-page file (identical files share one blob);
+            # framed: one multi-page file, every frame of it a page of the document
+            framed = {f for f in frames if f}
+            if (framed and facts.frames != len(framed)) or (len(framed) < len(frames) and facts.frames != 1):
                 bad_count = True
                 if len(details["count"]) < 50:
                     details["count"].append(f"{label}: image file has {facts.frames} page(s), the load file "
-                                            f"assigns it {len(frames)}")
+                                            f"assigns it {max(len(framed), 1)}")
         if bad_read:
             unreadable.add(begin, end, label)
         elif bad_format:
