@@ -23,6 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import tantivy
 
 from ..errors import QueryError, UncoverError
@@ -230,6 +231,21 @@ class SearchIndex:
             return set()
         result = searcher.search(query, total, count=False, order_by_field="doc_id", order=tantivy.Order.Asc)
         return {int(i) for i in searcher.fast_field_values("doc_id", [addr for _, addr in result.hits])}
+
+    def matching_id_array(self, query: tantivy.Query, most: int | None = None) -> np.ndarray | None:
+        """Every matching id as an int64 array (unsorted), for counting facets with numpy.
+
+        With `most`, None as soon as the count passes it, before any hit is fetched: a caller
+        can then fetch the (smaller) complement instead, as fetching hits is what costs.
+        """
+        searcher = self.searcher()
+        total = int(searcher.search(query, 1, count=True).count)  # a limit of 0 panics in Tantivy
+        if most is not None and total > most:
+            return None
+        if not total:
+            return np.zeros(0, dtype=np.int64)
+        hits = searcher.search(tantivy.Query.const_score_query(query, 1.0), total, count=False).hits  # no BM25
+        return np.asarray(searcher.fast_field_values("doc_id", [addr for _, addr in hits]), dtype=np.int64)
 
     # -- compiling the query tree -------------------------------------------------------------------
     def _id_query(self, doc_id: int) -> tantivy.Query:
