@@ -31,6 +31,7 @@ from ..case import Case
 from ..errors import UncoverError
 from ..store import review as review_sql
 from . import auth
+from .facets import FacetCache
 
 HERE = Path(__file__).parent
 APP_CSP = (
@@ -123,6 +124,7 @@ def create_app(case_dir: Path, settings: WebSettings | None = None) -> FastAPI:
     app = FastAPI(title="uncover", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.settings = settings
     app.state.cases = cases
+    app.state.facet_cache = FacetCache()  # exact facet counts, cached per data version
     with Case.open(case_dir) as case:
         app.state.case_name = case.name
     env = Environment(loader=PackageLoader("uncover.web", "templates"), autoescape=select_autoescape(["html"]))

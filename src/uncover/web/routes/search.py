@@ -1,7 +1,7 @@
 """The search page: the query language of `uncover search`, exact facets, saved searches, CSV export.
 
-Facet counts are computed in SQL over every matching id (a temporary table per connection), not
-estimated from the page of hits shown, so "privileged (212)" means 212 documents.
+Facet counts are exact over every matching id (web/facets.py), not estimated from the page of
+hits shown, so "privileged (212)" means 212 documents. They come in a second request, after the hits.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 import calendar
 import csv
 import io
-import json
 import re
 import time
 from collections.abc import Iterator
@@ -17,17 +16,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse, Response, StreamingResponse
+from fastapi.responses import PlainTextResponse, RedirectResponse, Response, StreamingResponse
 
 from ... import review
 from ...case import Case
 from ...errors import QueryError
 from ...search import matching_ids, search
-from ...search.filters import fields_help, fold
-from ...search.query import MatchAll, parse
+from ...search.filters import fields_help
+from ...search.query import Node, parse
 from ...store import review as review_sql
 from ..app import CaseDep, render
 from ..auth import Principal, Reader, csrf_protect, principal
+from ..facets import FacetCache
 
 router = APIRouter()
 SORTS = {"relevance": "Relevance", "-date": "Newest first", "date": "Oldest first"}
@@ -78,31 +78,13 @@ class MonthBar:
     height: float = 0.0
 
 
-def _hits_source(case: Case, tree: Any, ids: set[int] | None) -> str:
-    """SQL naming the matching ids: every document for a match-all query, else a temp table."""
-    if isinstance(tree, MatchAll) or ids is None:
-        return "SELECT id FROM documents"
-    conn = case.store.conn
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS web_hits (id INTEGER PRIMARY KEY)")
-    conn.execute("BEGIN")
-    try:
-        conn.execute("DELETE FROM web_hits")
-        conn.execute("INSERT INTO web_hits (id) SELECT value FROM json_each(?)", (json.dumps(sorted(ids)),))
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    return "SELECT id FROM web_hits"
-
-
-def facets(case: Case, query: str, tree: Any, ids: set[int] | None) -> tuple[list[Facet], list[MonthBar], int]:
+def facets(case: Case, cache: FacetCache, query: str, tree: Node) -> tuple[list[Facet], list[MonthBar], int]:
     """(facets, months, undated count) for the documents matching `query`.
 
-    Production, kind, custodian and month come from one GROUP BY over a covering index; tags and
-    the withholdings findings from their own tables, each restricted to the matching ids.
+    The counts are exact (see web/facets.py: numpy over cached per-document codes); here they
+    are only labelled, sorted and given the refined query each value links to.
     """
-    conn = case.store.conn
-    src = _hits_source(case, tree, ids)
+    counts = cache.counts(case, tree).by
     has_or = bool(re.search(r"\bOR\b", query))
 
     def narrow(clause: str | None) -> str | None:
@@ -113,29 +95,9 @@ def facets(case: Case, query: str, tree: Any, ids: set[int] | None) -> tuple[lis
             return clause
         return f"({q}) {clause}" if has_or else f"{q} {clause}"
 
-    productions = {p.id: p.name for p in case.store.productions()}
-    by_production: dict[str, int] = {}
-    by_kind: dict[str, int] = {}
-    by_custodian: dict[str | None, list[Any]] = {}  # folded value -> [label, count]
-    by_month: dict[str | None, int] = {}
-    # `+id`: scan the narrow covering index rather than look up each wide row by id.
-    where = "" if src == "SELECT id FROM documents" else f"WHERE +id IN ({src})"
-    rows = conn.execute(
-        "SELECT production_id, kind, custodian, CASE WHEN date GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]*' "
-        f"THEN substr(date, 1, 7) END AS m, COUNT(*) FROM documents {where} GROUP BY 1, 2, 3, 4"
-    )
-    for production_id, kind, custodian, month, count in rows:
-        name = productions.get(production_id, "")
-        by_production[name] = by_production.get(name, 0) + count
-        by_kind[kind] = by_kind.get(kind, 0) + count
-        key = fold(custodian)  # custodian: compares case-insensitively, so the facet merges spellings
-        entry = by_custodian.setdefault(key, [custodian.strip() if key else "(none)", 0])
-        entry[1] += count
-        by_month[month] = by_month.get(month, 0) + count
-
-    def facet(name: str, title: str, counts: dict[str, int], field_name: str, none_label: str = "(none)") -> Facet | None:
+    def facet(name: str, title: str, found: dict[Any, int], field_name: str, none_label: str = "(none)") -> Facet | None:
         values = []
-        for label, count in counts.items():
+        for label, count in found.items():
             if label is None or label == "" or label == none_label:
                 values.append(FacetValue(none_label, count, None))
             else:
@@ -143,25 +105,24 @@ def facets(case: Case, query: str, tree: Any, ids: set[int] | None) -> tuple[lis
         values.sort(key=lambda v: (-v.count, v.label))
         return Facet(name, title, values[:30]) if values else None
 
+    productions = {p.id: p.name for p in case.store.productions()}
+    by_production: dict[str, int] = {}
+    for production_id, n in counts["production"].items():
+        name = productions.get(production_id, "")
+        by_production[name] = by_production.get(name, 0) + n
+    conn = case.store.conn
+    tag_names = {int(r[0]): str(r[1]) for r in conn.execute("SELECT id, name FROM tags")}
+    by_tag = {tag_names[t]: n for t, n in counts["tag"].items() if t in tag_names}
     out = [f for f in (
         facet("production", "Production", by_production, "production"),
-        facet("custodian", "Custodian", {label: n for label, n in by_custodian.values()}, "custodian"),
-        facet("kind", "Kind", by_kind, "kind"),
+        facet("custodian", "Custodian", counts["custodian"], "custodian"),
+        facet("kind", "Kind", counts["kind"], "kind"),
+        facet("tag", "Tags", by_tag, "tag"),
+        facet("release", "Release status", {str(k): n for k, n in counts.get("release", {}).items()}, "release"),
+        facet("exemption", "Exemption", {str(k): n for k, n in counts.get("exemption", {}).items()}, "exemption"),
     ) if f]
-    tables = table_names(case)
-    extra = [("tag", "Tags", f"SELECT t.name, COUNT(*) FROM document_tags dt JOIN tags t ON t.id = dt.tag_id "
-                             f"WHERE dt.document_id IN ({src}) GROUP BY t.id")]
-    if "document_release" in tables:
-        extra.append(("release", "Release status",
-                      f"SELECT status, COUNT(*) FROM document_release WHERE document_id IN ({src}) GROUP BY status"))
-    if "exemption_marks" in tables:
-        extra.append(("exemption", "Exemption", f"SELECT code, COUNT(DISTINCT document_id) FROM exemption_marks "
-                                                f"WHERE confidence >= 0.5 AND document_id IN ({src}) GROUP BY code"))
-    for name, title, sql in extra:
-        found = facet(name, title, {str(label): int(n) for label, n in conn.execute(sql)}, name)
-        if found:
-            out.append(found)
 
+    by_month = dict(counts["month"])
     months: list[MonthBar] = []
     undated = by_month.pop(None, 0)
     for month in sorted(by_month):
@@ -200,31 +161,47 @@ def home() -> RedirectResponse:
 @router.get("/search")
 def search_page(request: Request, q: str = "", sort: str = "relevance", page: int = 1,
                 *, case: CaseDep) -> Response:
+    """One page of hits; the facet panel follows in a second request (/search/facets), so the
+    hits never wait for counting every matching document."""
     started = time.perf_counter()
     settings = request.app.state.settings
     sort = sort if sort in SORTS else "relevance"
     page = max(1, min(page, 10_000))
     query = q.strip() or "*"
     who: Principal = principal(request)
+    conn = case.store.conn
     context: dict[str, Any] = {
-        "q": q, "sort": sort, "sorts": SORTS, "page": page, "error": None, "results": None, "facets": [],
-        "months": [], "undated": 0, "tags": {}, "pages": 0, "syntax": syntax_help(),
-        "saved": review.saved_searches(case, who.name),
-        "unindexed": case.store.conn.execute("SELECT COUNT(*) FROM documents WHERE indexed = 0").fetchone()[0],
+        "q": q, "sort": sort, "sorts": SORTS, "page": page, "error": None, "results": None,
+        "tags": {}, "pages": 0, "syntax": syntax_help(), "saved": review.saved_searches(case, who.name),
+        "tag_names": [r[0] for r in conn.execute("SELECT name FROM tags ORDER BY name")],
+        "unindexed": conn.execute("SELECT COUNT(*) FROM documents WHERE indexed = 0").fetchone()[0],
     }
     try:
-        tree = parse(query)
         results = search(case, query, limit=settings.page_size, offset=(page - 1) * settings.page_size, sort=sort)
-        ids = None if isinstance(tree, MatchAll) else matching_ids(case, query)
-        context["facets"], context["months"], context["undated"] = facets(case, q.strip(), tree, ids)
         context["results"] = results
-        context["tags"] = review_sql.tags_by_document(case.store.conn, [h.doc_id for h in results.hits])
+        context["tags"] = review_sql.tags_by_document(conn, [h.doc_id for h in results.hits])
         context["pages"] = max(1, -(-results.total // settings.page_size))
     except QueryError as exc:
         context["error"] = exc.message
     context["server_ms"] = (time.perf_counter() - started) * 1000
     response = render(request, "search.html", status_code=400 if context["error"] else 200, **context)
     response.headers["Server-Timing"] = f"app;dur={context['server_ms']:.1f}"
+    return response
+
+
+@router.get("/search/facets")
+def search_facets(request: Request, q: str = "", sort: str = "relevance", *, case: CaseDep) -> Response:
+    """The facet panel of a search page (loaded by htmx once the hits are shown): exact counts."""
+    started = time.perf_counter()
+    sort = sort if sort in SORTS else "relevance"
+    try:
+        tree = parse(q.strip() or "*")
+        found, months, undated = facets(case, request.app.state.facet_cache, q.strip(), tree)
+    except QueryError as exc:
+        return PlainTextResponse(exc.message, 400)
+    elapsed = (time.perf_counter() - started) * 1000
+    response = render(request, "_facets.html", facets=found, months=months, undated=undated, sort=sort)
+    response.headers["Server-Timing"] = f"app;dur={elapsed:.1f}"
     return response
 
 

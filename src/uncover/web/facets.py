@@ -1,0 +1,246 @@
+"""Exact facet counts for the search page, fast on a case of 100,000 documents and more.
+
+Counting with SQL (GROUP BY over every matching id) took 0.5-0.8 s for a broad query. Here each
+facet is held in memory as two numpy arrays per case, (document id, value code), one row per
+document and value, read once per data version. A query's matching ids become a boolean mask
+over document ids, and a facet's counts are one `bincount` of the codes of the masked rows: the
+same numbers SQL gives over the same ids, in a few milliseconds.
+
+Fetching the matching ids from Tantivy is what remains costly (one hit object per match), so a
+query matching more than half of the index fetches the ids that do NOT match and removes them
+from the cached set of every indexed id.
+
+Everything cached is keyed on a data version read from SQL on each request (document count and
+highest id, unindexed count, the index's document count, the review audit and tag counts, the
+withholdings tables), so a change made by this app, the CLI or an ingest shows up on the next
+request. Counts per normalised query are kept for the life of a data version.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import tantivy
+
+from ..search.filters import fold
+from ..search.index import RAW_FIELDS, TEXT_FIELDS
+from ..search.query import And, Field, MatchAll, Node, Not, Or
+
+if TYPE_CHECKING:
+    from ..case import Case
+
+MONTH_SQL = "CASE WHEN date GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]*' THEN substr(date, 1, 7) END"
+MONTH_RE = re.compile(r"[0-9]{4}-[0-1][0-9]-[0-3][0-9]")  # MONTH_SQL's GLOB, read once per distinct date
+# These columns only: SQLite reads them from the narrow covering index of migration 0005.
+DOCUMENTS_SQL = "SELECT id, production_id, kind, custodian, date FROM documents"
+TAGS_SQL = "SELECT document_id, tag_id FROM document_tags"
+RELEASE_SQL = "SELECT document_id, status FROM document_release"
+EXEMPTION_SQL = "SELECT DISTINCT document_id, code FROM exemption_marks WHERE confidence >= 0.5"
+CACHED_QUERIES = 256
+# Fields answered by the index itself, or by tables the data version covers: their counts may be
+# kept. Any other field (dupe:, thread:, ...) reads tables the version does not watch.
+VERSIONED_FIELDS = {*TEXT_FIELDS, *RAW_FIELDS, "tag", "release", "exemption"}
+
+
+@dataclass
+class Dimension:
+    """One facet as (document id, value code) rows; a document may hold several values, or none."""
+
+    docs: np.ndarray  # int64 document ids
+    codes: np.ndarray  # index into labels
+    labels: list[Any]
+
+    def count(self, mask: np.ndarray | None) -> dict[Any, int]:
+        """{label: documents}, over the documents where `mask` is true (None: every document)."""
+        codes = self.codes if mask is None else self.codes[mask[self.docs]]
+        counts = np.bincount(codes, minlength=len(self.labels))
+        return {self.labels[i]: int(counts[i]) for i in np.flatnonzero(counts)}
+
+
+def dimension(doc_ids: Sequence[int], values: Sequence[Any], key: Callable[[Any], Any] | None = None,
+              label: Callable[[Any], Any] | None = None) -> Dimension:
+    """Codes rows by `key(value)`; the label of a code is `label` of the first value seen for it.
+
+    Values are first coded as they are (a dict lookup per row, in C); `key` and `label` then run
+    once per distinct value, not once per document.
+    """
+    raw: dict[Any, int] = {}
+    raw_codes = np.asarray([raw.setdefault(v, len(raw)) for v in values], dtype=np.intp)
+    keyed: dict[Any, int] = {}
+    labels: list[Any] = []
+    remap = []
+    for value in raw:  # distinct values, in the order first seen
+        k = key(value) if key else value
+        if k not in keyed:
+            keyed[k] = len(labels)
+            labels.append(label(value) if label else value)
+        remap.append(keyed[k])
+    codes = np.asarray(remap, dtype=np.intp)[raw_codes] if len(raw_codes) else raw_codes
+    return Dimension(np.asarray(doc_ids, dtype=np.int64), codes, labels)
+
+
+def pairs(conn: sqlite3.Connection, sql: str) -> Dimension:
+    """A facet from (document id, value) rows."""
+    rows = _plain(conn).execute(sql).fetchall()
+    return dimension([r[0] for r in rows], [r[1] for r in rows])
+
+
+def custodian_label(value: str | None) -> str:
+    """custodian: compares case-insensitively, so the facet merges spellings under the first seen."""
+    return value.strip() if value and fold(value) else "(none)"
+
+
+def month_of(value: str | None) -> str | None:
+    """The month of a date the way MONTH_SQL's GLOB reads it; None (undated) otherwise."""
+    return value[:7] if value and MONTH_RE.match(value) else None
+
+
+def document_dimensions(conn: sqlite3.Connection) -> dict[str, Dimension]:
+    rows = _plain(conn).execute(DOCUMENTS_SQL).fetchall()
+    ids = [r[0] for r in rows]
+    return {
+        "production": dimension(ids, [r[1] for r in rows]),
+        "kind": dimension(ids, [r[2] for r in rows]),
+        "custodian": dimension(ids, [r[3] for r in rows], key=fold, label=custodian_label),
+        "month": dimension(ids, [r[4] for r in rows], key=month_of, label=month_of),
+    }
+
+
+def _plain(conn: sqlite3.Connection) -> sqlite3.Cursor:
+    """A cursor giving plain tuples: building 100,000 sqlite3.Row objects costs more than the query."""
+    cur = conn.cursor()
+    cur.row_factory = None
+    return cur
+
+
+def table_names(conn: Any) -> set[str]:
+    return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def data_version(case: Case) -> dict[str, tuple[Any, ...]]:
+    """What each cached part depends on, read fresh (a few milliseconds) on every facet request."""
+    conn = case.store.conn
+    tables = table_names(conn)
+    docs = tuple(conn.execute("SELECT COUNT(*), MAX(id), (SELECT COUNT(*) FROM documents WHERE indexed = 0) "
+                              "FROM documents").fetchone())
+    version = {
+        "documents": docs,
+        "index": (*docs, case.index.count()),
+        "tag": tuple(conn.execute("SELECT (SELECT COUNT(*) FROM document_tags), (SELECT MAX(id) FROM review_audit), "
+                                  "(SELECT MAX(id) FROM tags)").fetchone()),
+    }
+    if "document_release" in tables:
+        # A sum weighted by id and status: a document re-analysed to another status changes it.
+        version["release"] = tuple(conn.execute("SELECT COUNT(*), MAX(analyzed_at), "
+                                                "TOTAL(document_id * length(status) * unicode(status)) "
+                                                "FROM document_release").fetchone())
+    if "exemption_marks" in tables:
+        version["exemption"] = tuple(conn.execute("SELECT COUNT(*), MAX(id), SUM(confidence >= 0.5) "
+                                                  "FROM exemption_marks").fetchone())
+    return version
+
+
+def versioned(node: Node) -> bool:
+    """Whether a query's matches depend only on what the data version watches."""
+    if isinstance(node, (And, Or)):
+        return all(versioned(c) for c in node.children)
+    if isinstance(node, Not):
+        return versioned(node.child)
+    if isinstance(node, Field):
+        return node.name in VERSIONED_FIELDS
+    return True
+
+
+@dataclass
+class Counts:
+    """Raw counts per facet: production id, kind, custodian label, month (None: undated), tag id..."""
+
+    by: dict[str, dict[Any, int]]
+
+
+class FacetCache:
+    """Per app (one case): the facet arrays, every indexed id, and counts per query."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._parts: dict[str, tuple[tuple[Any, ...], Any]] = {}
+        self._counts: OrderedDict[tuple[Any, ...], Counts] = OrderedDict()
+
+    def _part(self, name: str, key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
+        """A cached part, rebuilt when its key changed. Built under the lock: one thread builds."""
+        with self._lock:
+            held = self._parts.get(name)
+            if held is not None and held[0] == key:
+                return held[1]
+            value = build()
+            self._parts[name] = (key, value)
+            return value
+
+    def dimensions(self, case: Case, version: dict[str, tuple[Any, ...]]) -> dict[str, Dimension]:
+        conn = case.store.conn
+        dims = dict(self._part("documents", version["documents"], lambda: document_dimensions(conn)))
+        dims["tag"] = self._part("tag", version["tag"] + version["documents"], lambda: pairs(conn, TAGS_SQL))
+        if "release" in version:
+            dims["release"] = self._part("release", version["release"] + version["documents"],
+                                         lambda: pairs(conn, RELEASE_SQL))
+        if "exemption" in version:
+            dims["exemption"] = self._part("exemption", version["exemption"] + version["documents"],
+                                           lambda: pairs(conn, EXEMPTION_SQL))
+        return dims
+
+    def indexed_ids(self, case: Case, version: dict[str, tuple[Any, ...]]) -> np.ndarray:
+        """Every id the index holds: what the complement of a broad query is taken from."""
+        return self._part("indexed", version["index"], lambda: _all_ids(case))
+
+    def counts(self, case: Case, tree: Node) -> Counts:
+        """Exact counts per facet over the documents matching `tree` (all documents for `*`)."""
+        version = data_version(case)
+        key = (str(tree), tuple(sorted(version.items())))
+        keep = versioned(tree)
+        if keep:
+            with self._lock:
+                if key in self._counts:
+                    self._counts.move_to_end(key)
+                    return self._counts[key]
+        dims = self.dimensions(case, version)
+        mask = None if isinstance(tree, MatchAll) else self.mask(case, tree, version)
+        found = Counts({name: dim.count(mask) for name, dim in dims.items()})
+        if keep:
+            with self._lock:
+                self._counts[key] = found
+                while len(self._counts) > CACHED_QUERIES:
+                    self._counts.popitem(last=False)
+        return found
+
+    def mask(self, case: Case, tree: Node, version: dict[str, tuple[Any, ...]]) -> np.ndarray:
+        """A boolean array over document ids, true for the matching ones."""
+        index = case.index
+        size = int(version["documents"][1] or 0) + 1
+        mask = np.zeros(size, dtype=bool)
+        query = index.compile(tree, case.store.conn)
+        indexed = self.indexed_ids(case, version)
+        ids = index.matching_id_array(query, most=len(indexed) // 2)
+        if ids is not None:
+            mask[ids[ids < size]] = True
+            return mask
+        # A broad query: every indexed id but the (fewer) ones that do not match.
+        mask[indexed[indexed < size]] = True
+        rest = tantivy.Query.boolean_query([(tantivy.Occur.Must, tantivy.Query.all_query()),
+                                            (tantivy.Occur.MustNot, query)])
+        missing = index.matching_id_array(rest)
+        assert missing is not None
+        mask[missing[missing < size]] = False
+        return mask
+
+
+def _all_ids(case: Case) -> np.ndarray:
+    ids = case.index.matching_id_array(tantivy.Query.all_query())
+    assert ids is not None
+    return ids
