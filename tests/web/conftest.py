@@ -4,13 +4,11 @@ corpus, and two generated e-mails (one with an attachment, one carrying script p
 
 from __future__ import annotations
 
-import re
 import shutil
 from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 
 STATE_PDFS = ("C05739547", "C05739554", "C05739559", "C05739562")
 # Every payload sets window.pwned (or a parent's) and pops a dialog if it ever runs.
@@ -79,34 +77,3 @@ def case_copy(web_case_dir: Path, tmp_path: Path) -> Path:
     target = tmp_path / "case"
     shutil.copytree(web_case_dir, target)
     return target
-
-
-def make_client(case_dir: Path, team: bool = False) -> TestClient:
-    from uncover.web.app import WebSettings, create_app
-
-    app = create_app(case_dir, WebSettings(team=team, allowed_hosts=("127.0.0.1", "localhost")))
-    return TestClient(app, base_url="http://127.0.0.1", follow_redirects=False)
-
-
-def csrf_of(html: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html) or re.search(r'"X-CSRF-Token": "([^"]+)"', html)
-    assert match, "page carries no CSRF token"
-    return match.group(1)
-
-
-def doc_id_by_subject(case_dir: Path, fragment: str) -> int:
-    from uncover import Case
-
-    with Case.open(case_dir) as case:
-        row = case.store.conn.execute("SELECT id FROM documents WHERE subject LIKE ? ORDER BY id LIMIT 1", (f"%{fragment}%",)).fetchone()
-    assert row, f"no document with subject containing {fragment!r}"
-    return int(row[0])
-
-
-def doc_id_by_filename(case_dir: Path, filename: str) -> int:
-    from uncover import Case
-
-    with Case.open(case_dir) as case:
-        row = case.store.conn.execute("SELECT id FROM documents WHERE filename = ?", (filename,)).fetchone()
-    assert row, f"no document named {filename}"
-    return int(row[0])

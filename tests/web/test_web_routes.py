@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 from pathlib import Path
 
 from click.testing import CliRunner
-from conftest import csrf_of, doc_id_by_filename, doc_id_by_subject, make_client
+from fastapi.testclient import TestClient
+from web_helpers import csrf_of, doc_id_by_filename, doc_id_by_subject, make_client
 
 from uncover import Case
 
@@ -21,6 +23,16 @@ def facet_counts(html: str, facet: str) -> dict[str, int]:
     return {label: int(n) for label, n in pairs}
 
 
+def facets_page(client: TestClient, q: str = "") -> str:
+    """The facet panel a search page loads after its hits (the htmx request the page names)."""
+    page = client.get("/search", params={"q": q} if q else None)
+    url = re.search(r'id="facet-panel" hx-get="([^"]+)" hx-trigger="load"', page.text)
+    assert url, "the search page does not load its facet panel"
+    panel = client.get(html.unescape(url.group(1)), headers={"HX-Request": "true"})
+    assert panel.status_code == 200
+    return panel.text
+
+
 def test_search_shows_hits_snippets_and_exact_facets(web_case_dir: Path) -> None:
     with make_client(web_case_dir) as client:
         page = client.get("/search", params={"q": "benghazi"})
@@ -28,7 +40,7 @@ def test_search_shows_hits_snippets_and_exact_facets(web_case_dir: Path) -> None
         assert "4 documents match" in page.text  # every State PDF carries the Benghazi production stamp
         assert "<mark>benghazi</mark>" in page.text.lower()
         assert re.search(r'class="pageref" href="/documents/\d+\?q=benghazi[^"]*page=1">p\. 1</a>', page.text)
-        everything = client.get("/search").text
+        everything = facets_page(client)
         kinds = facet_counts(everything, "kind")
         with Case.open(web_case_dir) as case:
             expected = dict(case.store.conn.execute("SELECT kind, COUNT(*) FROM documents GROUP BY kind").fetchall())
@@ -53,14 +65,14 @@ def test_tag_document_updates_tag_facet_and_tag_field(case_copy: Path) -> None:
         token = csrf_of(view.text)
         refused = client.post(f"/documents/{doc_id}/tags", data={"tag": "hot"})
         assert refused.status_code == 403  # no CSRF token
-        assert "hot" not in facet_counts(client.get("/search").text, "tag")
+        assert "hot" not in facet_counts(facets_page(client), "tag")
         done = client.post(f"/documents/{doc_id}/tags", data={"tag": "hot"}, headers={"X-CSRF-Token": token, "HX-Request": "true"})
         assert done.status_code == 200 and 'class="tag tag-hot"' in done.text
-        assert facet_counts(client.get("/search").text, "tag")["hot"] == 1
+        assert facet_counts(facets_page(client), "tag")["hot"] == 1
         tagged = client.get("/search", params={"q": "tag:hot"}).text
         assert "1 document match" in tagged and "Talking points with attachment" in tagged
         client.post(f"/documents/{doc_id}/tags/delete", data={"tag": "hot", "csrf_token": token})
-        assert "hot" not in facet_counts(client.get("/search").text, "tag")
+        assert "hot" not in facet_counts(facets_page(client), "tag")
 
 
 def test_bulk_tag_whole_result_from_web_and_cli(case_copy: Path) -> None:
@@ -70,12 +82,12 @@ def test_bulk_tag_whole_result_from_web_and_cli(case_copy: Path) -> None:
         token = csrf_of(client.get("/search").text)
         done = client.post("/review/bulk-tag", data={"q": "benghazi", "tag": "Responsive", "csrf_token": token})
         assert done.status_code == 303
-        assert facet_counts(client.get("/search").text, "tag")["responsive"] == 4
+        assert facet_counts(facets_page(client), "tag")["responsive"] == 4
     result = CliRunner().invoke(main, ["tag", str(case_copy), "kind:email", "needs-review", "--json"])
     assert result.exit_code == 0, result.output
     assert '"matched": 3' in result.output
     with make_client(case_copy) as client:
-        tags = facet_counts(client.get("/search").text, "tag")
+        tags = facet_counts(facets_page(client), "tag")
         assert tags["needs-review"] == 3 and tags["responsive"] == 4
     with Case.open(case_copy) as case:
         actions = [r[0] for r in case.store.conn.execute("SELECT action FROM review_audit ORDER BY id")]
