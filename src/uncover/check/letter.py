@@ -58,7 +58,7 @@ def markdown_letter(case: Any, report: CheckReport) -> str:
             lines.append("| " + " | ".join(SUMMARY_COLUMNS) + " |")
             lines.append("|" + "---|" * len(SUMMARY_COLUMNS))
             for i, f in enumerate(findings, 1):
-                lines.append(f"| {i} | {_cell(f.title)} | {f.rule} | {f.count} {f.unit if f.count != 1 else f.unit.rstrip("s")} | {_cell(_short(f))} |")
+                lines.append(f"| {i} | {_cell(f.title)} | {f.rule} | {f.count} {f.unit if f.count != 1 else f.unit.rstrip('s')} | {_cell(_short(f))} |")
             if not findings:
                 lines.append("| | No deficiency found | | | |")
         elif key == "$deficiencies":
