@@ -29,9 +29,12 @@ class BatesList:
         self._runs: list[list[Any]] = []  # [begin BatesNumber, end BatesNumber] or [label str, None]
         self.truncated = 0
 
-    def add(self, begin: str | None, end: str | None = None, label: str | None = None) -> None:
+    def add(self, begin: str | None, end: str | None = None, label: str | None = None,
+            rng: BatesRange | None = None) -> None:
+        """Add one document; pass `rng` when the caller has parsed it already."""
         self.count += 1
-        rng = BatesRange.parse(begin, end or begin) if begin else None
+        if rng is None:
+            rng = BatesRange.parse(begin, end or begin) if begin else None
         if rng is None or rng.begin.prefix != rng.end.prefix or rng.end.number < rng.begin.number:
             self._append([label or begin or "(no Bates number)", None])
             return

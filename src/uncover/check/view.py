@@ -99,16 +99,32 @@ class ProductionView:
         self._in = f"({','.join(str(i) for i in self.production_ids) or 'NULL'})"
 
     # -- documents --------------------------------------------------------------------------------
-    def documents(self) -> Iterator[DocRow]:
+    def documents(self, meta_keys: tuple[str, ...] | None = None, raw: bool = True) -> Iterator[DocRow]:
+        """Every document in id order. With `meta_keys`, only those metadata keys (and `_loadfile`'s
+        text/original) are read, by SQLite's json_extract: far cheaper than decoding every row's JSON."""
+        columns = _DOC_COLUMNS if raw else _DOC_COLUMNS.replace("raw_fields", "'{}'")
+        if meta_keys is not None:
+            extracts = [f"json_extract(metadata, '$.\"{k}\"')" for k in meta_keys]
+            extracts += ["json_extract(metadata, '$._loadfile.text')", "json_extract(metadata, '$._loadfile.original')"]
+            columns = columns.replace("metadata", "'{}'") + ", " + ", ".join(extracts)
         last = 0
+        width = 11
         while True:
             rows = self.conn.execute(
-                f"SELECT {_DOC_COLUMNS} FROM documents WHERE id > ? AND production_id IN {self._in} "
+                f"SELECT {columns} FROM documents WHERE id > ? AND production_id IN {self._in} "
                 "ORDER BY id LIMIT ?", (last, BATCH)).fetchall()
             if not rows:
                 return
             for r in rows:
-                yield DocRow(*tuple(r))
+                values = tuple(r)
+                doc = DocRow(*values[:width])
+                if meta_keys is not None:
+                    meta = {k: v for k, v in zip(meta_keys, values[width:], strict=False) if v is not None}
+                    text, original = values[-2], values[-1]
+                    if text is not None or original is not None:
+                        meta["_loadfile"] = {"text": text, "original": original}
+                    doc.__dict__["metadata"] = meta
+                yield doc
             last = rows[-1][0]
 
     def document(self, doc_id: int) -> DocRow | None:

@@ -32,7 +32,7 @@ def bates_numbers(view: ProductionView, spec: ProductionSpec) -> list[Finding]:
     seen: dict[tuple[str, str], RangeSet] = {}
     families: dict[tuple[str, str], RangeSet] = {}
     dup_begins = _duplicate_begins(view)
-    for doc in view.documents():
+    for doc in view.documents(("page_count", "attach_begin", "attach_end", "attach_range"), raw=False):
         raw_begin, raw_end = doc.bates_begin or "", doc.bates_end or doc.bates_begin or ""
         # `ABC 0000105` is cited as written but numbered as ABC0000105 (no second prefix, no false gap)
         begin, end = re.sub(r"\s+", "", raw_begin), re.sub(r"\s+", "", raw_end)
@@ -48,9 +48,9 @@ def bates_numbers(view: ProductionView, spec: ProductionSpec) -> list[Finding]:
         for number in {rng.begin, rng.end}:
             widths.setdefault(number.prefix, Counter())[number.width] += 1
             by_width.setdefault((number.prefix, number.width), BatesList())
-        by_width[(rng.begin.prefix, rng.begin.width)].add(begin, end, doc.label)
+        by_width[(rng.begin.prefix, rng.begin.width)].add(begin, end, doc.label, rng)
         if rng.end.width != rng.begin.width:
-            by_width[(rng.end.prefix, rng.end.width)].add(begin, end, doc.label)
+            by_width[(rng.end.prefix, rng.end.width)].add(begin, end, doc.label, rng)
         if rng.begin.prefix != rng.end.prefix or rng.end.number < rng.begin.number:
             order.add(None, None, doc.label)
             # its pages are still numbered from the beginning: no false gap or overlap after it

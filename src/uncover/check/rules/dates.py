@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime
+from functools import lru_cache
 
 from ..findings import DEFICIENCY, WARNING, BatesList, Finding, finding_from, not_checked
 from ..spec import ProductionSpec
@@ -26,6 +27,7 @@ _SHOWN = {"%m/%d/%Y": "MM/DD/YYYY", "%m/%d/%y": "MM/DD/YY", "%Y-%m-%d": "YYYY-MM
           "%I:%M %p": "hh:mm AM", "%I:%M:%S%p": "hh:mm:ssAM", "%I:%M%p": "hh:mmAM", "%H%M%S": "HHMMSS"}
 
 
+@lru_cache(maxsize=65536)
 def date_format(value: str, formats: tuple[str, ...] = DATE_FORMATS) -> str | None:
     """The first format that reads the value's date part (ISO `T` times and trailing times ignored)."""
     text = value.strip()
@@ -45,6 +47,7 @@ def date_format(value: str, formats: tuple[str, ...] = DATE_FORMATS) -> str | No
     return None
 
 
+@lru_cache(maxsize=65536)
 def time_format(value: str, formats: tuple[str, ...] = TIME_FORMATS) -> str | None:
     text = " ".join(value.strip().split())
     for fmt in formats:
@@ -68,7 +71,7 @@ def dates(view: ProductionView, spec: ProductionSpec) -> list[Finding]:
     unreadable, disallowed = BatesList(), BatesList()
     unreadable_details: list[str] = []
     disallowed_details: list[str] = []
-    for doc in view.documents():
+    for doc in view.documents(tuple(rules.fields) + tuple(rules.time_fields), raw=False):
         meta = doc.metadata
         bad = wrong = False
         for name, is_time in fields:

@@ -31,7 +31,7 @@ def families(view: ProductionView, spec: ProductionSpec) -> list[Finding]:
     orphans, missing, apart, outside = BatesList(), BatesList(), BatesList(), BatesList()
     missing_details: list[str] = []
     apart_details: list[str] = []
-    for doc in view.documents():
+    for doc in view.documents(("parent_id", "attach_begin", "attach_end", "attach_range", "attach_ids"), raw=False):
         meta = doc.metadata
         if not any(meta.get(k) for k in _FAMILY_KEYS) and doc.parent_id is None:
             continue

@@ -28,7 +28,9 @@ def required_fields(view: ProductionView, spec: ProductionSpec) -> list[Finding]
     by_custodian: dict[str, Counter[str]] = {}
     missing_docs, empty_docs = BatesList(), BatesList()
     may_be_empty = set(spec.fields.may_be_empty)
-    for doc in view.documents():
+    keys = tuple(sorted({name for kind in ("email", "edoc", "paper") for req in spec.required_fields(kind)
+                         for name in req.split("|")} | {"doc_type"}))
+    for doc in view.documents(keys):
         requirements = spec.required_fields(doc.record_kind)
         if not requirements:
             continue

@@ -30,7 +30,7 @@ def native_files(view: ProductionView, spec: ProductionSpec) -> list[Finding]:
     extensions = {e.lower().lstrip(".") for e in spec.natives.extensions}
     imaged, missing = BatesList(), BatesList()
     details: list[str] = []
-    for doc in view.documents():
+    for doc in view.documents(("file_ext", "filename", "native_path"), raw=False):
         info = doc.loadfile_info
         if not info or info.get("original") == "native":
             continue

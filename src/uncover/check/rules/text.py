@@ -19,7 +19,7 @@ def extracted_text(view: ProductionView, spec: ProductionSpec) -> list[Finding]:
                             "Not checked: with no load file there are no producer text files to account for.")]
     provided: set[int] = set()
     no_text = BatesList()
-    for doc in view.documents():
+    for doc in view.documents((), raw=False):
         source = doc.loadfile_info.get("text")
         if source == "loadfile":
             provided.add(doc.id)
