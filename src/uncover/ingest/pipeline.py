@@ -24,7 +24,7 @@ from ..model import Document, IngestCounts, IssueCategory, Page, ProcessingIssue
 from ..store import InputRecord
 from .formats.base import Extraction, Limits
 from .loadfiles import detect_loadfiles
-from .process import ItemProcessor, ItemResult, ItemSettings, ItemTask
+from .process import ItemProcessor, ItemResult, ItemSettings, ItemTask, warm_up
 from .scan import SourceFile, item_key, walk_sources
 from .workers import Executor, LocalPool, Outcome, WorkerLimits
 
@@ -230,6 +230,8 @@ class _Ingest:
             return
         own_pool = self.executor is None
         settings = ItemSettings(ocr_mode=self.options.ocr, limits=self.options.limits, withholdings=self.options.analyze)
+        if self.executor is None:
+            warm_up()
         executor = self.executor or LocalPool(ItemProcessor(settings), self.options.workers, self.options.worker_limits)
         self.pool = executor
         try:
@@ -261,7 +263,8 @@ class _Ingest:
                 self._exception(record, result.category or IssueCategory.CORRUPT, result.message)
             else:
                 self._commit(record, result)
-        shutil.rmtree(task.scratch, ignore_errors=True)
+        if task.scratch.exists():
+            shutil.rmtree(task.scratch, ignore_errors=True)
 
     def _exception(self, record: InputRecord, category: IssueCategory, message: str) -> None:
         with self.store.transaction():

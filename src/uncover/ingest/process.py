@@ -87,11 +87,22 @@ def process_item(task: ItemTask, settings: ItemSettings) -> ItemResult:
         shutil.rmtree(task.scratch, ignore_errors=True)
         return ItemResult(task.input_id, reader=reader.name, category=IssueCategory.CORRUPT,
                           message=f"{name} could not be read as {reader.name} ({type(exc).__name__}: {exc}); it may be damaged.")
+    if not extraction.children:
+        shutil.rmtree(task.scratch, ignore_errors=True)  # here, in parallel, not in the parent
     result = ItemResult(task.input_id, extraction=extraction, reader=reader.name)
     if settings.withholdings and extraction.pages:
         pages = [Page(0, i + 1, p.text, p.source) for i, p in enumerate(extraction.pages)]
         result.withholdings = find_withholdings(pages, task.original if reader.name == "pdf" else None, name)
     return result
+
+
+def warm_up() -> None:
+    """Import every reader and analyser in the parent, so that forked workers start with them
+    loaded instead of each paying the imports on its first file."""
+    from ..analyze import redactions  # noqa: F401
+    from .formats import readers
+
+    readers()
 
 
 class ItemProcessor:

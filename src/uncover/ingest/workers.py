@@ -17,7 +17,7 @@ import signal
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -79,17 +79,25 @@ def _worker_main(conn: Connection, fn: Callable[[Any], Any], memory_bytes: int, 
 
 @dataclass
 class _Slot:
+    """A worker and the tasks sent to it: the head is running, the next one waits in its pipe so
+    the worker never idles while the parent commits the previous result."""
+
     process: Any
     conn: Connection
-    task: Any = None
-    started: float = 0.0
+    tasks: deque[Any] = field(default_factory=deque)
+    started: float = 0.0  # when the head task began
+
+    @property
+    def task(self) -> Any:
+        return self.tasks[0] if self.tasks else None
 
 
 class LocalPool(Generic[T, R]):
     """N long-lived worker processes fed one task at a time, restarted when one dies or hangs."""
 
     def __init__(self, fn: Callable[[T], R], workers: int = 0, limits: WorkerLimits | None = None,
-                 init: Callable[[], None] | None = None) -> None:
+                 init: Callable[[], None] | None = None, depth: int = 2) -> None:
+        self.depth = depth
         self.fn = fn
         self.limits = limits or WorkerLimits()
         self.init = init
@@ -111,21 +119,25 @@ class LocalPool(Generic[T, R]):
         slot.process.join(timeout=5)
         slot.conn.close()
         fresh = self._spawn()
-        slot.process, slot.conn, slot.task = fresh.process, fresh.conn, None
+        slot.process, slot.conn = fresh.process, fresh.conn
+        waiting = list(slot.tasks)[1:]  # the head failed; the others never started: run them again
+        slot.tasks.clear()
+        self.queue.extendleft(reversed(waiting))
 
     def submit(self, task: T) -> None:
         self.queue.append(task)
 
     def _dispatch(self) -> None:
         for slot in self.slots:
-            if slot.task is None and self.queue:
-                slot.task = self.queue.popleft()
-                slot.started = time.monotonic()
-                slot.conn.send(slot.task)
+            while len(slot.tasks) < self.depth and self.queue:
+                if not slot.tasks:
+                    slot.started = time.monotonic()
+                slot.tasks.append(self.queue.popleft())
+                slot.conn.send(slot.tasks[-1])
 
     @property
     def busy(self) -> int:
-        return sum(slot.task is not None for slot in self.slots) + len(self.queue)
+        return sum(len(slot.tasks) for slot in self.slots) + len(self.queue)
 
     def next_outcome(self) -> Outcome[T, R] | None:
         while True:
@@ -142,7 +154,8 @@ class LocalPool(Generic[T, R]):
                         status, payload = slot.conn.recv()
                     except (EOFError, OSError):
                         return self._died(slot)
-                    task, slot.task = slot.task, None
+                    task = slot.tasks.popleft()
+                    slot.started = time.monotonic()  # the next task in the pipe starts now
                     if status == "ok":
                         return Outcome(task, result=payload)
                     return Outcome(task, failure=status, detail=payload)
@@ -168,7 +181,7 @@ class LocalPool(Generic[T, R]):
     def close(self) -> None:
         for slot in self.slots:
             try:
-                if slot.task is None:
+                if not slot.tasks:
                     slot.conn.send(None)
             except (BrokenPipeError, OSError):
                 pass
