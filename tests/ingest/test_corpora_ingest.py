@@ -105,3 +105,11 @@ def test_hostile_pdfs_never_stop_the_ingest(corpora: Path, tmp_path: Path) -> No
     assert len(documents) + len([p for p in issues if p.path.lower().endswith(".pdf")]) == len(pdfs)
     unnamed = [i for i in issues if Path(i.path).name not in i.message]
     assert not unnamed, f"messages must name their file: {unnamed[:3]}"
+
+
+def test_state_document_numbers_label_documents_not_pages(state_case: Case) -> None:
+    doc = next(d for d in state_case.store.iter_documents() if d.filename == "C05739554.pdf")
+    pages = state_case.store.pages(doc.id)
+    assert len(pages) > 1 and doc.label == "C05739554"
+    assert [p.bates for p in pages] == ["C05739554"] + [None] * (len(pages) - 1)
+    assert any("used as the document's number" in w for w in doc.warnings)

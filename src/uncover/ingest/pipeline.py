@@ -20,8 +20,9 @@ from .. import __version__
 from ..analyze.withholdings import save_withholdings
 from ..case import Case
 from ..errors import InputError
-from ..model import Document, IngestCounts, IssueCategory, Page, ProcessingIssue, TextSource
+from ..model import Document, DocumentKind, IngestCounts, IssueCategory, Page, ProcessingIssue, TextSource
 from ..store import InputRecord
+from .bates_stamps import find_bates
 from .formats.base import Extraction, Limits
 from .loadfiles import detect_loadfiles
 from .process import ItemProcessor, ItemResult, ItemSettings, ItemTask, warm_up
@@ -285,6 +286,8 @@ class _Ingest:
             Page(document_id=0, number=i + 1, text=p.text, text_source=p.source, ocr_confidence=p.ocr_confidence)
             for i, p in enumerate(extraction.pages)
         ]
+        if record.parent_input_id is None and doc.kind in (DocumentKind.EDOC, DocumentKind.SCAN):
+            self._stamp_bates(doc, pages)
         new_inputs: list[int] = []
         with self.store.transaction():
             doc_id = self.store.insert_document(doc, record.id, pages, [p.needed_ocr for p in extraction.pages])
@@ -315,6 +318,19 @@ class _Ingest:
             self.progress.grow("Extracting", len(new_inputs))
             for input_id in new_inputs:
                 self.pool.submit(self._task(self.store.input(input_id)))
+
+    @staticmethod
+    def _stamp_bates(doc: Document, pages: list[Page]) -> None:
+        """A loose Bates-stamped file: its Bates numbers from the file name or the page stamps."""
+        stamps = find_bates(doc.filename, [p.text for p in pages])
+        if stamps is None:
+            return
+        doc.bates_begin, doc.bates_end = str(stamps.range.begin), str(stamps.range.end)
+        for page, number in zip(pages, stamps.pages, strict=True):
+            page.bates = number or None
+        doc.metadata["bates_source"], doc.metadata["bates_confidence"] = stamps.source, stamps.confidence
+        if stamps.warning:
+            doc.warnings.append(stamps.warning)
 
     def _document(self, record: InputRecord, extraction: Extraction, reader: str) -> Document:
         md = dict(extraction.metadata)
