@@ -4,7 +4,9 @@ PDF pages are rendered with pypdfium2 as the web app's renderer does (uncover.we
 cap, same memory limit), but in a pool of long-lived worker processes instead of one process per
 page: a thousand-document publication has ten thousand pages, and a Python start per page alone
 would take longer than the whole build may. A page whose pixels are all grey is written as an
-8-bit greyscale PNG (a third of the size and the time of RGB); a colour page stays RGB.
+16-level (4-bit) greyscale PNG: text and redaction boxes stay exact, anti-aliasing and grey
+photographs are posterized slightly, and it takes half the bytes and encoding time of 8-bit grey
+(RGB is a further three times that); a page with any colour pixel stays RGB.
 Pictures (TIFF, JPEG...) go through the web renderer unchanged.
 
 A worker that crashes (PDFium on a malformed file) breaks the pool; the pages not yet done are then
@@ -61,12 +63,16 @@ def _size(path: Path) -> tuple[int, int]:
         return img.size
 
 
-def _save_atomic(img, target: Path) -> None:  # type: ignore[no-untyped-def]
+GREY16 = [v for i in range(16) for v in (i * 17,) * 3]
+
+
+def _save_atomic(img, target: Path, **options: object) -> None:  # type: ignore[no-untyped-def]
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".render-", suffix=".png")
     os.close(fd)
     try:
-        img.save(tmp, "PNG", compress_level=3)
+        img.save(tmp, "PNG", compress_level=1, **options)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600: a web server must be able to read the published copy
         os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):
@@ -100,17 +106,20 @@ def render_job(job: RenderJob) -> list[RenderedPage]:
                     if width * height * scale * scale > web_pages.MAX_PIXELS:
                         scale = (web_pages.MAX_PIXELS / (width * height)) ** 0.5
                     arr = page.render(scale=scale, rev_byteorder=True).to_numpy()[..., :3]
-                    if (arr[..., 0] == arr[..., 1]).all() and (arr[..., 1] == arr[..., 2]).all():
-                        img = Image.fromarray(np.ascontiguousarray(arr[..., 0]), "L")
+                    grey = arr[..., 1]
+                    if np.array_equal(arr[..., 0], grey) and np.array_equal(grey, arr[..., 2]):
+                        img = Image.fromarray(np.ascontiguousarray(grey >> 4), "P")
+                        img.putpalette(GREY16)
+                        _save_atomic(img, target, bits=4)
                     else:
-                        img = Image.fromarray(np.ascontiguousarray(arr), "RGB")
-                    _save_atomic(img, target)
+                        _save_atomic(Image.fromarray(np.ascontiguousarray(arr), "RGB"), target)
                 else:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".render-", suffix=".png")
                     os.close(fd)
                     try:
                         web_pages._render(job.kind, job.original, tmp, number, job.dpi)
+                        os.chmod(tmp, 0o644)
                         os.replace(tmp, target)
                     finally:
                         if os.path.exists(tmp):

@@ -132,6 +132,7 @@ def build_site(snapshot: Snapshot, out: Path, progress=None) -> SiteFigures:  # 
                     os.link(page.image, target)
                 except OSError:
                     shutil.copyfile(page.image, target)
+                os.chmod(target, 0o644)
                 image_names[page.number] = "../" + rel
                 images += 1
             page_no = len(page_refs)
