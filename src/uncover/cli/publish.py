@@ -180,6 +180,9 @@ def publish_command(case_dir: Path, name: str, out: Path, pdf: bool, no_check: b
         if result.text_rebuilt_pages or result.text_withheld_pages:
             console.print(f"redacted pages: text rebuilt without the redacted passages on {result.text_rebuilt_pages}, "
                           f"text withheld on {result.text_withheld_pages}")
+        if result.pages_without_image:
+            console.print(f"[yellow]warning:[/] {result.pages_without_image} page(s) have no page image "
+                          "(not a PDF or picture, or rendering failed); their text is still published")
         if result.pdf:
             console.print(f"briefing guide PDF: {result.pdf}")
         _print_leaks(result.leaks, result.checked)
