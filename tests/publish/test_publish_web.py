@@ -10,11 +10,8 @@ from publish_helpers import CANARY_NOTE, PUBLISHED_PHRASE
 
 def _client(case_dir):  # type: ignore[no-untyped-def]
     from uncover.web.app import WebSettings, create_app
-    from uncover.web.routes import publish as publish_routes
 
     app = create_app(case_dir, WebSettings(allowed_hosts=("127.0.0.1",)))
-    if not any(getattr(r, "path", "") == "/publications" for r in app.routes):
-        app.include_router(publish_routes.router)  # until web/app.py includes it
     return TestClient(app, base_url="http://127.0.0.1", follow_redirects=False)
 
 

@@ -134,9 +134,9 @@ def create_app(case_dir: Path, settings: WebSettings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     from .routes import auth as auth_routes
-    from .routes import documents, overview, review, search
+    from .routes import documents, overview, publish, review, search
 
-    for module in (auth_routes, search, documents, review, overview):
+    for module in (auth_routes, search, documents, review, overview, publish):
         app.include_router(module.router)
 
     @app.get("/healthz", include_in_schema=False)
