@@ -39,17 +39,27 @@ def loadfile_kind(path: Path) -> str | None:
         with open(path, "rb") as fh:
             head = fh.read(4096).lower()
         return kind if b"<root" in head or b"<batch" in head or b"<document" in head else None
-    if kind == "delimited":
-        # a spreadsheet of metadata only when its header names at least two known fields
-        from .dat import sniff
+    if kind in ("delimited", "dat"):
+        # `.dat` and `.csv` are common extensions for other things (an attachment named Luu.dat):
+        # a load file only when its header names known fields, or, without a header, its first
+        # column holds Bates numbers.
+        from .bates import looks_like_bates
+        from .dat import read_dat, sniff
         from .fields import canonical_name
 
         try:
             dialect = sniff(path)
+            if dialect.header:
+                known = sum(1 for n in dialect.field_names if canonical_name(n))
+                return kind if known >= (2 if kind == "delimited" else 1) else None
+            if kind == "dat":
+                _, records = read_dat(path, dialect)
+                first = next(records, None)
+                values = list(first.fields.values()) if first is not None else []
+                return kind if values and looks_like_bates(str(values[0])) else None
         except Exception:
             return None
-        known = sum(1 for n in dialect.field_names if canonical_name(n)) if dialect.header else 0
-        return kind if known >= 2 else None
+        return None
     return kind
 
 
