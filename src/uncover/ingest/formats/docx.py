@@ -76,6 +76,30 @@ def open_ooxml_guard(path: Path, ctx: ReadContext, kind: str) -> None:
         ) from exc
 
 
+def sniff_ooxml(head: bytes, filename: str, extensions: tuple[str, ...], part: str) -> float:
+    """Office Open XML by name or by its parts; an OLE file under the name is an encrypted package
+    or a legacy file renamed, read by the same reader (which hands it on)."""
+    by_name = filename.lower().endswith(extensions)
+    if is_zip(head):
+        if by_name:
+            return 0.95
+        return 0.9 if ooxml_part_prefix(head) == part else 0.0
+    if head.startswith(OLE_MAGIC) and by_name:
+        return 0.9
+    return 0.0
+
+
+def legacy_if_ole(path: Path, ctx: ReadContext, named: str) -> Extraction | None:
+    """A legacy (OLE) file under a 2007+ name: read by the legacy reader, with a warning saying so."""
+    if not is_ole(path):
+        return None
+    from .legacy_office import READER as LEGACY
+
+    result = LEGACY.read(path, ctx)
+    result.warnings.insert(0, f"named like {named} but is a legacy (OLE) file")
+    return result
+
+
 def is_ole(path: Path) -> bool:
     with open(path, "rb") as fh:
         return fh.read(8) == OLE_MAGIC
@@ -251,23 +275,12 @@ class DocxReader:
     extensions = (".docx", ".docm", ".dotx", ".dotm")
 
     def sniff(self, head: bytes, filename: str) -> float:
-        by_name = filename.lower().endswith(self.extensions)
-        if is_zip(head):
-            if by_name:
-                return 0.95
-            return 0.9 if ooxml_part_prefix(head) == "word" else 0.0
-        if head.startswith(OLE_MAGIC) and by_name:
-            return 0.9  # an encrypted package, or a .doc under a new name
-        return 0.0
+        return sniff_ooxml(head, filename, self.extensions, "word")
 
     def read(self, path: Path, ctx: ReadContext) -> Extraction:
         open_ooxml_guard(path, ctx, "Word")
-        if is_ole(path):
-            from .legacy_office import READER as LEGACY
-
-            result = LEGACY.read(path, ctx)
-            result.warnings.insert(0, "named .docx but is a legacy Word (OLE) file")
-            return result
+        if (legacy := legacy_if_ole(path, ctx, "a Word 2007+ file")) is not None:
+            return legacy
         try:
             document = _open_word(path)
             text, warnings = word_text(document)

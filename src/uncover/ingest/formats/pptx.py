@@ -15,8 +15,7 @@ from pptx.parts.presentation import PresentationPart
 
 from ...model import DocumentKind, TextSource
 from .base import Extraction, PageText, ReadContext
-from .docx import OLE_MAGIC, app_properties, core_properties, is_ole, library_error, open_ooxml_guard
-from .zip import is_zip, ooxml_part_prefix
+from .docx import app_properties, core_properties, legacy_if_ole, library_error, open_ooxml_guard, sniff_ooxml
 
 
 def shape_lines(shapes: Any, depth: int = 0) -> list[str]:
@@ -72,23 +71,12 @@ class PptxReader:
     extensions = (".pptx", ".pptm", ".ppsx", ".ppsm", ".potx", ".potm")
 
     def sniff(self, head: bytes, filename: str) -> float:
-        by_name = filename.lower().endswith(self.extensions)
-        if is_zip(head):
-            if by_name:
-                return 0.95
-            return 0.9 if ooxml_part_prefix(head) == "ppt" else 0.0
-        if head.startswith(OLE_MAGIC) and by_name:
-            return 0.9
-        return 0.0
+        return sniff_ooxml(head, filename, self.extensions, "ppt")
 
     def read(self, path: Path, ctx: ReadContext) -> Extraction:
         open_ooxml_guard(path, ctx, "PowerPoint")
-        if is_ole(path):
-            from .legacy_office import READER as LEGACY
-
-            result = LEGACY.read(path, ctx)
-            result.warnings.insert(0, "named like a PowerPoint 2007+ file but is a legacy (OLE) file")
-            return result
+        if (legacy := legacy_if_ole(path, ctx, "a PowerPoint 2007+ file")) is not None:
+            return legacy
         notes: list[str] = []
         try:
             prs = _open_presentation(path)

@@ -19,9 +19,8 @@ import openpyxl
 from ...errors import ExtractionError
 from ...model import DocumentKind, IssueCategory, TextSource
 from .base import Extraction, PageText, ReadContext
-from .docx import OLE_MAGIC, app_properties, core_properties, is_ole, library_error, open_ooxml_guard
+from .docx import app_properties, core_properties, legacy_if_ole, library_error, open_ooxml_guard, sniff_ooxml
 from .text import display
-from .zip import is_zip, ooxml_part_prefix
 
 MAX_SHEET_CHARS = 20_000_000  # a sheet's text beyond this is cut, with a warning
 
@@ -72,24 +71,13 @@ class XlsxReader:
     extensions = (".xlsx", ".xlsm", ".xltx", ".xltm", ".xlsb")
 
     def sniff(self, head: bytes, filename: str) -> float:
-        by_name = filename.lower().endswith(self.extensions)
-        if is_zip(head):
-            if by_name:
-                return 0.95
-            return 0.9 if ooxml_part_prefix(head) == "xl" else 0.0
-        if head.startswith(OLE_MAGIC) and by_name:
-            return 0.9
-        return 0.0
+        return sniff_ooxml(head, filename, self.extensions, "xl")
 
     def read(self, path: Path, ctx: ReadContext) -> Extraction:
         label = display(path, ctx)
         open_ooxml_guard(path, ctx, "Excel")
-        if is_ole(path):
-            from .legacy_office import READER as LEGACY
-
-            result = LEGACY.read(path, ctx)
-            result.warnings.insert(0, "named like an Excel 2007+ file but is a legacy (OLE) file")
-            return result
+        if (legacy := legacy_if_ole(path, ctx, "an Excel 2007+ file")) is not None:
+            return legacy
         if label.lower().endswith(".xlsb") or path.name.lower().endswith(".xlsb"):
             raise ExtractionError(
                 f"{label} is a binary Excel workbook (XLSB), which uncover cannot read: ask the "
