@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from ...model import DocumentKind, TextSource
+from ...errors import ExtractionError
+from ...model import DocumentKind, IssueCategory, TextSource
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -112,6 +113,20 @@ def has_usable_text(text: str, min_words: int = 3) -> bool:
         return len(_CONTROL.findall(text)) / max(len(text), 1) < 0.1
     printable = sum(ch.isprintable() or ch.isspace() for ch in text)
     return printable / max(len(text), 1) > 0.9
+
+
+def display(path: Path, ctx: ReadContext) -> str:
+    """The file's name as the user knows it (not the blob store's hash), for messages."""
+    return ctx.display_name or path.name
+
+
+def require_content(path: Path, ctx: ReadContext, what: str = "file") -> int:
+    """Refuse 0-byte files as `empty`: a produced file with no bytes is a production defect."""
+    size = path.stat().st_size
+    if size == 0:
+        raise ExtractionError(f"{display(path, ctx)}: the {what} is empty (0 bytes); ask the producer to send it again.",
+                              IssueCategory.EMPTY)
+    return size
 
 
 def extension_score(filename: str, extensions: tuple[str, ...], score: float = 0.5) -> float:

@@ -26,8 +26,8 @@ from docx.parts.document import DocumentPart
 
 from ...errors import ExtractionError
 from ...model import DocumentKind, IssueCategory, TextSource
-from .base import Extraction, PageText, ReadContext
-from .text import display, require_content, split_pages
+from .base import Extraction, PageText, ReadContext, display, require_content
+from .text import split_pages
 from .zip import check_declared_expansion, is_zip, ooxml_part_prefix
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ...errors import ExtractionError
 from ...model import IssueCategory, TextSource
-from .base import ChildFile, PageText, ReadContext
+from .base import ChildFile, PageText, ReadContext, display, require_content
 
 # Labels mislabelled so often that decoding by the label loses text (WHATWG's Encoding Standard).
 _CHARSET_FIXES = {
@@ -39,23 +39,12 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
-def display_name(path: Path, ctx: ReadContext) -> str:
-    return ctx.display_name or path.name
-
-
-def check_size(path: Path, ctx: ReadContext, what: str) -> None:
-    """EMPTY for a 0-byte file (the size cap is the pipeline's, checked before any reader runs)."""
-    if path.stat().st_size == 0:
-        raise ExtractionError(f"{display_name(path, ctx)}: the {what} is empty (0 bytes); ask the producer for "
-                              "the file again", IssueCategory.EMPTY)
-
-
 def read_checked(path: Path, ctx: ReadContext, what: str) -> bytes:
     """The file's bytes, after `check_size`; EMPTY too for a file of blank lines only."""
-    check_size(path, ctx, what)
+    require_content(path, ctx, what)
     data = path.read_bytes()
     if not data.strip():
-        raise ExtractionError(f"{display_name(path, ctx)}: the {what} holds only blank lines; ask the producer "
+        raise ExtractionError(f"{display(path, ctx)}: the {what} holds only blank lines; ask the producer "
                               "for the file again", IssueCategory.EMPTY)
     return data
 

@@ -25,13 +25,12 @@ from pathlib import Path
 
 from ...errors import ExtractionError
 from ...model import DocumentKind, IssueCategory
-from .base import ChildFile, Extraction, ReadContext
+from .base import ChildFile, Extraction, ReadContext, display
 from .email_common import (
     ChildWriter,
     clean_text,
     decode_bytes,
     decode_words,
-    display_name,
     email_page,
     format_address,
     html_to_text,
@@ -85,7 +84,7 @@ class EmlReader:
         return 0.6 if is_eml else 0.0
 
     def read(self, path: Path, ctx: ReadContext) -> Extraction:
-        name = display_name(path, ctx)
+        name = display(path, ctx)
         data = read_checked(path, ctx, "e-mail")
         warnings: list[str] = []
         if name.lower().endswith(".emlx") or path.suffix.lower() == ".emlx":

@@ -12,8 +12,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from ...model import DocumentKind
-from .base import Extraction, ReadContext
-from .text import decode_text, display, require_content, split_pages
+from .base import Extraction, ReadContext, display, require_content
+from .text import decode_text, split_pages
 
 _SKIP = {"script", "style", "template", "noscript"}
 _BLOCK = {

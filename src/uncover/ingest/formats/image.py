@@ -15,7 +15,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ...errors import ExtractionError
 from ...model import DocumentKind, IssueCategory, TextSource
-from .base import Extraction, PageText, ReadContext, extension_score, has_usable_text
+from .base import Extraction, PageText, ReadContext, extension_score, has_usable_text, require_content
 
 # The largest image handed to OCR: bigger renders and scans are scaled down to fit, which keeps a
 # poster-sized page from taking gigabytes of memory and minutes of Tesseract time.
@@ -51,12 +51,8 @@ class ImageReader:
         return extension_score(filename, self.extensions)
 
     def read(self, path: Path, ctx: ReadContext) -> Extraction:
+        require_content(path, ctx)
         display = ctx.display_name or path.name
-        if path.stat().st_size == 0:
-            raise ExtractionError(
-                f"{display} is an empty file (0 bytes); ask the producing party to send it again.",
-                IssueCategory.EMPTY,
-            )
         try:
             image = Image.open(path)
         except Image.DecompressionBombError as exc:

@@ -32,8 +32,8 @@ import olefile
 
 from ...errors import EncryptedError, ExtractionError
 from ...model import DocumentKind, IssueCategory, TextSource
-from .base import Extraction, PageText, ReadContext
-from .text import display, require_content, split_pages
+from .base import Extraction, PageText, ReadContext, display, require_content
+from .text import split_pages
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 WORD_EXTENSIONS = (".doc", ".dot", ".wbk")

@@ -18,8 +18,8 @@ from typing import BinaryIO
 
 from ...errors import ExtractionError
 from ...model import DocumentKind, IssueCategory, TextSource
-from .base import ChildFile, Extraction, PageText, ReadContext
-from .email_common import ChildWriter, check_size, clean_text, display_name, one_line
+from .base import ChildFile, Extraction, PageText, ReadContext, display, require_content
+from .email_common import ChildWriter, clean_text, one_line
 from .eml import COMPAT, addresses, charset_hint, header
 
 _ENVELOPE = re.compile(rb"^From \S+.*(\d{1,2}:\d{2}|\d{4})")
@@ -44,8 +44,8 @@ class MboxReader:
         return 0.6 if named else 0.0
 
     def read(self, path: Path, ctx: ReadContext) -> Extraction:
-        name = display_name(path, ctx)
-        check_size(path, ctx, "mailbox")
+        name = display(path, ctx)
+        require_content(path, ctx, "mailbox")
         writer = ChildWriter(ctx.scratch)
         splitter = MboxSplitter(writer, ctx.limits.max_members, name)
         with open(path, "rb") as fh:

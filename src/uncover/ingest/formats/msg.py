@@ -24,13 +24,12 @@ from typing import Any
 
 from ...errors import ExtractionError
 from ...model import DocumentKind, IssueCategory
-from .base import ChildFile, Extraction, ReadContext
+from .base import ChildFile, Extraction, ReadContext, display
 from .email_common import (
     ChildWriter,
     clean_text,
     decode_bytes,
     decode_words,
-    display_name,
     email_page,
     format_address,
     html_charset,
@@ -67,7 +66,7 @@ class MsgReader:
         return 0.95 if filename.lower().endswith(".msg") or _MSG_STREAM in head else 0.0
 
     def read(self, path: Path, ctx: ReadContext) -> Extraction:
-        name = display_name(path, ctx)
+        name = display(path, ctx)
         data = read_checked(path, ctx, "Outlook message")
         if not data.startswith(OLE_MAGIC):
             raise ExtractionError(f"{name}: not an Outlook .msg file (no OLE signature); check its real type",

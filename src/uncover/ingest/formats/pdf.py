@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from ...errors import EncryptedError, ExtractionError
 from ...model import DocumentKind, IssueCategory, TextSource
 from ..ocr import OCR_DPI
-from .base import ChildFile, Extraction, PageText, ReadContext, extension_score
+from .base import ChildFile, Extraction, PageText, ReadContext, extension_score, require_content
 from .image import ocr_scale
 
 if TYPE_CHECKING:
@@ -51,12 +51,8 @@ class PdfReader:
         return extension_score(filename, self.extensions)
 
     def read(self, path: Path, ctx: ReadContext) -> Extraction:
+        require_content(path, ctx)
         display = ctx.display_name or path.name
-        if path.stat().st_size == 0:
-            raise ExtractionError(
-                f"{display} is an empty file (0 bytes); ask the producing party to send it again.",
-                IssueCategory.EMPTY,
-            )
         pdf = _open(path, display)
         try:
             count = len(pdf)

@@ -11,8 +11,7 @@ from pathlib import Path
 
 from ...errors import ExtractionError
 from ...model import IssueCategory
-from .base import Extraction, ReadContext
-from .email_common import display_name
+from .base import Extraction, ReadContext, display
 
 PST_MAGIC = b"!BDN"
 
@@ -28,7 +27,7 @@ class PstReader:
 
     def read(self, path: Path, ctx: ReadContext) -> Extraction:
         raise ExtractionError(
-            f"{display_name(path, ctx)}: Outlook PST/OST mailboxes are not supported yet; convert it to mbox "
+            f"{display(path, ctx)}: Outlook PST/OST mailboxes are not supported yet; convert it to mbox "
             "files with readpst (package pst-utils: `readpst -r -o OUTDIR FILE.pst`) and ingest OUTDIR",
             IssueCategory.UNSUPPORTED)
 

@@ -15,8 +15,8 @@ from striprtf.striprtf import rtf_to_text
 
 from ...errors import ExtractionError
 from ...model import DocumentKind, IssueCategory
-from .base import Extraction, ReadContext
-from .text import display, require_content, split_pages
+from .base import Extraction, ReadContext, display, require_content
+from .text import split_pages
 
 _INFO_TEXT = {
     "title": "title",

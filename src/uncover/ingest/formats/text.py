@@ -15,9 +15,8 @@ import codecs
 import re
 from pathlib import Path
 
-from ...errors import ExtractionError
-from ...model import DocumentKind, IssueCategory, TextSource
-from .base import Extraction, PageText, ReadContext
+from ...model import DocumentKind, TextSource
+from .base import Extraction, PageText, ReadContext, display, require_content
 
 TEXT_EXTENSIONS = (".txt", ".text", ".log", ".md", ".csv", ".tsv", ".tab", ".asc", ".json", ".xml", ".ini")
 TABULAR_EXTENSIONS = (".csv", ".tsv", ".tab")
@@ -29,22 +28,6 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-
-
-def display(path: Path, ctx: ReadContext) -> str:
-    """The file's name as the user knows it, for messages."""
-    return ctx.display_name or path.name
-
-
-def require_content(path: Path, ctx: ReadContext) -> int:
-    """Refuse 0-byte files as `empty`: a produced file with no bytes is a production defect."""
-    size = path.stat().st_size
-    if size == 0:
-        raise ExtractionError(
-            f"{display(path, ctx)} is empty (0 bytes): ask the producer to re-send it.",
-            IssueCategory.EMPTY,
-        )
-    return size
 
 
 def detect_encoding(data: bytes) -> tuple[str, int]:

@@ -18,9 +18,8 @@ import openpyxl
 
 from ...errors import ExtractionError
 from ...model import DocumentKind, IssueCategory, TextSource
-from .base import Extraction, PageText, ReadContext
+from .base import Extraction, PageText, ReadContext, display
 from .docx import app_properties, core_properties, legacy_if_ole, library_error, open_ooxml_guard, sniff_ooxml
-from .text import display
 
 MAX_SHEET_CHARS = 20_000_000  # a sheet's text beyond this is cut, with a warning
 

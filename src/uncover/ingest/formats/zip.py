@@ -26,8 +26,7 @@ from pathlib import Path, PurePosixPath
 
 from ...errors import EncryptedError, ExtractionError
 from ...model import DocumentKind, IssueCategory, TextSource
-from .base import ChildFile, Extraction, PageText, ReadContext
-from .text import display, require_content
+from .base import ChildFile, Extraction, PageText, ReadContext, display, require_content
 
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 # ZIP-based formats that have (or ought to have) their own reader: the archive reader defers.
