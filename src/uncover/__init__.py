@@ -6,7 +6,16 @@ __version__ = "0.1.0"
 
 from .case import Case, CaseSettings
 from .errors import UncoverError
-from .model import BatesNumber, BatesRange, Document, DocumentKind, IssueCategory, Page, ProcessingIssue, Production
+from .model import (
+    BatesNumber,
+    BatesRange,
+    Document,
+    DocumentKind,
+    IssueCategory,
+    Page,
+    ProcessingIssue,
+    Production,
+)
 
 __all__ = [
     "BatesNumber", "BatesRange", "Case", "CaseSettings", "Document", "DocumentKind", "IssueCategory",
