@@ -102,7 +102,8 @@ def locate(node: Node, pages: list[Page]) -> HitLocations:
         offsets.append(pos)
         pos += len(t) + 1  # the "\n" the indexer joins pages with
     joined = "\n".join(texts)
-    spans = find_spans(joined, text_matchers(node))
+    matchers = text_matchers(node)
+    spans = find_spans(_blank_pages_without_hits(texts, matchers), matchers)
 
     def page_index(offset: int) -> int:
         return max(bisect_right(offsets, offset) - 1, 0)
@@ -116,6 +117,18 @@ def locate(node: Node, pages: list[Page]) -> HitLocations:
     else:
         snippet = _opening(texts, [p.number for p in pages])
     return HitLocations(sorted(hit_pages), snippet, len(spans))
+
+
+def _blank_pages_without_hits(texts: list[str], matchers: list[tuple[tuple[str, ...], bool]]) -> str:
+    """The joined text with every page that cannot hold a hit blanked out (same length, so offsets
+    hold): a page holds a hit only if a matcher's first word is in it as a substring, or, for a
+    phrase that may run over the page break, if the page before does. Tokenizing is the cost of a
+    search, and most pages of a long hit hold no hit."""
+    firsts = {tokens[0] for tokens, _ in matchers if tokens}
+    has_first = [any(f in t.lower() for f in firsts) for t in texts]
+    spans_pages = any(len(tokens) > 1 for tokens, _ in matchers)
+    keep = [k or (spans_pages and i > 0 and has_first[i - 1]) for i, k in enumerate(has_first)]
+    return "\n".join(t if k else " " * len(t) for t, k in zip(texts, keep, strict=True))
 
 
 def _best_snippet(joined: str, spans: list[Span], offsets: list[int], texts: list[str], numbers: list[int], page_index: Any) -> Snippet:
