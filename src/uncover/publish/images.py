@@ -9,9 +9,9 @@ photographs are posterized slightly, and it takes half the bytes and encoding ti
 (RGB is a further three times that); a page with any colour pixel stays RGB.
 Pictures (TIFF, JPEG...) go through the web renderer unchanged.
 
-A worker that crashes (PDFium on a malformed file) breaks the pool; the pages not yet done are then
-rendered by `uncover.web.pages.page_image`, one child process per page, so a crash costs one
-picture, never the build. Results are cached under derived/publish-pages/<sha256>/<page>-<dpi>.png
+A job whose worker crashes (PDFium on a malformed file) is rendered again by
+`uncover.web.pages.page_image`, one child process per page, so a crash costs one picture, never
+the build. Results are cached under derived/publish-pages/<sha256>/<page>-<dpi>.png
 and written under a temporary name first, so a half-written PNG is never published.
 """
 
@@ -20,11 +20,10 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..ingest.workers import LocalPool, WorkerLimits
 from ..web import pages as web_pages
 
 DEFAULT_DPI = 100
@@ -146,40 +145,26 @@ def _isolated(job: RenderJob) -> list[RenderedPage]:
     return out
 
 
-def _init_worker() -> None:
-    if os.name == "posix":
-        web_pages._limit_memory()
-
-
 def render_all(jobs: Iterable[RenderJob], workers: int | None = None,
                on_done: Callable[[RenderJob, list[RenderedPage]], None] | None = None) -> dict[int, list[RenderedPage]]:
-    """Render every job; returns {job.key: pages}. `on_done` is called as each job finishes."""
+    """Render every job in the ingest's isolated worker pool; returns {job.key: pages}.
+
+    A job whose worker crashes, hangs or runs out of memory is rendered again the slow way
+    (`_isolated`), so a hostile original costs its own pictures at most, never the build.
+    """
     jobs = list(jobs)
     results: dict[int, list[RenderedPage]] = {}
-    workers = workers or max(1, min(len(jobs), os.cpu_count() or 1))
-
-    def finish(job: RenderJob, pages: list[RenderedPage]) -> None:
-        results[job.key] = pages
-        if on_done:
-            on_done(job, pages)
-
-    if workers == 1 or len(jobs) <= 1:
-        for job in jobs:
-            finish(job, render_job(job))
+    if not jobs:
         return results
-    pending = list(jobs)
-    try:
-        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) as pool:
-            running: dict[Future[list[RenderedPage]], RenderJob] = {}
-            while pending or running:
-                while pending and len(running) < workers * 4:
-                    job = pending.pop(0)
-                    running[pool.submit(render_job, job)] = job
-                done, _ = wait(running, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    job = running.pop(fut)
-                    finish(job, fut.result())
-    except BrokenProcessPool:
-        for job in [j for j in jobs if j.key not in results]:
-            finish(job, _isolated(job))
+    size = workers or max(1, min(len(jobs), os.cpu_count() or 1))
+    limits = WorkerLimits(seconds=web_pages.RENDER_TIMEOUT * 10, memory_bytes=web_pages.RENDER_MEMORY)
+    with LocalPool(render_job, size, limits) as pool:
+        for job in jobs:
+            pool.submit(job)
+        while (outcome := pool.next_outcome()) is not None:
+            job = outcome.task
+            pages = outcome.result if outcome.result is not None else _isolated(job)
+            results[job.key] = pages
+            if on_done:
+                on_done(job, pages)
     return results
