@@ -4,7 +4,8 @@
 
 Prints, in one run and on the same generated files:
   (a) text-layer PDFs: pages/s of a full ingest (hashing, copying originals, SQLite, Tantivy)
-      with 1 and 2 workers, against raw pypdfium2 text extraction at the same parallelism;
+      with 1 and 2 workers, against raw pypdfium2 text extraction at the same parallelism, and
+      the time the withholdings analysis (exemption marks, vector boxes) adds to it;
   (b) image-only pages: OCR pages/s of the ingest against raw tesserocr on the same page images
       at the same parallelism (one process per worker, OMP_THREAD_LIMIT=1);
   peak RSS of the ingest process and of its largest worker; search p50/p95 over 100 queries.
@@ -111,10 +112,13 @@ def raw_rate(fn, files: list[Path], workers: int) -> float:  # type: ignore[no-u
 INGEST_SCRIPT = """
 import json, resource, sys, time
 from uncover import Case
+from uncover.ingest import pipeline
 from uncover.ingest.pipeline import IngestOptions, ingest
 case = Case.init(sys.argv[1])
+withholdings = sys.argv[5] == "withholdings"
+pipeline.CASE_PASSES[:] = [pipeline.withholdings_pass] if withholdings else []  # not the duplicate passes
 t = time.perf_counter()
-report = ingest(case, [sys.argv[2]], IngestOptions(workers=int(sys.argv[3]), ocr=sys.argv[4], analyze=False))
+report = ingest(case, [sys.argv[2]], IngestOptions(workers=int(sys.argv[3]), ocr=sys.argv[4], analyze=withholdings))
 elapsed = time.perf_counter() - t
 print(json.dumps({"seconds": elapsed, "pages": report.counts.pages, "ocr": report.counts.pages_ocr,
   "rss_self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -122,9 +126,10 @@ print(json.dumps({"seconds": elapsed, "pages": report.counts.pages, "ocr": repor
 """
 
 
-def run_ingest(case_dir: Path, source: Path, workers: int, ocr: str) -> dict[str, float]:
+def run_ingest(case_dir: Path, source: Path, workers: int, ocr: str, withholdings: bool = False) -> dict[str, float]:
     shutil.rmtree(case_dir, ignore_errors=True)
-    out = subprocess.run([sys.executable, "-c", INGEST_SCRIPT, str(case_dir), str(source), str(workers), ocr],
+    out = subprocess.run([sys.executable, "-c", INGEST_SCRIPT, str(case_dir), str(source), str(workers), ocr,
+                          "withholdings" if withholdings else "plain"],
                          check=True, capture_output=True, text=True)
     data = json.loads(out.stdout.strip().splitlines()[-1])
     data["rate"] = data["pages"] / data["seconds"]
@@ -179,6 +184,9 @@ def main() -> None:
     print(f"    uncover ingest, 1 worker   {one['rate']:8.0f}   {one['rate'] / raw1:5.2f}x")
     print(f"    uncover ingest, {w} workers  {many['rate']:8.0f}   {many['rate'] / raw_w:5.2f}x   (target >= 0.60)")
     print(f"    scaling {w} workers / 1      {many['rate'] / one['rate']:5.2f}x (target >= 1.7)")
+    marked = run_ingest(root / "case-withholdings", text_dir, w, "auto", withholdings=True)
+    print(f"    with exemption marks and vector boxes, {w} workers {marked['rate']:6.0f}   "
+          f"+{marked['seconds'] / many['seconds'] - 1:5.1%} time (target <= +15%)")
     rss = max(one["rss_self_mb"], many["rss_self_mb"]), max(one["rss_worker_mb"], many["rss_worker_mb"])
 
     if args.scans:

@@ -314,7 +314,9 @@ def analyze_page_text(text: str, page: int = 1, document_id: int = 0) -> PageMar
     low = text.lower()  # cheap substring guards spare the regex passes on most pages
     if "release" in low or page == 1:
         result.stamp, result.damaged_stamp = parse_stamp(text, damaged_fallback=page == 1)
-    state_context = bool(_STATE_CONTEXT.search(text[:3000])) or "Department of State" in text
+    head = low[:3000]
+    maybe_state = ("department" in head and "state" in head) or "release" in head or "case" in head
+    state_context = maybe_state and bool(_STATE_CONTEXT.search(text[:3000])) or "Department of State" in text
     list_page = ("(b" in text or "xemption" in text) and bool(_LIST_PAGE.search(text))
     seen: set[tuple[int, int]] = set()
 
