@@ -118,3 +118,24 @@ def test_withholdings_are_found_during_ingest(demo_case: tuple[Case, Path]) -> N
     case, _ = demo_case
     assert [h.filename for h in search(case, "exemption:b5").hits] == ["memo-opt-out-options.pdf"]
     assert [h.filename for h in search(case, "release:part").hits] == ["memo-opt-out-options.pdf"]
+
+
+def test_failed_redactions_are_found_during_ingest(tmp_path: Path) -> None:
+    from reportlab.lib.pagesizes import letter
+    from reportlab.pdfgen import canvas
+
+    folder = tmp_path / "production"
+    folder.mkdir()
+    for name, leave_text in (("failed.pdf", True), ("proper.pdf", False)):
+        pdf = canvas.Canvas(str(folder / name), pagesize=letter, invariant=1)
+        pdf.drawString(72, 700, "The informant's name is")
+        if leave_text:
+            pdf.drawString(225, 700, "JOHN Q. SECRETNAME")  # still in the text layer under the box
+        pdf.rect(220, 695, 140, 16, stroke=0, fill=1)
+        pdf.drawString(72, 670, "(b)(6), (b)(7)(C)")
+        pdf.showPage()
+        pdf.save()
+    case = Case.init(tmp_path / "case")
+    ingest(case, [folder], IngestOptions(ocr="never", workers=1))
+    assert [h.filename for h in search(case, "failed-redaction:yes").hits] == ["failed.pdf"]
+    assert {h.filename for h in search(case, "redacted:yes AND exemption:b7c").hits} == {"failed.pdf", "proper.pdf"}

@@ -60,7 +60,7 @@ _DOJ_LABEL = re.compile(
     rf"(?:\s?{_PAREN}\s?(?P<sub>[A-Fa-f])\s?{_CLOSE})?(?:\s?-\s?(?P<cat>\d{{1,2}})\b)?"
 )
 _DOJ_EXCLUSION = re.compile(rf"{_PAREN}\s?c\s?{_CLOSE}\s?{_PAREN}\s?(?P<n>[123])\s?{_CLOSE}")
-_CITATION_BEFORE = re.compile(r"(?:[A-Za-z0-9]|552a?\s*|U\.?\s?S\.?\s?C\.?\s*§?\s*\d*\s*|§\s*|[Ss]ection\s*)$")
+_CITATION_BEFORE = re.compile(r"(?:[A-Za-z0-9]|552a?\s*|U\.?\s?S\.?\s?C\.?\s*§?\s*\d*\s*|§\s*|[Ss]ection\s*)\Z")
 
 _STAMP = re.compile(r"RELEASE\s+IN\b", re.IGNORECASE)
 _STATUS_WORD = re.compile(r"^(?P<word>FU[LI1]{1,2}[LI1]?|PA[RB]T)\b[^\w]*(?P<rest>.*)$", re.IGNORECASE)

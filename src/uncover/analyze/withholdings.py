@@ -108,12 +108,14 @@ class WithholdingsFindings:
 
 
 def find_withholdings(pages: list[Page], pdf: Path | None, label: str,
-                      image_boxes: Callable[[Page], list[Redaction]] | None = None) -> WithholdingsFindings:
-    """Marks from each page's text; vector boxes and failed redactions from the PDF when given."""
+                      image_boxes: Callable[[Page], list[Redaction]] | None = None,
+                      vector_boxes: list[Redaction] | None = None) -> WithholdingsFindings:
+    """Marks from each page's text; vector boxes and failed redactions from the PDF when given
+    (or already found, as `vector_boxes`, by a reader that had the pages open)."""
     analysed: list[PageMarkings] = [analyze_page_text(p.text, p.number, p.document_id) for p in pages]
     marks = [m for a in analysed for m in a.marks]
     warnings: list[str] = []
-    redactions: list[Redaction] = []
+    redactions: list[Redaction] = list(vector_boxes or [])
     if pdf is not None:
         found, warns = _pdf_boxes(pdf, label, pages[0].document_id if pages else 0)
         redactions.extend(found)

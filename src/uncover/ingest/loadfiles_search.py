@@ -15,10 +15,11 @@ from .loadfiles.bates import parse_range
 
 _EXAMPLE = "bates:EFTA00003216 or bates:EFTA00003200..EFTA00003300"
 
-# query field name -> canonical metadata key
+# Search name -> canonical key. `producer-redacted:` is the producer's REDACTED column; `redacted:` is
+# uncover's own finding (boxes seen on the page), registered by the withholdings store.
 LOADFILE_FIELDS = {"begattach": "attach_begin", "endattach": "attach_end", "parentid": "parent_id",
                    "attachids": "attach_ids", "pgcount": "page_count", "md5hash": "md5", "fileext": "file_ext",
-                   "confidentiality": "confidentiality", "redacted": "redacted", "prprties": "properties",
+                   "confidentiality": "confidentiality", "producer-redacted": "redacted", "prprties": "properties",
                    "folder": "folder_path", "doctype": "doc_type", "volume": "volume", "datesent": "date_sent"}
 
 

@@ -9,12 +9,14 @@ the local pool or on a cluster.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..analyze.withholdings import WithholdingsFindings, find_withholdings
 from ..errors import ExtractionError
-from ..model import IssueCategory, Page
+from ..model import IssueCategory, Page, Redaction
 from .formats import identify
 from .formats.base import Extraction, Limits, ReadContext
 from .ocr import OcrEngine, default_engine
@@ -72,8 +74,10 @@ def process_item(task: ItemTask, settings: ItemSettings) -> ItemResult:
         return ItemResult(task.input_id, category=IssueCategory.UNSUPPORTED,
                           message=f"{name} is in a format uncover does not read; its original is kept and hashed, review it by hand.")
     task.scratch.mkdir(parents=True, exist_ok=True)
+    boxes: list[Redaction] = []
     ctx = ReadContext(scratch=task.scratch, ocr=_ocr_engine(settings.ocr_mode), ocr_mode=settings.ocr_mode,
-                      limits=settings.limits, display_name=name)
+                      limits=settings.limits, display_name=name,
+                      page_hook=_box_collector(boxes) if settings.withholdings else None)
     try:
         extraction = reader.read(task.original, ctx)
     except ExtractionError as exc:
@@ -92,8 +96,18 @@ def process_item(task: ItemTask, settings: ItemSettings) -> ItemResult:
     result = ItemResult(task.input_id, extraction=extraction, reader=reader.name)
     if settings.withholdings and extraction.pages:
         pages = [Page(0, i + 1, p.text, p.source) for i, p in enumerate(extraction.pages)]
-        result.withholdings = find_withholdings(pages, task.original if reader.name == "pdf" else None, name)
+        result.withholdings = find_withholdings(pages, None, name, vector_boxes=boxes)
     return result
+
+
+def _box_collector(boxes: list[Redaction]) -> Callable[[Any, int], None]:
+    """A page hook that finds redaction boxes on each PDF page while the reader has it open."""
+    from ..analyze.redactions import find_vector_boxes
+
+    def collect(page: Any, number: int) -> None:
+        boxes.extend(find_vector_boxes(page, page_number=number))
+
+    return collect
 
 
 def warm_up() -> None:

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ...errors import ExtractionError
 from ...model import DocumentKind, IssueCategory, TextSource
@@ -72,6 +72,9 @@ class ReadContext:
     ocr_mode: str = "auto"  # auto: only pages without usable text; always; never
     limits: Limits = field(default_factory=Limits)
     display_name: str = ""  # the file's name in the production, for messages
+    # Called by a reader with each native page object (a pypdfium2 page) and its number while the
+    # page is open, so an analysis of the page's drawing (redaction boxes) needs no second parse.
+    page_hook: Callable[[Any, int], None] | None = None
 
     def page_from_text_or_ocr(self, text: str, render: Callable[[], Image], source: TextSource) -> PageText:
         """Keep a page's own text when it is usable, else OCR the rendered page (per ocr_mode)."""

@@ -144,6 +144,8 @@ def _read_page(pdf: pdfium.PdfDocument, index: int, ctx: ReadContext) -> PageTex
         finally:
             textpage.close()
         text = text.replace("\r\n", "\n")
+        if ctx.page_hook is not None:
+            ctx.page_hook(page, index + 1)
         return ctx.page_from_text_or_ocr(text, lambda: render_page(page), TextSource.LAYER)
     finally:
         page.close()
