@@ -34,11 +34,21 @@ VOCAB = ("agency records request detainer county sheriff memo program counsel sc
          "officer field office director deputy legal advisor briefing meeting response deadline court").split()
 
 
-def generate_text_pdfs(folder: Path, count: int, pages: int, seed: int = 7) -> None:
+def _lexicon(size: int = 4000, seed: int = 5) -> tuple[list[str], list[float]]:
+    """The domain words plus pseudo-words, with Zipf weights: word frequencies like real prose,
+    where a phrase hit is on some pages of a document, not on every line of every page."""
+    rng = random.Random(seed)
+    syllables = "ba be bo da de di ka ke ko la le li ma me mo na ne ni ra re ro sa se so ta te ti va ve".split()
+    words = list(VOCAB) + ["".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))) for _ in range(size)]
+    return words, [1 / (rank + 1) for rank in range(len(words))]
+
+
+def generate_text_pdfs(folder: Path, count: int, pages: int, seed: int = 7, dense: bool = False) -> None:
     from reportlab.lib.pagesizes import letter
     from reportlab.pdfgen import canvas
 
     rng = random.Random(seed)
+    words, weights = _lexicon()
     folder.mkdir(parents=True, exist_ok=True)
     for i in range(count):
         buf = io.BytesIO()
@@ -48,7 +58,8 @@ def generate_text_pdfs(folder: Path, count: int, pages: int, seed: int = 7) -> N
             pdf.setFont("Helvetica", 10)
             pdf.drawString(72, 760, f"Document {i} page {p + 1}")
             for _ in range(40):
-                pdf.drawString(72, y, " ".join(rng.choice(VOCAB) for _ in range(14)))
+                line = (rng.choices(VOCAB, k=14) if dense else rng.choices(words, weights, k=14))
+                pdf.drawString(72, y, " ".join(line))
                 y -= 16
             pdf.showPage()
         pdf.save()
@@ -163,12 +174,14 @@ def main() -> None:
     parser.add_argument("--scans", type=int, default=200)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--keep", type=Path, help="keep the generated files and cases here")
+    parser.add_argument("--dense", action="store_true",
+                        help="draw every word from the 40 domain words (every page holds every query word)")
     args = parser.parse_args()
     root = args.keep or Path(tempfile.mkdtemp(prefix="uncover-bench-"))
-    text_dir, scan_dir = root / "text-pdfs", root / "scans"
+    text_dir, scan_dir = root / ("text-pdfs-dense" if args.dense else "text-pdfs-zipf"), root / "scans"
     t = time.perf_counter()
     if not text_dir.exists():
-        generate_text_pdfs(text_dir, args.pdfs, args.pages)
+        generate_text_pdfs(text_dir, args.pdfs, args.pages, dense=args.dense)
     if args.scans and not scan_dir.exists():
         generate_scans(scan_dir, args.scans)
     print(f"generated {args.pdfs} PDFs x {args.pages} pages and {args.scans} scanned pages in {time.perf_counter() - t:.0f} s")

@@ -134,8 +134,13 @@ def _blank_pages_without_hits(texts: list[str], matchers: list[tuple[tuple[str, 
 def _best_snippet(joined: str, spans: list[Span], offsets: list[int], texts: list[str], numbers: list[int], page_index: Any) -> Snippet:
     best, best_score = 0, (-1, -1)
     for a, anchor in enumerate(spans):  # a window starting a little before each hit
-        lo = anchor.start
-        inside = [s for s in spans[a:] if s.end <= lo + SNIPPET_CHARS - LEAD_CHARS]
+        limit = anchor.start + SNIPPET_CHARS - LEAD_CHARS
+        inside = []
+        for s in spans[a:]:  # sorted by start: none after the window's end can fit in it
+            if s.start > limit:
+                break
+            if s.end <= limit:
+                inside.append(s)
         score = (len({s.leaf for s in inside}), len(inside))
         if score > best_score:
             best, best_score = a, score
