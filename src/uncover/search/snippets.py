@@ -13,10 +13,11 @@ import html
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from ..model import Page
-from .query import Node, Phrase, Prefix, Term, analyzer, positive_leaves
+from .query import MAX_TOKEN_BYTES, Node, Phrase, Prefix, Term, analyzer, positive_leaves
 
 SNIPPET_CHARS = 240
 LEAD_CHARS = 60
@@ -68,6 +69,8 @@ def text_matchers(node: Node) -> list[tuple[tuple[str, ...], bool]]:
 
 
 def find_spans(text: str, matchers: list[tuple[tuple[str, ...], bool]]) -> list[Span]:
+    if text.isascii() and all(tokens for tokens, _ in matchers):
+        return _find_spans_ascii(text.lower(), matchers)
     # Words as plain strings (cheap); offsets are read only for the tokens that match.
     words = analyzer().analyze(text)
     toks = analyzer().pre_tokenize(text).tokens
@@ -90,6 +93,38 @@ def find_spans(text: str, matchers: list[tuple[tuple[str, ...], bool]]) -> list[
                 if not (last.startswith(tokens[-1]) if prefix else last == tokens[-1]):
                     continue
             spans.append(Span(toks[i].char_offset_from, toks[i + n - 1].char_offset_to, leaf))
+    spans.sort(key=lambda s: (s.start, s.end))
+    return spans
+
+
+_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+# Between two tokens of ASCII text: non-alphanumerics, and any words the analyzer drops (40 bytes or more).
+_SEP = f"[^a-z0-9]+(?:[a-z0-9]{{{MAX_TOKEN_BYTES},}}[^a-z0-9]+)*"
+
+
+@lru_cache(maxsize=256)
+def _matcher_pattern(tokens: tuple[str, ...], prefix: bool) -> re.Pattern[str]:
+    parts = [re.escape(t) for t in tokens]
+    if prefix:  # the last word starts with the prefix and is short enough to be kept
+        parts[-1] += f"[a-z0-9]{{0,{max(MAX_TOKEN_BYTES - 1 - len(tokens[-1].encode()), 0)}}}"
+    return re.compile(_SEP.join(parts) + "(?![a-z0-9])")
+
+
+def _find_spans_ascii(low: str, matchers: list[tuple[tuple[str, ...], bool]]) -> list[Span]:
+    """find_spans for lower-cased ASCII text, where the analyzer is exactly: runs of [a-z0-9],
+    those of 40 bytes or more dropped. A regex per matcher finds the matches at C speed; every
+    token start is tried (overlapping matches count, as they do word by word)."""
+    spans: list[Span] = []
+    for leaf, (tokens, prefix) in enumerate(matchers):
+        if prefix and len(tokens[-1].encode()) >= MAX_TOKEN_BYTES:
+            continue
+        search = _matcher_pattern(tokens, prefix).search
+        m = search(low)
+        while m is not None:
+            start = m.start()
+            if start == 0 or low[start - 1] not in _ALNUM:  # a whole word, not the tail of one
+                spans.append(Span(start, m.end(), leaf))
+            m = search(low, start + 1)
     spans.sort(key=lambda s: (s.start, s.end))
     return spans
 
