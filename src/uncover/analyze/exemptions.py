@@ -168,12 +168,9 @@ class _Code:
 
 def parse_code_list(segment: str, *, allow_eight: bool = True) -> list[_Code] | None:
     """Every token of `segment` as codes (`B1,1.4(B),1.4(D),B6`, `B3 CIA PERS/ORG`), else None."""
-    tokens = list(_TOKEN.finditer(segment))
-    if not tokens:
-        return None
     codes: list[_Code] = []
     categories: list[tuple[str, int, int]] = []
-    for tok in tokens:
+    for tok in _TOKEN.finditer(segment):  # lazily: prose fails on its first word
         word = tok.group().strip("'\"`‘’.:")
         if not word:
             continue
@@ -213,13 +210,31 @@ def _is_citation(text: str, start: int) -> bool:
     return bool(_CITATION_BEFORE.search(before))
 
 
+def _stamp_matches(text: str) -> Iterable[re.Match[str]]:
+    """`_STAMP.finditer(text)`, trying the regex only where the lower-cased text reads `relea`
+    (a case-insensitive scan of the whole page is the slow part on pages without a stamp)."""
+    low = text.lower()
+    if len(low) != len(text):  # lower-casing moved offsets: scan the text itself
+        yield from _STAMP.finditer(text)
+        return
+    pos = low.find("relea")
+    while pos >= 0:
+        match = _STAMP.match(text, pos)
+        if match:
+            yield match
+            pos = match.end()
+        else:
+            pos += 1
+        pos = low.find("relea", pos)
+
+
 def parse_stamp(text: str, *, damaged_fallback: bool = True) -> tuple[Stamp | None, bool]:
     """State's release stamp, tolerant of the stamp being split over lines beside other text.
 
     Returns (stamp, damaged): damaged when `RELEASE IN` is there but FULL/PART is unreadable.
     """
     damaged = False
-    for match in _STAMP.finditer(text):
+    for match in _stamp_matches(text):
         line_end = text.find("\n", match.end())
         line_end = len(text) if line_end < 0 else line_end
         rest = text[match.end() : line_end].strip()
@@ -283,6 +298,9 @@ def _damaged_stamp(text: str) -> Stamp | None:
     lines, and only as a segment of its own (the right margin), where nothing else says FULL.
     """
     head = text[:2500]
+    low = head.lower()  # the regex needs "department" or "ca" + "f-"/"v-" (no case-folding i/s)
+    if "department" not in low and not ("ca" in low and ("f-" in low or "v-" in low)):
+        return None
     if not re.search(r"Department\s+of\s+State|Case\s+No\.?\s+[FV]-\d{4}", head, re.IGNORECASE):
         return None
     for number, (line_off, line) in enumerate(_lines(head)):
@@ -312,12 +330,24 @@ def analyze_page_text(text: str, page: int = 1, document_id: int = 0) -> PageMar
     """Every marking on one page: codes (with spans), the release stamp, page notices."""
     result = PageMarkings()
     low = text.lower()  # cheap substring guards spare the regex passes on most pages
-    if "release" in low or page == 1:
+    if "release" in low or (page == 1 and "relea" in low):
         result.stamp, result.damaged_stamp = parse_stamp(text, damaged_fallback=page == 1)
+    elif page == 1:  # no `RELEASE IN` to find: only the damaged-stamp fallback can say anything
+        result.stamp = _damaged_stamp(text)
     head = low[:3000]
-    maybe_state = ("department" in head and "state" in head) or "release" in head or "case" in head
+    maybe_state = (
+        ("department" in head and "state" in head)
+        or "release" in head
+        or ("case" in head and ("f-" in head or "v-" in head))  # `Case No. F-2014-...`
+    )
     state_context = maybe_state and bool(_STATE_CONTEXT.search(text[:3000])) or "Department of State" in text
-    list_page = ("(b" in text or "xemption" in text) and bool(_LIST_PAGE.search(text))
+    list_page_known: list[bool] = []
+
+    def is_list_page() -> bool:  # computed only when a label or an exemption word needs it
+        if not list_page_known:
+            list_page_known.append(("(b" in text or "xemption" in text) and bool(_LIST_PAGE.search(text)))
+        return list_page_known[0]
+
     seen: set[tuple[int, int]] = set()
 
     def add(code: str, qualifier: str | None, start: int, end: int, confidence: float) -> None:
@@ -343,10 +373,10 @@ def analyze_page_text(text: str, page: int = 1, document_id: int = 0) -> PageMar
             continue
         code = _code_from_parts(m["n"], m["sub"])
         if code:
-            add(code, None, m.start(), m.end(), 0.3 if list_page else 0.95)
+            add(code, None, m.start(), m.end(), 0.3 if is_list_page() else 0.95)
     for m in _DOJ_EXCLUSION.finditer(text) if "(c" in low else ():
         if not _is_citation(text, m.start()):
-            add(f"c{m['n']}", None, m.start(), m.end(), 0.3 if list_page else 0.8)
+            add(f"c{m['n']}", None, m.start(), m.end(), 0.3 if is_list_page() else 0.8)
 
     # Classification blocks: the 1.4 categories are the b1 qualifier.
     for m in _REASON.finditer(text) if "Reason" in text else ():
@@ -355,7 +385,7 @@ def analyze_page_text(text: str, page: int = 1, document_id: int = 0) -> PageMar
         add("b1", qualifier, m.start("cats"), m.start("cats") + len(m["cats"].rstrip(" ,")), 0.95)
 
     # Deleted page sheets list the codes per withheld page.
-    sheet = _DELETED_SHEET.search(text) if "deleted" in low else None
+    sheet = _DELETED_SHEET.search(text) if "deleted" in low and "page" in low else None
     if sheet:
         result.notices.append(PageNotice("deleted-page", sheet.group(), sheet.start(), sheet.end()))
         # On the sheet every `b5`, `b7C` (OCR: `b/7C`) is a claim for the withheld pages.
@@ -367,6 +397,7 @@ def analyze_page_text(text: str, page: int = 1, document_id: int = 0) -> PageMar
     # Margin codes: segments (or whole lines) made of code tokens; trailing runs of codes.
     for line_off, line in _hinted_lines(text):
         segments = _segments(line)
+        parsed = None
         for seg_off, seg in segments:
             parsed = parse_code_list(seg)
             if not parsed:
@@ -377,25 +408,25 @@ def analyze_page_text(text: str, page: int = 1, document_id: int = 0) -> PageMar
             for c in parsed:
                 confidence = 0.6 if c.ambiguous else 0.9
                 add(c.code, c.qualifier, line_off + seg_off + c.start, line_off + seg_off + c.end, confidence)
-        if len(segments) == 1 and not parse_code_list(segments[0][1]):
+        if len(segments) == 1 and not parsed:
             _trailing_codes(line, line_off, add)
 
     # Notices.
-    for m in _WITHHELD_FULL.finditer(text) if "withheld" in low else ():
+    for m in _WITHHELD_FULL.finditer(text) if "withheld" in low and "pur" in low else ():
         result.notices.append(PageNotice("withheld-in-full", m.group(), m.start(), m.end()))
         window_end = min(len(text), m.end() + 80)
         for e in _EXEMPTION_WORD.finditer(text, m.start(), window_end):
             code = _code_from_parts(e["n"], e["sub"])
             if code:
                 add(code, None, e.start(), e.end(), 0.8)
-    if not list_page and "xemption" in text:
+    if "xemption" in text and not is_list_page():
         for e in _EXEMPTION_WORD.finditer(text):
             code = _code_from_parts(e["n"], e["sub"])
             if code and re.search(r"pursuant|withheld|redact|protected|under", text[max(0, e.start() - 80) : e.start()], re.I):
                 add(code, None, e.start(), e.end(), 0.6)
     for m in _NON_RESPONSIVE.finditer(text) if "responsive" in low else ():
         result.notices.append(PageNotice("non-responsive", m.group(), m.start(), m.end()))
-    for m in _REFERRED.finditer(text) if "eferr" in text else ():
+    for m in _REFERRED.finditer(text) if "eferr" in text and "Refer" in text else ():
         result.notices.append(PageNotice("referral", m.group(), m.start(), m.end()))
     result.marks.sort(key=lambda mark: mark.start)
     return result
@@ -403,7 +434,9 @@ def analyze_page_text(text: str, page: int = 1, document_id: int = 0) -> PageMar
 
 # Anything that could start a code token; lines without one cannot hold margin codes, and
 # skipping them keeps the analysis a small fraction of text extraction time.
-_HINT = re.compile(r"(?<![A-Za-z0-9])[Bb8]\s?[1-9lIS|]|[1Il]\s?\.\s?4\s?\(")
+# The leading character class lets the regex engine skip ahead to candidates instead of trying
+# a lookbehind at every position (same matches as `(?<![A-Za-z0-9])[Bb8]\s?[1-9lIS|]|[1Il]\s?\.\s?4\s?\(`).
+_HINT = re.compile(r"[Bb81Il](?:(?<=[Bb8])(?<![A-Za-z0-9][Bb8])\s?[1-9lIS|]|(?<=[1Il])\s?\.\s?4\s?\()")
 
 
 def _hinted_lines(text: str) -> list[tuple[int, str]]:

@@ -92,28 +92,39 @@ def _is_rectangle(raw) -> bool:  # type: ignore[no-untyped-def]
     return True
 
 
+def _bare(func, restype, *argtypes):  # type: ignore[no-untyped-def]
+    """`func` (a pypdfium2 raw binding) re-declared on plain addresses: no pointer objects to
+    build per call, which is most of the cost of walking a page's objects."""
+    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(func, ctypes.c_void_p).value)
+
+
+_COUNT_OBJECTS = _bare(pdfium_c.FPDFPage_CountObjects, ctypes.c_int, ctypes.c_void_p)
+_GET_OBJECT = _bare(pdfium_c.FPDFPage_GetObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
+_GET_TYPE = _bare(pdfium_c.FPDFPageObj_GetType, ctypes.c_int, ctypes.c_void_p)
+
+
 def _raw_objects(page: pdfium.PdfPage) -> list:  # type: ignore[type-arg]
-    """Page objects in content order as raw handles. The ctypes calls cost a fraction of building
-    wrapper objects; form XObjects (rare in productions) go through pypdfium2's walker, which
-    resolves their nested coordinates."""
-    get_object, get_type, form = pdfium_c.FPDFPage_GetObject, pdfium_c.FPDFPageObj_GetType, pdfium_c.FPDF_PAGEOBJ_FORM
+    """Page objects in content order as raw handles, or [] when the page holds no path object
+    (most pages: text and a scan image), since only paths can be boxes. The ctypes calls cost a
+    fraction of building wrapper objects; form XObjects (rare in productions) go through
+    pypdfium2's walker, which resolves their nested coordinates."""
     handle = page.raw
-    out = []
-    for i in range(pdfium_c.FPDFPage_CountObjects(handle)):
-        raw = get_object(handle, i)
-        kind = get_type(raw)
-        if kind == form:
-            return [(obj.raw, obj.type) for obj in page.get_objects(max_depth=2)]
-        out.append((raw, kind))
-    return out
+    address = ctypes.cast(handle, ctypes.c_void_p).value
+    get_object, get_type = _GET_OBJECT, _GET_TYPE
+    kinds = [get_type(get_object(address, i)) for i in range(_COUNT_OBJECTS(address))]
+    if pdfium_c.FPDF_PAGEOBJ_FORM in kinds:
+        return [(obj.raw, obj.type) for obj in page.get_objects(max_depth=2)]
+    if pdfium_c.FPDF_PAGEOBJ_PATH not in kinds:
+        return []
+    return [(pdfium_c.FPDFPage_GetObject(handle, i), kind) for i, kind in enumerate(kinds)]
 
 
 def _objects(page: pdfium.PdfPage) -> tuple[list[VectorBox], list[_TextObj], dict]:
+    raws = _raw_objects(page)
     width, height = page.get_size()
     page_area = width * height
     boxes: list[VectorBox] = []
     white_outlined: list[VectorBox] = []
-    raws = _raw_objects(page)
     path_type, text_type = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_TEXT
     for index, (raw, kind) in enumerate(raws):
         if kind != path_type:
@@ -228,24 +239,32 @@ def find_raster_boxes(image, document_id: int = 0, page_number: int = 1, dpi: in
     labels, count = ndimage.label(dark)
     if count == 0:
         return []
-    slices = ndimage.find_objects(labels)
-    sizes = np.bincount(labels.ravel())
-    out: list[Redaction] = []
-    min_side = RASTER_MIN_SIDE_PX // 2
+    # Bounding boxes of all components at once (a page of speckle or halftone has thousands of
+    # components, and a Python loop over find_objects' slices dominated such pages).
     small_h, small_w = dark.shape
-    for number, sl in enumerate(slices, start=1):
-        if sl is None:
+    flat = labels.ravel()
+    pixels = np.flatnonzero(flat)
+    order = np.argsort(flat[pixels], kind="stable")
+    pixels = pixels[order]
+    sizes = np.bincount(flat[pixels], minlength=count + 1)[1:]
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    rows, cols = pixels // small_w, pixels % small_w
+    top = np.minimum.reduceat(rows, starts)
+    bottom = np.maximum.reduceat(rows, starts) + 1
+    left = np.minimum.reduceat(cols, starts)
+    right = np.maximum.reduceat(cols, starts) + 1
+    h, w = bottom - top, right - left
+    min_side = RASTER_MIN_SIDE_PX // 2
+    keep = ~((h < min_side) | ((w < min_side * 2) & (h < min_side * 2)))
+    keep &= ~(h * w > MAX_PAGE_FRACTION * small_h * small_w)  # a black page or scanner border
+    keep &= ~(sizes < RASTER_FILL * h * w)
+    out: list[Redaction] = []
+    for k in np.flatnonzero(keep).tolist():
+        t, b, lft, rgt = int(top[k]), int(bottom[k]), int(left[k]), int(right[k])
+        if not _solid_or_labelled(dark[t:b, lft:rgt], dpi / 2):
             continue
-        h = sl[0].stop - sl[0].start
-        w = sl[1].stop - sl[1].start
-        if h < min_side or w < min_side * 2 and h < min_side * 2:
-            continue
-        if h * w > MAX_PAGE_FRACTION * small_h * small_w:
-            continue  # a black page or scanner border
-        if sizes[number] < RASTER_FILL * h * w or not _solid_or_labelled(dark[sl], dpi / 2):
-            continue
-        bbox = (sl[1].start / small_w, sl[0].start / small_h, sl[1].stop / small_w, sl[0].stop / small_h)
-        out.append(Redaction(document_id, page_number, bbox, (h * w) / (small_h * small_w), "raster"))
+        bbox = (lft / small_w, t / small_h, rgt / small_w, b / small_h)
+        out.append(Redaction(document_id, page_number, bbox, ((b - t) * (rgt - lft)) / (small_h * small_w), "raster"))
     return out
 
 
