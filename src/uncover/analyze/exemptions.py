@@ -438,11 +438,15 @@ def analyze_page_text(text: str, page: int = 1, document_id: int = 0) -> PageMar
 # a lookbehind at every position (same matches as `(?<![A-Za-z0-9])[Bb8]\s?[1-9lIS|]|[1Il]\s?\.\s?4\s?\(`).
 _HINT = re.compile(r"[Bb81Il](?:(?<=[Bb8])(?<![A-Za-z0-9][Bb8])\s?[1-9lIS|]|(?<=[1Il])\s?\.\s?4\s?\()")
 
+_HINT_B = re.compile(r"[Bb8](?<![A-Za-z0-9][Bb8])\s?[1-9lIS|]")
+_HINT_14 = re.compile(r"\.\s?4\s?\(")
+
 
 def _hinted_lines(text: str) -> list[tuple[int, str]]:
     out: list[tuple[int, str]] = []
     last_start = -1
-    for hint in _HINT.finditer(text):
+    # Without a `.4(` anywhere only the B branch can match: its literal-free scan is cheaper.
+    for hint in (_HINT if _HINT_14.search(text) else _HINT_B).finditer(text):
         start = text.rfind("\n", 0, hint.start()) + 1
         if start == last_start:
             continue
