@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import rensa
 
+from .disjoint_sets import DisjointSets
 from .normalize import shingle_hashes, strip_furniture
 
 DEFAULT_THRESHOLD = 0.8
@@ -165,23 +166,12 @@ def cluster(
     pairs = pairs[scores >= threshold]
     linked = np.array(list(links), dtype=np.int64).reshape(-1, 2)
     pairs = np.concatenate([pairs, linked]) if len(linked) else pairs
-    parent = {}
-
-    def find(x: int) -> int:
-        root = x
-        while parent.get(root, root) != root:
-            root = parent[root]
-        while parent.get(x, x) != root:
-            parent[x], x = root, parent[x]
-        return root
-
+    sets: DisjointSets[int] = DisjointSets()
     for a, b in pairs.tolist():
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
+        sets.union(a, b)
     components: dict[int, list[int]] = {}
     for x in set(pairs.ravel().tolist()):
-        components.setdefault(find(x), []).append(x)
+        components.setdefault(sets.find(x), []).append(x)
     clusters: list[NearDupCluster] = []
     for members in components.values():
         clusters.extend(_split_by_pivot(sorted(set(members)), ids, sigs, sizes, threshold))

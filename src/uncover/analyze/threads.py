@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from .disjoint_sets import DisjointSets
 from .normalize import strip_furniture
 
 # -- subjects and printed headers -------------------------------------------------------------
@@ -243,20 +244,8 @@ def participants(*values: str | None) -> set[str]:
 def build_threads(messages: Iterable[Message]) -> list[Thread]:
     """Threads of two or more messages, with positions, reply parents and inclusive flags."""
     msgs = {m.id: m for m in messages}
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        root = x
-        while parent.get(root, root) != root:
-            root = parent[root]
-        while parent.get(x, x) != root:
-            parent[x], x = root, parent[x]
-        return root
-
-    def union(a: str, b: str) -> None:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
+    sets: DisjointSets[str] = DisjointSets()
+    find, union = sets.find, sets.union
 
     by_mid: dict[str, int] = {}
     for m in msgs.values():
