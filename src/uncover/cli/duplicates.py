@@ -6,12 +6,12 @@ from dataclasses import asdict
 from pathlib import Path
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from ..case import Case
 from ..errors import InputError
 from .base import case_argument, console, emit_json, friendly_errors, json_option, main, open_case
+from .progress import RichProgress
 
 
 def _ensure_passes(case: Case, refresh: bool, quiet: bool) -> None:
@@ -23,16 +23,8 @@ def _ensure_passes(case: Case, refresh: bool, quiet: bool) -> None:
         "SELECT COUNT(*) FROM documents WHERE id NOT IN (SELECT document_id FROM document_signatures)").fetchone()[0]
     if not (refresh or missing):
         return
-    with Progress(TextColumn("[bold]{task.description:<14}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=console, disable=quiet, transient=True) as bar:
-        tasks: dict[str, object] = {}
-
-        def progress(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total)
-            bar.update(tasks[stage], completed=done, total=total)  # type: ignore[arg-type]
-
-        run_duplicate_passes(case, progress=progress)
+    with RichProgress(console, enabled=not quiet) as bars:
+        run_duplicate_passes(case, progress=lambda stage, done, total: bars.set(stage.capitalize(), done, total))
 
 
 def _document_id(case: Case, ref: str) -> int:

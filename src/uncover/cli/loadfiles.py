@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ..ingest import loadfiles_search  # noqa: F401  (registers bates: and the load-file fields in search)
 from ..ingest.export import export_volume
 from ..ingest.volume import read_volume
 from .base import case_argument, console, emit_json, friendly_errors, json_option, main, open_case
+from .progress import RichProgress
 
 
 @main.command("export")
@@ -26,14 +26,9 @@ from .base import case_argument, console, emit_json, friendly_errors, json_optio
 def export_command(case_dir: Path, fmt: str, out_dir: Path, production: str | None, prefix: str, as_json: bool) -> None:
     """Export documents as a standard load-file volume (DAT, OPT, text, natives, images)."""
     with open_case(case_dir) as case:
-        with Progress(TextColumn("exporting"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
-                      TimeElapsedColumn(), console=console, disable=as_json, transient=True) as bar:
-            task = bar.add_task("", total=None)
-
-            def progress(done: int, total: int | None, label: str) -> None:
-                bar.update(task, completed=done, total=total, description=label)
-
-            result = export_volume(case, out_dir, fmt=fmt, production=production, progress=progress, prefix=prefix)
+        with RichProgress(console, enabled=not as_json) as bars:
+            result = export_volume(case, out_dir, fmt=fmt, production=production, prefix=prefix,
+                                   progress=lambda done, total, label: bars.set("Exporting", done, total))
     data = {"out": str(result.out_dir), "documents": result.documents, "pages": result.pages, "texts": result.texts,
             "natives": result.natives, "images": result.images, "bates_assigned": result.bates_assigned}
     if as_json:

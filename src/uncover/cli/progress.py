@@ -42,6 +42,12 @@ class RichProgress:
             self.start(stage, None)
         self.bars.advance(self.tasks[stage], n)
 
+    def set(self, stage: str, done: int, total: int | None) -> None:
+        """Absolute counts, for library functions that report `done of total`."""
+        if stage not in self.tasks:
+            self.start(stage, total)
+        self.bars.update(self.tasks[stage], completed=done, total=total)
+
     def grow(self, stage: str, n: int) -> None:
         task = self.bars.tasks[self.tasks[stage]] if stage in self.tasks else None
         if task is not None:

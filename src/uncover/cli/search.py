@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 from rich.padding import Padding
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
 from ..search import SearchResults, Snippet, reindex, search
@@ -20,6 +19,7 @@ from .base import (
     main,
     open_case,
 )
+from .progress import RichProgress
 
 QUERY_HELP = """Search the case's documents, best matches first (BM25).
 
@@ -102,12 +102,8 @@ def _pages(pages: list[int], most: int = 8) -> str:
 def reindex_command(case_dir: Path, as_json: bool) -> None:
     """Rebuild the full-text index from the case database (it is derived data)."""
     with open_case(case_dir) as case:
-        if as_json:
-            done = reindex(case)
-        else:
-            with Progress(TextColumn("indexing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=console) as bar:
-                task = bar.add_task("index", total=None)
-                done = reindex(case, lambda n, total: bar.update(task, completed=n, total=total))
+        with RichProgress(console, enabled=not as_json) as bars:
+            done = reindex(case, lambda n, total: bars.set("Indexing", n, total))
         count = case.index.count()
         case.index.close()
     if as_json:

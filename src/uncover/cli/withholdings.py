@@ -6,11 +6,11 @@ from dataclasses import asdict
 from pathlib import Path
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from ..errors import InputError
 from .base import case_argument, console, emit_json, friendly_errors, json_option, main, open_case
+from .progress import RichProgress
 
 
 @main.command("analyze")
@@ -22,14 +22,8 @@ def analyze_command(case_dir: Path, as_json: bool) -> None:
     from ..analyze.withholdings import analyze_documents
 
     with open_case(case_dir) as case:
-        with Progress(TextColumn("analyzing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                      console=console, disable=as_json, transient=True) as bar:
-            task = bar.add_task("analyze", total=None)
-
-            def progress(done: int, total: int, doc: object) -> None:
-                bar.update(task, completed=done, total=total)
-
-            summary = analyze_documents(case, progress=progress)
+        with RichProgress(console, enabled=not as_json) as bars:
+            summary = analyze_documents(case, progress=lambda done, total, doc: bars.set("Analyzing", done, total))
     if as_json:
         emit_json(asdict(summary))
         return

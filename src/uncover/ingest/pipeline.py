@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -42,6 +42,8 @@ class Progress(Protocol):
 
     def grow(self, stage: str, n: int) -> None: ...
 
+    def set(self, stage: str, done: int, total: int | None) -> None: ...
+
 
 class SilentProgress:
     def start(self, stage: str, total: int | None) -> None: ...
@@ -49,6 +51,8 @@ class SilentProgress:
     def advance(self, stage: str, n: int = 1) -> None: ...
 
     def grow(self, stage: str, n: int) -> None: ...
+
+    def set(self, stage: str, done: int, total: int | None) -> None: ...
 
 
 @dataclass
@@ -85,24 +89,13 @@ def withholdings_pass(case: Case, doc_ids: list[int], progress: Progress) -> obj
     todo = [i for i in doc_ids if i not in done]
     if not todo:
         return None
-    progress.start("Withholdings", len(todo))
-    return analyze_documents(case, todo, lambda done, total, doc: progress.advance("Withholdings"))
+    return analyze_documents(case, todo, lambda done, total, doc: progress.set("Withholdings", done, total))
 
 
 def duplicates_pass(case: Case, doc_ids: list[int], progress: Progress) -> object:
     from ..analyze.casepasses import run_duplicate_passes
 
-    done_so_far: dict[str, int] = {}
-
-    def report(stage: str, done: int, total: int) -> None:  # absolute counts -> bar steps
-        label = stage.capitalize()
-        if label not in done_so_far:
-            progress.start(label, total)
-            done_so_far[label] = 0
-        progress.advance(label, done - done_so_far[label])
-        done_so_far[label] = done
-
-    return run_duplicate_passes(case, doc_ids, report)
+    return run_duplicate_passes(case, doc_ids, lambda stage, done, total: progress.set(stage.capitalize(), done, total))
 
 
 CASE_PASSES: list[CasePass] = [withholdings_pass, duplicates_pass]
@@ -377,8 +370,3 @@ def reconcile(case: Case) -> dict[str, int]:
     difference = c["inputs"] - c["documents_from_inputs"] - c["exceptions"] - c["inputs_pending"]
     return {"inputs": c["inputs"], "documents": c["documents_from_inputs"], "exceptions": c["exceptions"],
             "pending": c["inputs_pending"], "difference": difference}
-
-
-def ingest_paths(case: Case, paths: Iterable[str | Path], **kwargs: object) -> IngestReport:
-    """Keyword form of `ingest` for scripts: ingest_paths(case, ["PROD001"], production="P1", ocr="never")."""
-    return ingest(case, list(paths), IngestOptions(**kwargs))  # type: ignore[arg-type]

@@ -135,10 +135,6 @@ class LocalPool(Generic[T, R]):
                 slot.tasks.append(self.queue.popleft())
                 slot.conn.send(slot.tasks[-1])
 
-    @property
-    def busy(self) -> int:
-        return sum(len(slot.tasks) for slot in self.slots) + len(self.queue)
-
     def next_outcome(self) -> Outcome[T, R] | None:
         while True:
             self._dispatch()
