@@ -171,6 +171,27 @@ class Document:
             return self.bates_begin if self.bates_begin == self.bates_end else f"{self.bates_begin}-{self.bates_end}"
         return f"DOC-{self.id:06d}"
 
+    @property
+    def heading(self) -> str:
+        """What a reader calls the record: its subject (e-mail) or title, else its file name."""
+        return (self.subject or self.title or self.filename or "").strip() or self.label
+
+    @property
+    def day(self) -> str:
+        """The record's date as a calendar day (YYYY-MM-DD), or '' when it has none."""
+        return (self.date or "")[:10]
+
+    @property
+    def listing(self) -> str:
+        """One line for any list a person reads: Bates (or file name), subject and date."""
+        cite = self.label if self.bates_begin else self.filename or self.label
+        parts = [cite]
+        if self.heading not in (cite, self.label):
+            parts.append(self.heading)
+        if self.day:
+            parts.append(self.day)
+        return " · ".join(parts)
+
 
 @dataclass
 class ProcessingIssue:
