@@ -20,7 +20,7 @@ from ..case import Case
 from ..store import duplicates as dstore
 from ..store.sqlite import SqliteStore
 from .duplicates import DupCandidate, exact_duplicate_groups, text_hash
-from .messages import read_message
+from .messages import MESSAGE_STYLES, read_message
 from .neardup import DEFAULT_THRESHOLD, cluster, signatures
 from .normalize import agency_doc_number
 from .threads import Message, QuotedMessage, build_threads
@@ -171,9 +171,6 @@ def _dup_candidates(store: SqliteStore) -> Iterator[DupCandidate]:
     )
     for r in rows:
         yield DupCandidate(r[0], r[1], r[4], r[2], r[3])
-
-
-MESSAGE_STYLES = ("outlook", "columns", "lotus")  # printed headers that make a document an e-mail
 
 
 def _messages(store: SqliteStore) -> list[Message]:

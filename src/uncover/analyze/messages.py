@@ -40,6 +40,7 @@ COLUMNS = {"subject": "subject", "sender": "sender", "recipients": "recipients",
            "date": "date"}
 # kinds whose text is never a message (a spreadsheet's cells, an archive's listing)
 NOT_MESSAGES = (DocumentKind.SPREADSHEET, DocumentKind.PRESENTATION, DocumentKind.ARCHIVE, DocumentKind.CALENDAR)
+MESSAGE_STYLES = ("outlook", "columns", "lotus")  # header styles of e-mail (a memo's is not one)
 
 
 @dataclass
@@ -97,6 +98,13 @@ def read_message(pages: list[str], *, derive: bool = True) -> MessageReading:
         page = bisect.bisect_right(starts, top.start)
         reading.derived, reading.warnings = _derived(top, page)
         reading.sent_printed = "sent" in top.labels or bool(top.fields.get("sent"))
+    elif derive and pages:
+        first = next((b for b in blocks if b.start < len(pages[0]) and b.style in MESSAGE_STYLES and b.fields.get("sent")), None)
+        if first is not None:  # an e-mail printed out of reading order: its date, but not the file's
+            reading.sent_printed = True
+            reading.warnings.append(f"{WARNING_PREFIX}an e-mail header is printed on page 1 below other text, so it "
+                                    "is not read as this document's own; the document is left undated rather than "
+                                    "dated from the file.")
     return reading
 
 

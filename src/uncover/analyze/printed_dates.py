@@ -271,7 +271,7 @@ def looks_like_date(text: str) -> bool:
     if not t or len(t) > 60:
         return False
     parsed = parse_printed_date(t)
-    if parsed.iso is not None:
+    if parsed.iso is not None or parsed.ambiguous:
         # the line must be mostly the date, not a sentence that mentions one
         words = re.findall(r"[A-Za-z]{4,}", t)
         return sum(1 for w in words if not (_month(w) or _is_weekday(w))) <= 1

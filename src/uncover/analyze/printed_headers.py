@@ -63,6 +63,7 @@ _SECOND_LABEL = re.compile(r"[ \t]{3,}(?=(?:From|Sent|Date|To|Cc|Subject|SUBJECT
 _LEADING_CODES = re.compile(r"^(?:\(?[Bb8][1-9](?:\([A-Fa-f]\))?\)?[ \t,]+)+(?=[A-Za-z])")
 _SEPARATOR = re.compile(
     r"^[ \t>]*(?:-{2,}[ \t,]*|_{2,}[ \t]*|—+[ \t]*)?(?:Original Message|Forwarded message|Forwarded by .*|Reply message|"
+    r"Inline attachment follows|"
     r"Message d'origine|Ursprüngliche Nachricht|Begin forwarded message:?)[ \t]*[-—_ ]*$|^[ \t>]*_{10,}[ \t]*$|^[ \t>]*-{10,}[ \t]*$",
     re.IGNORECASE,
 )
@@ -199,13 +200,14 @@ def find_blocks(text: str, lines: list[TextLine] | None = None, *, most: int | N
     lines = lines if lines is not None else text_lines(text)
     known_subjects = _subjects(lines)
     order = numeric_order_cue([ln.clean for ln in lines if "/" in ln.clean])
+    full = full_width(lines)
     blocks: list[HeaderBlock] = []
     i = 0
     while i < len(lines) and (most is None or len(blocks) < most):
         if not _MAYBE_LABEL.match(lines[i].clean):
             i += 1
             continue
-        block = _block_at(lines, i, known_subjects)
+        block = _block_at(lines, i, known_subjects, full)
         if block is None:
             i += 1
             continue
@@ -245,7 +247,7 @@ def _split_line(line: TextLine) -> list[str]:
     return parts
 
 
-def _block_at(lines: list[TextLine], i: int, known_subjects: dict[str, set[int]]) -> HeaderBlock | None:
+def _block_at(lines: list[TextLine], i: int, known_subjects: dict[str, set[int]], full: float) -> HeaderBlock | None:
     first = read_label(lines[i].clean)
     if first is None or first.name == "other" or first.printed == "RE":
         return None
@@ -275,13 +277,14 @@ def _block_at(lines: list[TextLine], i: int, known_subjects: dict[str, set[int]]
             blanks = 0
             j += 1
             continue
-        if entries and _continues(entries[-1][0], line.clean, _elsewhere(known_subjects, entries[-1][1])):
+        if entries and _continues(entries[-1][0], line.clean, _elsewhere(known_subjects, entries[-1][1]),
+                                  len(lines[entries[-1][1]].clean), full):
             last = entries[-1][0]
             last.value = f"{last.value} {line.clean}".strip()
             blanks = 0
             j += 1
             continue
-        if entries and any(lb.name in CORE for lb, _ in entries) and _unknown_label(line.clean):
+        if entries and blanks == 0 and any(lb.name in CORE for lb, _ in entries) and _unknown_label(line.clean):
             entries.append((Label("other", line.clean, False, ""), j))
             j += 1
             continue
@@ -296,7 +299,7 @@ def _block_at(lines: list[TextLine], i: int, known_subjects: dict[str, set[int]]
     empty = [lb for lb in core if not lb.value]
     style, skipped = "outlook", []
     if len(core) >= 3 and len(empty) >= len(core) - 1:
-        assigned = assign_columns(names, _column_lines(lines, end_line, len(names) + 4), set(known_subjects))
+        assigned = assign_columns(names, _column_lines(lines, end_line, len(names) + 4), set(known_subjects), full)
         if assigned is None:
             return None
         style = "columns"
@@ -327,7 +330,7 @@ def _block_at(lines: list[TextLine], i: int, known_subjects: dict[str, set[int]]
                        skipped)
 
 
-def _continues(last: Label, text: str, known_subjects: set[str]) -> bool:
+def _continues(last: Label, text: str, known_subjects: set[str], printed: int, full: float) -> bool:
     """Whether a line that is not a label carries on the value above it (a wrapped value)."""
     if not last.value:
         return False
@@ -336,8 +339,14 @@ def _continues(last: Label, text: str, known_subjects: set[str]) -> bool:
     if last.name == "attachments":
         return (last.value.rstrip().endswith(";") or attachment_fit(last.value) < 1) and attachment_fit(text) >= 1
     if last.name == "subject":
-        return subject_wraps(last.value, text, known_subjects)
+        return subject_wraps(last.value, text, known_subjects, full, printed)
     return False
+
+
+def full_width(lines: list[TextLine]) -> float:
+    """The length of a full line of the text (its 90th percentile), for telling a wrapped line."""
+    lengths = sorted(len(ln.clean) for ln in lines if len(ln.clean) > 2)
+    return float(lengths[int(len(lengths) * 0.9)]) if lengths else 0.0
 
 
 def _column_lines(lines: list[TextLine], start: int, most: int) -> list[ColumnLine]:
@@ -429,8 +438,16 @@ class Attribution:
     end_line: int
 
 
+_GROUPWISE = re.compile(r"^\s*>>>\s*(?P<sender>.+?)\s+(?P<date>\d{1,2}/\d{1,2}/\d{2,4}\s+\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AP]M)?)\s*>>>\s*$",
+                        re.IGNORECASE)
+
+
 def attribution(lines: list[TextLine], i: int) -> Attribution | None:
-    """An `On <date>, <name> wrote:` line (wrapped over up to three lines) starting at line i."""
+    """An `On <date>, <name> wrote:` line (wrapped over up to three lines) starting at line i, or
+    GroupWise's `>>> "Name" <addr> 11/21/01 11:45AM >>>`."""
+    group = _GROUPWISE.match(lines[i].raw)
+    if group:
+        return Attribution(clean_address(group["sender"]), parse_printed_date(group["date"]), i, i + 1)
     first = lines[i].clean
     if not first or not re.match(r"^(?:-{2,}[ \t]*)?(?:On|Am|Le|El|Op|Il|Em)\b", first, re.IGNORECASE):
         return None

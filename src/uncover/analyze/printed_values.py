@@ -40,9 +40,14 @@ def subject_key(subject: str | None) -> str:
     return " ".join(re.findall(r"\w+", s.casefold()))
 
 
-def subject_wraps(first: str, following: str, known: set[str]) -> bool:
+WRAP_SHARE = 0.7  # a line this share of the page's full line width (or longer) may have wrapped
+
+
+def subject_wraps(first: str, following: str, known: set[str], full: float | None = None,
+                  printed: int | None = None) -> bool:
     """Whether `following` is the rest of a subject wrapped after `first`: the document prints the
-    longer subject elsewhere (a quoted copy), or a long line breaks before a lower-case word."""
+    longer subject elsewhere (a quoted copy), or a line as wide as the text's full lines (`full`
+    characters; `printed`: the line's length with its label) breaks before a lower-case word."""
     head, joined = subject_key(first), subject_key(f"{first} {following}")
     if not head:
         return False
@@ -52,7 +57,8 @@ def subject_wraps(first: str, following: str, known: set[str]) -> bool:
         return False
     if any(len(k) > len(head) + 2 and k.startswith(head) for k in known):
         return True
-    return len(first) >= 50 and following[:1].islower() and len(following) <= 60
+    wide = (printed or len(first)) >= WRAP_SHARE * full if full else len(first) >= 60
+    return wide and following[:1].islower() and len(following) <= 60
 
 
 def is_codes(value: str | None) -> bool:
@@ -157,7 +163,7 @@ class Placement:
     score: float = 0.0
 
 
-def _fit(name: str, chunk: list[str], known: set[str]) -> float:
+def _fit(name: str, chunk: list[str], known: set[str], full: float | None = None) -> float:
     text = " ".join(chunk)
     if name == "sent":
         return sent_fit(text) if len(chunk) == 1 else -2.0
@@ -170,7 +176,7 @@ def _fit(name: str, chunk: list[str], known: set[str]) -> float:
     if name == "subject":
         if len(chunk) == 1:
             return subject_fit(text, known)
-        wrapped = len(chunk) == 2 and subject_wraps(chunk[0], chunk[1], known)
+        wrapped = len(chunk) == 2 and subject_wraps(chunk[0], chunk[1], known, full)
         return subject_fit(text, known) + 0.2 if wrapped else -2.0
     if name == "attachments":
         if len(chunk) > 1 and attachment_fit(chunk[0]) >= 1 and not chunk[0].rstrip().endswith(";"):
@@ -179,7 +185,7 @@ def _fit(name: str, chunk: list[str], known: set[str]) -> float:
     return -2.0
 
 
-def assign_columns(labels: list[str], lines: list[ColumnLine], known: set[str]) -> Placement | None:
+def assign_columns(labels: list[str], lines: list[ColumnLine], known: set[str], full: float | None = None) -> Placement | None:
     """Place the value lines under the labels, in order, each taking zero to three lines.
 
     Lines after the last placed value are the message's body. None when no placement reads as a
@@ -201,7 +207,7 @@ def assign_columns(labels: list[str], lines: list[ColumnLine], known: set[str]) 
         for take in (1, 2, 3):
             if ci + take > n:
                 break
-            fit = _fit(name, texts[ci : ci + take], known)
+            fit = _fit(name, texts[ci : ci + take], known, full)
             if fit <= -2.0:
                 continue
             score, rest = best(li + 1, ci + take)
@@ -240,7 +246,9 @@ def clean_address(value: str | None) -> str | None:
 
     text = re.sub(r"[<‹]\s*([^<>‹›]*?)\s*(?:[>›]|$)", keep_valid, text)
     # an address printed without its brackets (or with one OCR'd away): "H ehrod17@clintonemail.com"
-    text = re.sub(r"(?<=\w)\s+(?!<)(\S*@\S*)", lambda m: keep_valid(re.match(r"(.*)", m.group(1).strip("<>‹›"))), text)
+    # (a Lotus Notes name, Daren J Farmer/HOU/ECT@ECT, is a name, not a broken address)
+    text = re.sub(r"(?<=\w)\s+(?!<)([^\s/]*@[^\s/]*)(?=\s|$)",
+                  lambda m: keep_valid(re.match(r"(.*)", m.group(1).strip("<>‹›"))), text)
     text = re.sub(r"\(\s*([^()]*?)\s*(?:\)|$)", lambda m: m.group(0) if not m.group(1) or " " in m.group(1) and "@" not in m.group(1)
                   else keep_valid(m), text)
     text = " ".join(text.split())
