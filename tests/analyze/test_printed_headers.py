@@ -38,7 +38,7 @@ def test_outlook_header_fields_and_withheld_values():
     assert top.fields["attachments"] == "HRC @ CSIS - v4.docx"
     assert top.withheld == {"to": "B6"} and top.names("to") is None  # a redaction code is not a recipient
     quoted = find_blocks(OUTLOOK)[1]
-    assert quoted.separator and quoted.sender == "Schwerin, Daniel B"  # mailto debris dropped
+    assert quoted.separator and quoted.sender == "Schwerin, Daniel B <SchwerinDB@state.gov>"  # [mailto:] read
 
 
 # Outlook's printed table as a PDF text layer returns it: labels, then values, the empty To: left out

@@ -29,6 +29,7 @@ _ATTACHMENT = re.compile(
 _NAME_PARTICLES = {"de", "van", "von", "la", "le", "del", "da", "di", "du", "bin", "al", "el", "and"}
 
 
+@lru_cache(maxsize=65536)
 def subject_key(subject: str | None) -> str:
     """How subjects compare: reply/forward prefixes dropped, case and punctuation folded."""
     s = subject or ""
@@ -235,7 +236,10 @@ def clean_address(value: str | None) -> str | None:
     """A printed sender as a column value: mailto debris, margin codes and broken addresses removed."""
     if not value:
         return None
-    text = _MAILTO.sub(" ", value)
+    # "Name [mailto:addr]": the address kept as <addr> when it is one, else the debris dropped
+    text = re.sub(r"[\[(]\s*mailto\s*:\s*([^\])\s]+)\s*[\])]", lambda m: f" <{m.group(1)}>" if EMAIL.fullmatch(m.group(1)) else " ",
+                  value, flags=re.IGNORECASE)
+    text = _MAILTO.sub(" ", text)
     text = _TRAILING_CODES.sub("", text)
     if is_codes(text):
         return None

@@ -17,29 +17,29 @@ attachments): reviewing only inclusive messages covers the whole conversation.
 from __future__ import annotations
 
 import base64
+import difflib
 import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from .disjoint_sets import DisjointSets
 from .normalize import strip_furniture
 from .printed_dates import parse_printed_date
 from .printed_headers import HeaderBlock, find_blocks, text_lines, top_block
+from .printed_values import SUBJECT_PREFIX, subject_key
 from .segments import own_text, quoted_text, split_segments
 
+
 # -- subjects ------------------------------------------------------------------------------------
-_SUBJECT_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|wg|sv|vs|tr|rv|antw)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]\s*)+", re.IGNORECASE)
-
-
 def normalize_subject(subject: str | None) -> str:
-    """`RE: Fwd: Re[2]: Budget ` -> `budget`."""
+    """`RE: Fwd: Re[2]: Budget ` -> `budget` (OCR'd prefixes too: `Re.`, `FVV:`)."""
     if not subject:
         return ""
     s = subject.strip()
     while True:
-        stripped = _SUBJECT_PREFIX.sub("", s)
+        stripped = SUBJECT_PREFIX.sub("", s)
         if stripped == s:
             break
         s = stripped
@@ -181,7 +181,7 @@ def build_threads(messages: Iterable[Message]) -> list[Thread]:
         if key:
             buckets[key].append(m.id)
     # a quoted message found in the case: its quoting message replies to (or forwards) it
-    for child, parent in _quoted_links(msgs, info):
+    for child, parent in _quoted_links(msgs, info, skip=set(reply_parent)):
         union(f"d{child}", f"d{parent}")
         if child not in reply_parent:
             reply_parent[child] = parent
@@ -269,39 +269,69 @@ def message_content(body: str, body_start: int | None = None) -> str:
     return " ".join(text.replace(">", " ").casefold().split())
 
 
-def _quoted_links(msgs: dict[int, Message], info: dict[int, tuple[str, set[str]]]) -> list[tuple[int, int]]:
+def _quoted_links(msgs: dict[int, Message], info: dict[int, tuple[str, set[str]]], skip: set[int]) -> list[tuple[int, int]]:
     """(quoting message, quoted message) pairs: the nearest quoted header that names a message of
-    the case by subject, a shared sender and the same sent time (to the minute, or whole hours
-    apart when one side was printed in another time zone). That message is the parent; the
-    older ones it quotes in turn are linked from it."""
-    by_subject: dict[str, list[int]] = defaultdict(list)
+    the case by its sender and sent time (to the minute, or whole hours apart when one side was
+    printed in another time zone) and a like subject (OCR damage allowed). That message is the
+    parent; the older ones it quotes in turn are linked from it. Messages in `skip` already know
+    their parent (In-Reply-To)."""
+    by_key: dict[tuple[str, str, str], list[int]] = defaultdict(list)  # (day, minute of the hour, sender)
     for m in msgs.values():
-        key = normalize_subject(info[m.id][0])
-        if key and m.date:
-            by_subject[key].append(m.id)
-    senders: dict[int, set[str]] = {}
+        if m.date and len(m.date) >= 16:
+            for person in sender_keys(m.sender):
+                by_key[(m.date[:10], m.date[14:16], person)].append(m.id)
     links: list[tuple[int, int]] = []
     for m in msgs.values():
+        if m.id in skip:
+            continue
         for q in m.quoted:
-            if not q.date or not q.subject:
+            if not q.date or len(q.date) < 16:
                 continue
-            candidates = by_subject.get(normalize_subject(q.subject), ())
-            if not candidates:
-                continue
-            wanted = participants(q.sender)
-            found = None
-            for other in candidates:
-                if other == m.id or not _same_moment(q.date, msgs[other].date):
-                    continue
-                if other not in senders:
-                    senders[other] = participants(msgs[other].sender)
-                if wanted & senders[other]:
-                    found = other
-                    break
+            found = next((other for other in _around(by_key, q.date, sender_keys(q.sender))
+                          if other != m.id and _same_moment(q.date, msgs[other].date)
+                          and _like_subjects(q.subject, info[other][0])), None)
             if found is not None:
                 links.append((m.id, found))
                 break
     return links
+
+
+def sender_keys(value: str | None) -> set[str]:
+    """The words a sender is known by, however printed: `Ann Lee <ann.lee@agency.gov>`, `Lee, Ann`,
+    `Ann Lee [mailto:ann.lee@agency.gov]` and `ann.lee@agency.gov` all give {ann, lee}."""
+    if not value:
+        return set()
+    parts = (re.sub(r"\d", "", p) for e in _EMAIL.findall(value) for p in re.split(r"[._\-+']", e.split("@")[0]))
+    keys = {p.lower() for p in parts if len(p) >= 3}
+    name = _EMAIL.sub(" ", re.sub(r"[<\[(][^>\])]*[>\])]?", " ", value))
+    words = re.findall(r"[^\W\d_]+", name)
+    keys |= {w.lower() for w in words if len(w) >= 3}
+    if len(words) == 1:
+        keys.add(words[0].lower())  # "H"
+    return keys
+
+
+def _around(by_key: dict[tuple[str, str, str], list[int]], date: str, people: set[str]) -> list[int]:
+    """Messages from these senders sent at the same minute of the hour on the day of `date` or a
+    day either side (a header printed in another time zone may fall on another day)."""
+    try:
+        day = datetime.fromisoformat(date[:10])
+    except ValueError:
+        return []
+    minute = date[14:16]
+    out: list[int] = []
+    for shift in (0, -1, 1):
+        key_day = (day + timedelta(days=shift)).strftime("%Y-%m-%d")
+        for person in people:
+            out.extend(by_key.get((key_day, minute, person), ()))
+    return out
+
+
+def _like_subjects(a: str | None, b: str | None) -> bool:
+    ka, kb = subject_key(a), subject_key(b)
+    if not ka or not kb:
+        return not ka and not kb
+    return ka == kb or difflib.SequenceMatcher(None, ka, kb).ratio() >= 0.6  # OCR: "Ubyan" for "Libyan"
 
 
 def _same_moment(a: str | None, b: str | None) -> bool:
