@@ -260,7 +260,7 @@ def clean_address(value: str | None) -> str | None:
     if quoted:
         name, addr = quoted.group(1).strip(), quoted.group(2)
         text = addr[1:-1] if name == addr[1:-1] else f"{name} {addr}"
-    text = text.strip(" '\"°`‘’“”_,;:")
+    text = text.strip(" '\"°`‘’“”_,;:[(")  # a bracket the page cut off ("Anne-Marie Slaughter [")
     return text or None
 
 
