@@ -309,13 +309,14 @@ class ChildWriter:
         with open(path, "xb") as fh:
             fh.write(data)
         self.count += 1
-        return ChildFile(name, path)
+        return ChildFile(path.name, path)  # unique: two attachments of one name stay two children
 
     def reserve(self, name: str) -> ChildFile:
         """A path for a child written by someone else (an embedded MSG exported by extract-msg)."""
         self.scratch.mkdir(parents=True, exist_ok=True)
         self.count += 1
-        return ChildFile(name, self.unique_path(name))
+        path = self.unique_path(name)
+        return ChildFile(path.name, path)
 
 
 def decode_words(value: str, fallback_charset: str | None = None) -> str:
