@@ -17,7 +17,7 @@ from uncover.store import duplicates as dstore
 def add_doc(case, production: str, filename: str, sha256: str, text: str = "", **fields) -> int:
     prod = case.store.production(production)
     doc = Document(id=0, production_id=prod.id, kind=fields.pop("kind", DocumentKind.EDOC), filename=filename,
-                   path=filename, sha256=sha256, md5="", size=len(text), **fields)
+                   path=filename, sha256=sha256, md5="", size=fields.pop("size", 1000), **fields)
     with case.store.transaction():
         return case.store.insert_document(doc, None, [Page(document_id=0, number=1, text=text, text_source=TextSource.NATIVE)])
 

@@ -77,11 +77,15 @@ def exceptions_command(case_dir: Path, include_warnings: bool, as_json: bool) ->
     if not issues:
         console.print("No exceptions: every input became a document.")
         return
-    table = Table(title=f"{len(issues)} exceptions")
-    for col in ("file", "member", "stage", "category", "message"):
+    by_category: dict[str, int] = {}
+    for i in issues:
+        by_category[str(i.category)] = by_category.get(str(i.category), 0) + 1
+    summary = ", ".join(f"{n} {c}" for c, n in sorted(by_category.items(), key=lambda kv: -kv[1]))
+    table = Table(title=f"{len(issues)} {'issues' if include_warnings else 'exceptions'} ({summary})")
+    for col in ("Bates or file", "member", "stage", "category", "message"):
         table.add_column(col, overflow="fold")
     for i in issues:
-        table.add_row(Path(i.path).name, i.member or "", i.stage, str(i.category), i.message)
+        table.add_row(i.bates or Path(i.path).name, i.member or "", i.stage, str(i.category), i.message)
     console.print(table)
 
 

@@ -25,6 +25,7 @@ from ..errors import ExtractionError
 from ..model import Document, DocumentKind, IngestCounts, IssueCategory, Page, ProcessingIssue, TextSource
 from ..store.blobs import Fingerprint
 from ..store.loadfiles import record_run
+from .formats.email_common import plausible_year
 from .loadfiles.dat import detect_encoding
 from .volume import VolumeRecord, read_volume
 
@@ -271,6 +272,8 @@ def iso_date(date: str, time: str = "") -> str | None:
                 value = datetime.strptime(text, fmt)
             except ValueError:
                 continue
+            if not plausible_year(value.year):
+                return None  # `01/01/0002`: a warning (the caller's), not a date
             has_time = any(c in fmt for c in "HI")
             return value.strftime("%Y-%m-%dT%H:%M:%S" if has_time else "%Y-%m-%d")
     return None
@@ -284,7 +287,8 @@ def _document(p: _Prepared, production_id: int, custodian: str | None) -> Docume
         if f.get(d_key):
             date = iso_date(f[d_key], f.get(t_key, ""))
             if date is None:
-                rec.warn("loadfile", f"{rec.key}: unreadable date {f[d_key]!r} in {d_key}; kept as produced")
+                rec.warn("loadfile", f"{rec.key}: unreadable or implausible date {f[d_key]!r} in {d_key} (outside "
+                                     "1900 to next year); kept as produced, not used as the date")
             break
     name = f.get("filename") or (rec.native_path.name if rec.native_path else f"{rec.bates_begin}")
     return Document(

@@ -304,7 +304,8 @@ def message_metadata(msg: Message, hint: str | None, warnings: list[str]) -> dic
         meta["date_raw"] = raw_date
         meta["date"] = iso_date(raw_date)
         if meta["date"] is None:
-            warnings.append(f"the Date header {raw_date!r} is not a date that could be read")
+            warnings.append(f"the Date header {raw_date!r} is not a date that could be read, or lies outside "
+                            "1900 to next year: kept as written, not used as the date")
     return {k: v for k, v in meta.items() if v}
 
 
