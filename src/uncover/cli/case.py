@@ -74,6 +74,17 @@ def exceptions_command(case_dir: Path, include_warnings: bool, as_json: bool) ->
     if as_json:
         emit_json([asdict(i) for i in issues])
         return
+    # load files not read are about the delivery, not inputs: listed apart, so the count of
+    # exceptions here is the one `ingest` and `status` report (inputs = documents + exceptions)
+    not_read = [i for i in issues if i.stage == "loadfile" and i.input_id is None and i.bates is None]
+    issues = [i for i in issues if i not in not_read]
+    if not_read:
+        table = Table(title=f"{len(not_read)} load file(s) not read")
+        for col in ("load file", "why"):
+            table.add_column(col, overflow="fold")
+        for i in not_read:
+            table.add_row(Path(i.path).name, i.message)
+        console.print(table)
     if not issues:
         console.print("No exceptions: every input became a document.")
         return

@@ -24,9 +24,9 @@ from ..model import Document, DocumentKind, IngestCounts, IssueCategory, Page, P
 from ..store import InputRecord
 from .bates_stamps import find_bates
 from .formats.base import Extraction, Limits
-from .loadfiles import detect_loadfiles
 from .process import ItemProcessor, ItemResult, ItemSettings, ItemTask, warm_up
 from .scan import SourceFile, item_key, walk_sources
+from .volume import delivery_files, find_volumes
 from .workers import Executor, LocalPool, Outcome, WorkerLimits
 
 MANIFEST_BATCH = 200
@@ -74,6 +74,7 @@ class IngestReport:
     counts: IngestCounts
     new_document_ids: list[int]
     seconds: float
+    delivery_files: list[str] = field(default_factory=list)  # beside the volumes, about the delivery: not documents
 
 
 # Case passes run on the documents an ingest added, in order, each showing its own progress.
@@ -115,13 +116,16 @@ def ingest(case: Case, paths: Sequence[Path | str], options: IngestOptions | Non
         raise InputError(f"--ocr must be auto, always or never, not {options.ocr!r}.")
     started = time.monotonic()
     volumes, natives = split_volumes(sources)
+    delivery = [f for source in sources for f in delivery_files(source, find_volumes(source))]
     reports = [_ingest_volume(case, volume, options, progress) for volume in volumes]
-    if natives:
-        reports.append(_Ingest(case, natives, options, progress, executor, exclude=set(volumes)).run())
+    exclude = {*volumes, *delivery}
+    if natives and (not reports or next(walk_sources(natives, exclude=exclude), None) is not None):
+        reports.append(_Ingest(case, natives, options, progress, executor, exclude=exclude).run())
     report = IngestReport(
         production=", ".join(dict.fromkeys(r.production for r in reports)), ingest_id=reports[-1].ingest_id,
         counts=IngestCounts(**{k: sum(getattr(r.counts, k) for r in reports) for k in vars(IngestCounts())}),
         new_document_ids=[i for r in reports for i in r.new_document_ids], seconds=0.0,
+        delivery_files=[str(f) for f in delivery],
     )
     if options.analyze and report.new_document_ids:
         for case_pass in CASE_PASSES:
@@ -138,12 +142,10 @@ def split_volumes(sources: list[Path]) -> tuple[list[Path], list[Path]]:
     """
     volumes, natives = [], []
     for source in sources:
-        if source.is_dir() and detect_loadfiles(source):
-            volumes.append(source)
-            continue
-        if source.is_dir():
-            volumes.extend(sub for sub in sorted(source.iterdir()) if sub.is_dir() and detect_loadfiles(sub))
-        natives.append(source)
+        found = find_volumes(source)
+        volumes.extend(found)
+        if found != [source]:
+            natives.append(source)
     return volumes, natives
 
 

@@ -84,12 +84,10 @@ def ingest_volume(case: Any, volume_dir: Path | str, production: str, custodian:
     with store.transaction():
         for run in volume.runs:
             record_run(store.conn, ingest_id, prod.id, run)
-        used = ", ".join(lf.path.name for lf in volume.loadfiles)
-        for lf in volume.ignored:
-            store.record_issue(ProcessingIssue(
-                path=str(lf.path), category=IssueCategory.LOADFILE, stage="loadfile",
-                message=f"{lf.path.name} was not read: {used} already describe(s) this volume's documents; "
-                        "pass load files explicitly to use another."), ingest_id)
+        for path, message in volume.not_read():
+            store.record_issue(ProcessingIssue(path=str(path), category=IssueCategory.LOADFILE, stage="loadfile",
+                                               message=message), ingest_id)
+            counts.loadfiles_not_read += 1
     link_families(case, prod.id, ingest_id)
     store.finish_ingest(ingest_id, {k: getattr(counts, k) for k in
                                     ("inputs", "documents", "exceptions", "pages", "pages_ocr", "skipped")})
@@ -142,7 +140,7 @@ def _prepare(case: Any, rec: VolumeRecord, item_key: str, scratch: Path, ocr: st
     needed = [False] * len(pages)
     text_source = _fill_text(rec, pages, needed, scratch, ocr, engine)
     meta = dict(rec.fields)
-    meta["_loadfile"] = {"source": rec.source, "original": role, "text": text_source}
+    meta["_loadfile"] = {"source": rec.source, "original": role, "text": text_source, "volume": rec.volume}
     if rec.child_boundary:
         meta["_loadfile"]["child"] = True
     return _Prepared(rec, item_key, original, original_path, role, pages, needed, _kind(rec), meta)
