@@ -205,10 +205,10 @@ def test_msg_attachments_and_embedded_message(corpora: Path, tmp_path: Path) -> 
     ex = read(corpora / "email-msg-pst-fixtures/tika-microsoft/testMSG_att_msg.msg", tmp_path)
     assert ex.metadata["subject"] == "test email"
     names = [c.name for c in ex.children]
-    assert names == ["Test Attachment.msg", "smbprn.00009008.KdcPjl.pdf"]
+    assert names == ["Test Attachment.eml", "smbprn.00009008.KdcPjl.pdf"]
     assert ex.children[1].path.read_bytes().startswith(b"%PDF")
-    assert "Attachments: Test Attachment.msg; smbprn.00009008.KdcPjl.pdf" in ex.pages[0].text
-    # the embedded message is exported as its own .msg: the MSG reader reads it in turn
+    assert "Attachments: Test Attachment.eml; smbprn.00009008.KdcPjl.pdf" in ex.pages[0].text
+    # the attached Outlook item is written out as an .eml child: the EML reader reads it in turn
     inner = read(ex.children[0].path, tmp_path / "inner")
     assert inner.kind == DocumentKind.EMAIL
     assert inner.metadata["subject"] == "Test Attachment"
@@ -228,6 +228,20 @@ def test_msg_item_classes(corpora: Path, tmp_path: Path) -> None:
     assert kinds["Post"].kind == DocumentKind.EMAIL
     assert {kinds[n].kind for n in ("Contact", "StickyNote", "Task")} == {DocumentKind.OTHER}
     assert kinds["Task"].metadata["subject"] == "Must jump over the lazy dog"
+
+
+def test_msg_senders_from_exchange_headers_and_sent_items(corpora: Path, tmp_path: Path) -> None:
+    hsmf = corpora / "email-msg-pst-fixtures/poi-hsmf"
+    # internet headers that open with "Microsoft Mail Internet Headers Version 2.0" (POI's outlook_30_msg)
+    old = read(hsmf / "outlook_30_msg.msg", tmp_path / "a")
+    assert old.metadata["from"] == '"Cramer, Nick" <nick.cramer@pnl.gov>'
+    assert old.metadata["subject"] == "IN-SPIRE servers going down for a bit, back up around 8am"
+    # a sent item has no internet headers: the sender's SMTP address property names the sender
+    sent = read(hsmf / "example_sent_regular.msg", tmp_path / "b")
+    assert sent.metadata["from"] == "Mike Farman <mike.farman@alfresco.com>"
+    # a contact's page lists its fields
+    contact = read(hsmf / "msgClassContact.msg", tmp_path / "c")
+    assert contact.kind == DocumentKind.OTHER and "Company: Fence" in contact.pages[0].text
 
 
 def test_msg_signed_is_not_encrypted(corpora: Path, tmp_path: Path) -> None:
@@ -347,6 +361,22 @@ def test_eml_html_only_body(corpora: Path, tmp_path: Path) -> None:
     assert ex.html_body and "<" in ex.html_body
     body = ex.pages[0].text.split("\n\n", 1)[1]
     assert body.strip() and "<" not in body
+
+
+def test_every_mime_text_part_is_searchable(corpora: Path, tmp_path: Path) -> None:
+    aleph = corpora / "email-eml-mbox-fixtures/aleph-ingest-file"
+    mixed = read(aleph / "email_multipart_mixed.eml", tmp_path / "a")  # plain, HTML, plain, HTML: four texts
+    for n in ("first part (plaintext)", "second part (HTML)", "third part (plaintext)", "fourth part (HTML)"):
+        assert f"This is the {n}" in mixed.pages[0].text
+    alternative = read(aleph / "email_multipart_alternative.eml", tmp_path / "b")  # one body in two versions
+    text = alternative.pages[0].text
+    assert text.count("multipart/alternative") == 1 and "<strong>" in (alternative.html_body or "")
+
+
+def test_two_attachments_of_one_name_are_two_children(corpora: Path, tmp_path: Path) -> None:
+    ex = read(corpora / "email-eml-mbox-fixtures/imap_tools/attachment_2_base64.eml", tmp_path)
+    assert [c.name for c in ex.children] == ["yandex_email.eml", "yandex_email-2.eml"]
+    assert ex.children[0].path != ex.children[1].path
 
 
 def test_eml_attached_message_becomes_an_eml_child(corpora: Path, tmp_path: Path) -> None:

@@ -272,7 +272,11 @@ def addresses(msg: Message, name: str, hint: str | None) -> str | None:
         except Exception:  # the strict address parser gave up: show the header as it reads
             parsed = ()
         if parsed:
-            out.extend(format_address(clean_text(a.display_name), clean_text(a.addr_spec)) for a in parsed)
+            for a in parsed:
+                name, spec = clean_text(a.display_name), clean_text(a.addr_spec)
+                if not name and "@" not in spec:  # `From: Kevin Roast`: a name without an address
+                    name, spec = spec.strip('"'), ""
+                out.append(format_address(name, spec))
         elif one_line(text):
             out.append(one_line(decode_words(text, hint)))
     out = [a for a in out if a]

@@ -12,18 +12,22 @@ item or a contact rather than an e-mail.
 
 from __future__ import annotations
 
+import base64
 import email.utils
+import struct
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.parser import BytesParser, HeaderParser
 from email.policy import SMTP
+from typing import Any
 
 from .email_common import format_address, one_line
 
 # PidTag ids (MS-OXPROPS)
 SUBJECT, MESSAGE_CLASS, SENDER_NAME, SENT_REPRESENTING_NAME = 0x0037, 0x001A, 0x0C1A, 0x0042
-SENDER_SMTP, SENDER_EMAIL, SENT_REPRESENTING_EMAIL = 0x5D01, 0x0C1F, 0x0065
+SENDER_SMTP, SENDER_EMAIL, SENT_REPRESENTING_EMAIL, SENT_REPRESENTING_SMTP = 0x5D01, 0x0C1F, 0x0065, 0x5D02
+INTERNET_CPID, MESSAGE_CODEPAGE, LOCALE_ID = 0x3FDE, 0x3FFD, 0x3FF1
 SENDER_ADDRTYPE = 0x0C1E
 CLIENT_SUBMIT_TIME, DELIVERY_TIME, CREATION_TIME = 0x0039, 0x0E06, 0x3007
 DISPLAY_TO, DISPLAY_CC, DISPLAY_BCC = 0x0E04, 0x0E03, 0x0E02
@@ -46,7 +50,7 @@ CONTENT_CLASSES = {
     "IPM.Task": "urn:content-classes:task", "IPM.StickyNote": "urn:content-classes:note",
     "IPM.Activity": "urn:content-classes:journal",
 }
-_MIME_HEADERS = ("content-type", "content-transfer-encoding", "mime-version", "content-disposition")
+_MIME_HEADERS = ("content-type", "content-transfer-encoding", "mime-version", "content-disposition", "content-class")
 
 
 @dataclass
@@ -105,7 +109,11 @@ def sender_of(name: str | None, *addresses: str | None) -> str | None:
 def to_rfc822(item: OutlookItem) -> bytes:
     """The item as an RFC 822 message: transport headers where there are any, bodies and attachments."""
     msg = EmailMessage(policy=SMTP)
-    received = HeaderParser().parsestr(item.transport_headers, headersonly=True) if item.transport_headers else None
+    headers = item.transport_headers or ""
+    first, _, rest = headers.lstrip().partition("\n")
+    if first and ":" not in first:  # "Microsoft Mail Internet Headers Version 2.0" (Exchange 5.5/2003)
+        headers = rest
+    received = HeaderParser().parsestr(headers, headersonly=True) if headers.strip() else None
     if received is not None and len(received.keys()):
         for key, value in received.items():
             if key.lower() not in _MIME_HEADERS:
@@ -136,6 +144,10 @@ def to_rfc822(item: OutlookItem) -> bytes:
             msg.add_attachment(inner, filename=att.name)
             continue
         maintype, _, subtype = (att.mime or "application/octet-stream").partition("/")
+        if maintype.lower() == "multipart":  # a signed message's MIME body (S/MIME): its parts, as sent
+            msg.make_mixed()
+            msg.attach(BytesParser(policy=SMTP).parsebytes(att.data))
+            continue
         msg.add_attachment(att.data, maintype=maintype or "application", subtype=subtype or "octet-stream",
                            filename=att.name, cid=f"<{att.content_id}>" if att.content_id else None)
     return msg.as_bytes(policy=SMTP)
@@ -156,3 +168,126 @@ def _list(item: OutlookItem, kind: int, display: str | None) -> str | None:
 
 def _aware(dt: datetime) -> datetime:
     return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
+def item_from_properties(props: dict[int, Any], folder: str = "") -> OutlookItem:
+    item = OutlookItem(folder=folder)
+    item.message_class = str(props.get(MESSAGE_CLASS) or "IPM.Note")
+    subject = props.get(SUBJECT)
+    if isinstance(subject, str) and subject.startswith("\x01"):  # a prefix-length marker (MS-OXCMSG 2.2.1.46)
+        subject = subject[2:]
+    item.subject = clean(subject)
+    item.sender = sender_of(
+        clean(props.get(SENT_REPRESENTING_NAME)) or clean(props.get(SENDER_NAME)),
+        clean(props.get(SENT_REPRESENTING_SMTP)), clean(props.get(SENDER_SMTP)),
+        clean(props.get(SENT_REPRESENTING_EMAIL)), clean(props.get(SENDER_EMAIL)))
+    dates = [props.get(t) for t in (CLIENT_SUBMIT_TIME, DELIVERY_TIME, CREATION_TIME)]
+    item.date = next((d for d in dates if isinstance(d, datetime)), None)
+    item.display_to, item.display_cc, item.display_bcc = (
+        clean(props.get(t)) for t in (DISPLAY_TO, DISPLAY_CC, DISPLAY_BCC))
+    item.message_id, item.in_reply_to, item.references = (
+        clean(props.get(t)) for t in (MESSAGE_ID, IN_REPLY_TO, REFERENCES))
+    index = props.get(CONVERSATION_INDEX)
+    if isinstance(index, bytes) and index:
+        item.thread_index = base64.b64encode(index).decode("ascii")
+    item.thread_topic = clean(props.get(CONVERSATION_TOPIC))
+    if isinstance(props.get(BODY), str):
+        item.body = props[BODY].replace("\x00", "")
+    html = props.get(HTML)
+    if isinstance(html, bytes) and html.strip(b"\x00"):
+        cpid = props.get(INTERNET_CPID)
+        from .email_common import decode_bytes, html_charset
+
+        charsets = ["utf-8" if cpid == 65001 else f"cp{cpid}" if isinstance(cpid, int) and cpid else None,
+                    html_charset(html)]  # the internet code page first (Apache POI's order), then <meta charset>
+        item.html = decode_bytes(html.rstrip(b"\x00"), charsets)[0] or None
+    elif isinstance(html, str) and html.strip("\x00"):
+        item.html = html.strip("\x00")
+    rtf = props.get(RTF_COMPRESSED)
+    if not (item.body or "").strip() and not item.html and isinstance(rtf, bytes):
+        item.body = rtf_text(decompress_rtf(rtf))
+    if isinstance(props.get(TRANSPORT_HEADERS), str):
+        item.transport_headers = props[TRANSPORT_HEADERS]
+    if item.message_class.startswith("IPM.Contact"):
+        item.extra_lines = [f"{label}: {clean(props[tag])}" for tag, label in CONTACT_FIELDS.items()
+                            if clean(props.get(tag))]
+    return item
+
+
+def recipient_from_properties(props: dict[int, Any]) -> Recipient:
+    kind = props.get(RECIPIENT_TYPE)
+    name = clean(props.get(DISPLAY_NAME)) or ""
+    smtp = clean(props.get(SMTP_ADDRESS)) or ""
+    address = smtp if "@" in smtp else clean(props.get(EMAIL_ADDRESS)) or smtp
+    return Recipient(int(kind) & 0xF if isinstance(kind, int) else 1, name.strip("'"), address)
+
+
+def filetime(value: int) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime(1601, 1, 1, tzinfo=UTC) + timedelta(microseconds=value // 10)
+    except OverflowError:
+        return None
+
+
+def decompress_rtf(data: bytes) -> bytes:
+    """MS-OXRTFCP compressed RTF (LZFu), or the raw RTF when stored uncompressed (MELA)."""
+    if len(data) < 16:
+        return b""
+    raw_size, magic = struct.unpack_from("<I", data, 4)[0], data[8:12]
+    if magic == b"MELA":
+        return data[16 : 16 + raw_size]
+    if magic != b"LZFu":
+        return b""
+    prebuf = (b"{\\rtf1\\ansi\\mac\\deff0\\deftab720{\\fonttbl;}{\\f0\\fnil \\froman \\fswiss \\fmodern \\fscript "
+              b"\\fdecor MS Sans SerifSymbolArialTimes New RomanCourier{\\colortbl\\red0\\green0\\blue0\r\n\\par "
+              b"\\pard\\plain\\f0\\fs20\\b\\i\\u\\tab\\tx")
+    window = bytearray(4096)
+    window[: len(prebuf)] = prebuf
+    write = len(prebuf)
+    out = bytearray()
+    pos, end = 16, len(data)
+    while pos < end:
+        control = data[pos]
+        pos += 1
+        for bit in range(8):
+            if pos >= end:
+                break
+            if control & (1 << bit):
+                if pos + 1 >= end:
+                    break
+                ref = (data[pos] << 8) | data[pos + 1]
+                pos += 2
+                offset, length = ref >> 4, (ref & 0xF) + 2
+                if offset == write % 4096:
+                    return bytes(out)
+                for k in range(length):
+                    byte = window[(offset + k) % 4096]
+                    out.append(byte)
+                    window[write % 4096] = byte
+                    write += 1
+            else:
+                out.append(data[pos])
+                window[write % 4096] = data[pos]
+                write += 1
+                pos += 1
+        if len(out) > raw_size + 4096:
+            break
+    return bytes(out[:raw_size])
+
+
+def rtf_text(rtf: bytes) -> str:
+    from striprtf.striprtf import rtf_to_text
+
+    try:
+        return rtf_to_text(rtf.decode("latin-1"), errors="ignore").strip()
+    except Exception:  # noqa: BLE001 - a damaged RTF body leaves the item without a body
+        return ""
+
+
+def clean(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    text = one_line(value.replace("\x00", ""))
+    return text or None

@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 import struct
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +26,7 @@ from ...model import IssueCategory
 from . import mapi
 from .archive import MemberSink
 from .base import Extraction, ReadContext, display, require_content
-from .email_common import decode_bytes, one_line
+from .email_common import decode_bytes
 
 PST_MAGIC = b"!BDN"
 INSTALL = "pip install 'uncover[pst]'"
@@ -139,13 +138,13 @@ class MailboxReader:
 
 def outlook_item(message: Any, codepage: str | None, folder: str) -> mapi.OutlookItem:
     props = record_properties(message, codepage)
-    item = item_from_properties(props, folder)
+    item = mapi.item_from_properties(props, folder)
     item.body = _bytes_text(_try(lambda: message.plain_text_body), codepage) or item.body
     item.html = _bytes_text(_try(lambda: message.html_body), props.get(0x3FDE) and f"cp{props[0x3FDE]}" or codepage) or item.html
     if not item.body and not item.html:
         rtf = _try(lambda: message.rtf_body)
         if rtf:
-            item.body = rtf_text(rtf)
+            item.body = mapi.rtf_text(rtf)
     item.transport_headers = _try(lambda: message.transport_headers) or item.transport_headers
     item.recipients = list(recipients(message, codepage))
     for index in range(_try(lambda: message.number_of_attachments) or 0):
@@ -153,39 +152,6 @@ def outlook_item(message: Any, codepage: str | None, folder: str) -> mapi.Outloo
             attachment_of(message.get_attachment(index), codepage, item)
         except OSError as exc:
             item.extra_lines.append(f"[attachment {index + 1} could not be read: {str(exc).splitlines()[0][:100]}]")
-    return item
-
-
-def item_from_properties(props: dict[int, Any], folder: str = "") -> mapi.OutlookItem:
-    item = mapi.OutlookItem(folder=folder)
-    item.message_class = str(props.get(mapi.MESSAGE_CLASS) or "IPM.Note")
-    subject = props.get(mapi.SUBJECT)
-    if isinstance(subject, str) and subject.startswith("\x01"):  # a prefix-length marker (MS-OXCMSG 2.2.1.46)
-        subject = subject[2:]
-    item.subject = _clean(subject)
-    item.sender = mapi.sender_of(
-        _clean(props.get(mapi.SENT_REPRESENTING_NAME)) or _clean(props.get(mapi.SENDER_NAME)),
-        _clean(props.get(mapi.SENDER_SMTP)), _clean(props.get(mapi.SENT_REPRESENTING_EMAIL)),
-        _clean(props.get(mapi.SENDER_EMAIL)))
-    dates = [props.get(t) for t in (mapi.CLIENT_SUBMIT_TIME, mapi.DELIVERY_TIME, mapi.CREATION_TIME)]
-    item.date = next((d for d in dates if isinstance(d, datetime)), None)
-    item.display_to, item.display_cc, item.display_bcc = (
-        _clean(props.get(t)) for t in (mapi.DISPLAY_TO, mapi.DISPLAY_CC, mapi.DISPLAY_BCC))
-    item.message_id, item.in_reply_to, item.references = (
-        _clean(props.get(t)) for t in (mapi.MESSAGE_ID, mapi.IN_REPLY_TO, mapi.REFERENCES))
-    index = props.get(mapi.CONVERSATION_INDEX)
-    if isinstance(index, bytes) and index:
-        import base64
-
-        item.thread_index = base64.b64encode(index).decode("ascii")
-    item.thread_topic = _clean(props.get(mapi.CONVERSATION_TOPIC))
-    if isinstance(props.get(mapi.BODY), str):
-        item.body = props[mapi.BODY]
-    if isinstance(props.get(mapi.TRANSPORT_HEADERS), str):
-        item.transport_headers = props[mapi.TRANSPORT_HEADERS]
-    if item.message_class.startswith("IPM.Contact"):
-        item.extra_lines = [f"{label}: {_clean(props[tag])}" for tag, label in mapi.CONTACT_FIELDS.items()
-                            if _clean(props.get(tag))]
     return item
 
 
@@ -232,22 +198,14 @@ def recipients(message: Any, codepage: str | None) -> Iterator[mapi.Recipient]:
                 props[entry.entry_type] = _entry_value(entry, codepage)
         except OSError:
             continue
-        yield recipient_from_properties(props)
-
-
-def recipient_from_properties(props: dict[int, Any]) -> mapi.Recipient:
-    kind = props.get(mapi.RECIPIENT_TYPE)
-    name = _clean(props.get(mapi.DISPLAY_NAME)) or ""
-    smtp = _clean(props.get(mapi.SMTP_ADDRESS)) or ""
-    address = smtp if "@" in smtp else _clean(props.get(mapi.EMAIL_ADDRESS)) or smtp
-    return mapi.Recipient(int(kind) & 0xF if isinstance(kind, int) else 1, name.strip("'"), address)
+        yield mapi.recipient_from_properties(props)
 
 
 def attachment_of(att: Any, codepage: str | None, item: mapi.OutlookItem) -> None:
     props = record_properties(att, codepage)
     method = props.get(mapi.ATTACH_METHOD)
-    name = next((_clean(props.get(t)) for t in (mapi.ATTACH_LONG_FILENAME, mapi.ATTACH_FILENAME, mapi.DISPLAY_NAME)
-                 if _clean(props.get(t))), None)
+    name = next((mapi.clean(props.get(t)) for t in (mapi.ATTACH_LONG_FILENAME, mapi.ATTACH_FILENAME, mapi.DISPLAY_NAME)
+                 if mapi.clean(props.get(t))), None)
     size = _try(lambda: att.size) or 0
     data = att.read_buffer(size) if size else b""
     if method == 5:  # an attached Outlook item
@@ -260,17 +218,12 @@ def attachment_of(att: Any, codepage: str | None, item: mapi.OutlookItem) -> Non
                                 "it is not in the mailbox]")
         return
     item.attachments.append(mapi.Attachment(name or f"attachment-{len(item.attachments) + 1:03d}.bin", data,
-                                            _clean(props.get(mapi.ATTACH_MIME)) or "application/octet-stream",
-                                            _clean(props.get(mapi.ATTACH_CONTENT_ID))))
+                                            mapi.clean(props.get(mapi.ATTACH_MIME)) or "application/octet-stream",
+                                            mapi.clean(props.get(mapi.ATTACH_CONTENT_ID))))
 
 
 def embedded_item(data: bytes) -> mapi.OutlookItem:
-    props = heap_properties(data)
-    item = item_from_properties(props)
-    if isinstance(props.get(mapi.HTML), bytes) and not item.body:
-        item.html = decode_bytes(props[mapi.HTML])[0]
-    if isinstance(props.get(mapi.RTF_COMPRESSED), bytes) and not (item.body or item.html):
-        item.body = rtf_text(decompress_rtf(props[mapi.RTF_COMPRESSED]))
+    item = mapi.item_from_properties(heap_properties(data))
     item.extra_lines.append("[uncover: this attached Outlook item was rebuilt from its properties; its own "
                             "attachments, and a body longer than a few kilobytes, could not be read from the PST]")
     return item
@@ -311,74 +264,10 @@ def heap_properties(data: bytes) -> dict[int, Any]:
         elif vtype == _STRING8:
             props[tag] = decode_bytes(raw.rstrip(b"\x00"))[0]
         elif vtype == _TIME and len(raw) == 8:
-            props[tag] = filetime(struct.unpack("<Q", raw)[0])
+            props[tag] = mapi.filetime(struct.unpack("<Q", raw)[0])
         else:
             props[tag] = raw
     return props
-
-
-def filetime(value: int) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return datetime(1601, 1, 1, tzinfo=UTC) + timedelta(microseconds=value // 10)
-    except OverflowError:
-        return None
-
-
-def decompress_rtf(data: bytes) -> bytes:
-    """MS-OXRTFCP compressed RTF (LZFu), or the raw RTF when stored uncompressed (MELA)."""
-    if len(data) < 16:
-        return b""
-    raw_size, magic = struct.unpack_from("<I", data, 4)[0], data[8:12]
-    if magic == b"MELA":
-        return data[16 : 16 + raw_size]
-    if magic != b"LZFu":
-        return b""
-    prebuf = (b"{\\rtf1\\ansi\\mac\\deff0\\deftab720{\\fonttbl;}{\\f0\\fnil \\froman \\fswiss \\fmodern \\fscript "
-              b"\\fdecor MS Sans SerifSymbolArialTimes New RomanCourier{\\colortbl\\red0\\green0\\blue0\r\n\\par "
-              b"\\pard\\plain\\f0\\fs20\\b\\i\\u\\tab\\tx")
-    window = bytearray(4096)
-    window[: len(prebuf)] = prebuf
-    write = len(prebuf)
-    out = bytearray()
-    pos, end = 16, len(data)
-    while pos < end:
-        control = data[pos]
-        pos += 1
-        for bit in range(8):
-            if pos >= end:
-                break
-            if control & (1 << bit):
-                if pos + 1 >= end:
-                    break
-                ref = (data[pos] << 8) | data[pos + 1]
-                pos += 2
-                offset, length = ref >> 4, (ref & 0xF) + 2
-                if offset == write % 4096:
-                    return bytes(out)
-                for k in range(length):
-                    byte = window[(offset + k) % 4096]
-                    out.append(byte)
-                    window[write % 4096] = byte
-                    write += 1
-            else:
-                out.append(data[pos])
-                window[write % 4096] = data[pos]
-                write += 1
-                pos += 1
-        if len(out) > raw_size + 4096:
-            break
-    return bytes(out[:raw_size])
-
-
-def rtf_text(rtf: bytes) -> str:
-    from striprtf.striprtf import rtf_to_text
-
-    try:
-        return rtf_to_text(rtf.decode("latin-1"), errors="ignore").strip()
-    except Exception:  # noqa: BLE001 - a damaged RTF body leaves the item without a body
-        return ""
 
 
 def _codepage(pst: Any) -> str | None:
@@ -393,13 +282,6 @@ def _bytes_text(data: bytes | None, codepage: str | None) -> str | None:
     if not data:
         return None
     text, _ = decode_bytes(data.rstrip(b"\x00"), ["utf-8", codepage])
-    return text or None
-
-
-def _clean(value: Any) -> str | None:
-    if not isinstance(value, str):
-        return None
-    text = one_line(value.replace("\x00", ""))
     return text or None
 
 
