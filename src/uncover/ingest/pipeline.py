@@ -23,7 +23,7 @@ from ..errors import InputError
 from ..model import Document, DocumentKind, IngestCounts, IssueCategory, Page, ProcessingIssue, TextSource
 from ..store import InputRecord
 from .bates_stamps import find_bates
-from .formats.base import Extraction, Limits
+from .formats.base import Extraction, Limits, LostChild
 from .process import ItemProcessor, ItemResult, ItemSettings, ItemTask, warm_up
 from .scan import SourceFile, item_key, walk_sources
 from .volume import delivery_files, find_volumes
@@ -298,6 +298,8 @@ class _Ingest:
                 )
                 if created:
                     new_inputs.append(input_id)
+            for lost in extraction.lost:
+                self._lost_child(record, lost)
         self.counts.documents += 1
         self.counts.inputs += len(new_inputs)
         self.counts.pages += len(pages)
@@ -313,6 +315,22 @@ class _Ingest:
             self.progress.grow("Extracting", len(new_inputs))
             for input_id in new_inputs:
                 self.pool.submit(self._task(self.store.input(input_id)))
+
+    def _lost_child(self, record: InputRecord, lost: LostChild) -> None:
+        """An attachment that could not be written out: an input with no content, and its exception."""
+        member = f"{record.member_path}//{lost.name}" if record.member_path else lost.name
+        input_id, created = self.store.add_input(
+            item_key=item_key(self.production.id, f"{lost.name}\0lost", "", parent_key=record.item_key),
+            ingest_id=self.ingest_id, production_id=self.production.id, parent_input_id=record.id,
+            source_path=record.source_path, member_path=member, display_name=f"{record.display_name}//{lost.name}",
+            sha256="", md5="", size=0, custodian=record.custodian,
+        )
+        if not created:
+            return
+        self.store.record_issue(ProcessingIssue(path=record.source_path, member=member, category=lost.category,
+                                                message=lost.message, stage="extract", input_id=input_id), self.ingest_id)
+        self.counts.inputs += 1
+        self.counts.exceptions += 1
 
     @staticmethod
     def _stamp_bates(doc: Document, pages: list[Page]) -> None:

@@ -285,7 +285,7 @@ def _document(p: _Prepared, production_id: int, custodian: str | None) -> Docume
         if f.get(d_key):
             date = iso_date(f[d_key], f.get(t_key, ""))
             if date is None:
-                rec.warn("loadfile", f"{rec.key}: unreadable or implausible date {f[d_key]!r} in {d_key} (outside "
+                rec.warn("loadfile", f"{rec.key}: unreadable date {f[d_key]!r} in {d_key} (not a date, or outside "
                                      "1900 to next year); kept as produced, not used as the date")
             break
     name = f.get("filename") or (rec.native_path.name if rec.native_path else f"{rec.bates_begin}")

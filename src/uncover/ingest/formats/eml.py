@@ -25,7 +25,7 @@ from pathlib import Path
 
 from ...errors import ExtractionError
 from ...model import DocumentKind, IssueCategory
-from .base import ChildFile, Extraction, ReadContext, display
+from .base import ChildFile, Extraction, LostChild, ReadContext, display
 from .email_common import (
     ChildWriter,
     clean_text,
@@ -143,6 +143,7 @@ def read_message(data: bytes, ctx: ReadContext, name: str, warnings: list[str]) 
         text = html_to_text(html)
     children = body.children
     return Extraction(
+        lost=body.lost,
         kind=item_kind(msg),
         pages=[email_page(meta, text, [c.name for c in children])],
         metadata=meta,
@@ -399,6 +400,7 @@ class BodyWalker:
         self.html_text: list[str] = []  # text of HTML parts inside a multipart/alternative
         self.alternative_depth = 0
         self.children: list[ChildFile] = []
+        self.lost: list[LostChild] = []
         self.encrypted: str | None = None
 
     def walk(self, part: Message, depth: int = 0) -> None:
@@ -486,7 +488,8 @@ class BodyWalker:
             else:
                 data = payload_bytes(part)
         except Exception as exc:
-            self.warnings.append(f"an attached {ctype} part could not be written out ({type(exc).__name__})")
+            self.lost.append(LostChild(f"attached {ctype} part", IssueCategory.CORRUPT,
+                                       f"an attached {ctype} part could not be written out ({type(exc).__name__})"))
             return
         filename = part_filename(part, self.hint)
         if not filename and ctype in ("message/rfc822", "message/global") and inner:

@@ -24,7 +24,7 @@ from typing import Any
 from ...errors import ExtractionError
 from ...model import IssueCategory
 from . import mapi
-from .base import Extraction, ReadContext, display
+from .base import Extraction, LostChild, ReadContext, display
 from .email_common import decode_bytes, read_checked
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -79,6 +79,7 @@ class MsgReader:
 
         warnings = list(message.warnings)
         extraction = read_message(mapi.to_rfc822(item), ctx, name, warnings)
+        extraction.lost.extend(message.lost)
         meta = extraction.metadata
         meta["mime"] = "application/vnd.ms-outlook"
         meta["message_class"] = item.message_class
@@ -100,6 +101,7 @@ class OleMessage:
         self.ole = ole
         self.name = name
         self.warnings: list[str] = []
+        self.lost: list[LostChild] = []
         self.entries = [tuple(e) for e in ole.listdir(streams=True, storages=True)]
         self.under: dict[tuple[str, ...], list[str]] = {}  # storage -> the names directly inside it
         for entry in self.entries:
@@ -121,8 +123,14 @@ class OleMessage:
             try:
                 self.attachment(storage, item, depth)
             except Exception as exc:  # noqa: BLE001 - one bad attachment must not lose the message
-                self.warnings.append(f"an attachment could not be written out ({type(exc).__name__}: {str(exc)[:120]})")
+                self.lose(storage[-1], IssueCategory.CORRUPT,
+                          f"could not be read ({type(exc).__name__}: {str(exc)[:120]})")
         return item
+
+    def lose(self, name: str, category: IssueCategory, why: str) -> None:
+        if name.startswith("__attach_version1.0_#"):  # no name of its own: its place in the message
+            name = f"attachment {int(name.rsplit('#', 1)[-1], 16) + 1}"
+        self.lost.append(LostChild(name, category, f"{self.name}: {name} {why}"))
 
     def children(self, prefix: list[str], kind: str) -> list[list[str]]:
         names = sorted({n for n in self.under.get(tuple(prefix), ()) if n.startswith(kind)})
@@ -207,7 +215,8 @@ class OleMessage:
         embedded = [*storage, "__substg1.0_3701000D"]
         if tuple(embedded) in self.under:
             if depth >= MAX_DEPTH:
-                self.warnings.append(f"attached item {name or '(unnamed)'} is nested more than {MAX_DEPTH} deep: not read")
+                self.lose(name or storage[-1], IssueCategory.BOMB, f"is an Outlook item nested more than {MAX_DEPTH} "
+                          "deep: not read")
                 return
             inner = self.item(embedded, depth + 1)
             title = name or inner.subject or "attached message"
@@ -215,15 +224,16 @@ class OleMessage:
             item.attachments.append(mapi.Attachment(file_name, b"", message=mapi.to_rfc822(inner)))
             return
         if method in (2, 3, 4, 7):
-            self.warnings.append(f"attachment {name or '(unnamed)'} is a link to a file stored elsewhere: it is not "
-                                 "in the message")
+            self.lose(name or storage[-1], IssueCategory.MISSING, "is a link to a file stored elsewhere: it is not in "
+                      "the message; ask the producer for the linked file")
             return
         data = props.get(0x3701)
         if not isinstance(data, bytes):
             if method == 6:  # an OLE object (a picture pasted into the body) stored as a storage
-                self.warnings.append(f"attachment {name or '(unnamed)'} is an embedded OLE object: not extracted")
+                self.lose(name or storage[-1], IssueCategory.UNSUPPORTED, "is an embedded OLE object, which uncover "
+                          "does not extract; open the message in Outlook to see it")
             else:
-                self.warnings.append(f"attachment {name or '(unnamed)'} has no data that could be read")
+                self.lose(name or storage[-1], IssueCategory.CORRUPT, "has no data that could be read")
             return
         item.attachments.append(mapi.Attachment(name or f"attachment-{len(item.attachments) + 1:03d}.bin", data,
                                                 mapi.clean(props.get(mapi.ATTACH_MIME)) or "application/octet-stream",

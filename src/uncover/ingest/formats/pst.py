@@ -25,7 +25,7 @@ from ...errors import ExtractionError
 from ...model import IssueCategory
 from . import mapi
 from .archive import MemberSink
-from .base import Extraction, ReadContext, display, require_content
+from .base import Extraction, LostChild, ReadContext, display, require_content
 from .email_common import decode_bytes
 
 PST_MAGIC = b"!BDN"
@@ -71,6 +71,7 @@ class MailboxReader:
         self.pst = pst
         self.sink = sink
         self.tree: list[str] = []
+        self.lost: list[LostChild] = []
         self.codepage = _codepage(pst)
 
     def read(self) -> Extraction:
@@ -88,6 +89,7 @@ class MailboxReader:
         extraction.pages[0].text = "\n".join([f"Outlook mailbox {self.sink.label}: {len(self.sink.children)} item(s) "
                                               f"in {len(self.tree)} folder(s)", *self.tree])
         extraction.metadata["mime"] = "application/vnd.ms-outlook-pst"
+        extraction.lost.extend(self.lost)
         return extraction
 
     def folders(self, folder: Any, path: str = "", depth: int = 0) -> Iterator[tuple[Any, str, int]]:
@@ -115,10 +117,12 @@ class MailboxReader:
         for i in range(total):
             try:
                 message = folder.get_sub_message(i)
-                item = outlook_item(message, self.codepage, path)
+                item = outlook_item(message, self.codepage, path, self.lost)
             except OSError as exc:
-                self.sink.count(f"{path}/item {i + 1}", None)
-                self.sink.skip(f"{path}/item {i + 1}", f"could not be read ({str(exc).splitlines()[0][:120]})")
+                self.lost.append(LostChild(f"{path}/item {i + 1}", IssueCategory.CORRUPT,
+                                           f"item {i + 1} of folder {path} could not be read from the mailbox "
+                                           f"({str(exc).splitlines()[0][:120]}); repair the PST with scanpst and "
+                                           "ingest it again"))
                 continue
             name = f"{path}/{i + 1:04d} {_safe_name(item.subject or item.message_class)[:80]}.eml"
             data = mapi.to_rfc822(item)
@@ -136,7 +140,7 @@ class MailboxReader:
         return written
 
 
-def outlook_item(message: Any, codepage: str | None, folder: str) -> mapi.OutlookItem:
+def outlook_item(message: Any, codepage: str | None, folder: str, lost: list[LostChild]) -> mapi.OutlookItem:
     props = record_properties(message, codepage)
     item = mapi.item_from_properties(props, folder)
     item.body = _bytes_text(_try(lambda: message.plain_text_body), codepage) or item.body
@@ -151,7 +155,11 @@ def outlook_item(message: Any, codepage: str | None, folder: str) -> mapi.Outloo
         try:
             attachment_of(message.get_attachment(index), codepage, item)
         except OSError as exc:
-            item.extra_lines.append(f"[attachment {index + 1} could not be read: {str(exc).splitlines()[0][:100]}]")
+            why = str(exc).splitlines()[0][:100]
+            item.extra_lines.append(f"[attachment {index + 1} could not be read: {why}]")
+            lost.append(LostChild(f"{folder}/{item.subject or 'message'}: attachment {index + 1}", IssueCategory.CORRUPT,
+                                  f"an attachment of {item.subject or 'a message'!r} in {folder} could not be read "
+                                  f"from the mailbox ({why})"))
     return item
 
 
