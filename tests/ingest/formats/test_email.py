@@ -7,6 +7,8 @@ against the files before being pinned here.
 
 from __future__ import annotations
 
+import email.utils
+
 import base64
 import csv
 import hashlib
@@ -228,6 +230,30 @@ def test_msg_item_classes(corpora: Path, tmp_path: Path) -> None:
     assert kinds["Post"].kind == DocumentKind.EMAIL
     assert {kinds[n].kind for n in ("Contact", "StickyNote", "Task")} == {DocumentKind.OTHER}
     assert kinds["Task"].metadata["subject"] == "Must jump over the lazy dog"
+
+
+# Apache POI's hsmf tests (TestFileWithAttachmentsRead, TestBasics, TestExtractorFactory) and Tika's
+# OutlookParserTest: attachments (name and size where stated) and recipients
+@pytest.mark.parametrize(("relative", "attachments", "recipients"), [
+    ("poi-hsmf/attachment_test_msg.msg", [("test-unicode.doc", 24064), ("pj1.txt", 89)], 1),
+    ("poi-hsmf/attachment_msg_pdf.msg", 2, None),
+    ("poi-hsmf/quick.msg", [], 1),
+    ("poi-hsmf/simple_test_msg.msg", [], 1),
+    ("poi-hsmf/outlook_30_msg.msg", [], 18),
+    ("poi-hsmf/cyrillic_message.msg", 0, 2),
+    ("tika-microsoft/testMSG_att_doc.msg", [("test-unicode.doc", 24064), ("pj1.txt", 89)], None),
+    ("tika-microsoft/testMSG_att_msg.msg", 2, None),
+])
+def test_msg_attachment_and_recipient_counts(corpora: Path, tmp_path: Path, relative: str,
+                                             attachments: list[tuple[str, int]] | int, recipients: int | None) -> None:
+    ex = read(corpora / "email-msg-pst-fixtures" / relative, tmp_path)
+    if isinstance(attachments, int):
+        assert len(ex.children) + len(ex.lost) == attachments
+    else:
+        assert [(c.name, c.path.stat().st_size) for c in ex.children] == attachments
+    if recipients is not None:
+        listed = ", ".join(ex.metadata.get(k, "") for k in ("to", "cc") if ex.metadata.get(k))
+        assert len(email.utils.getaddresses([listed])) == recipients
 
 
 def test_msg_senders_from_exchange_headers_and_sent_items(corpora: Path, tmp_path: Path) -> None:

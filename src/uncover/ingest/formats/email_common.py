@@ -328,7 +328,7 @@ class ChildWriter:
         return ChildFile(path.name, path)  # unique: two attachments of one name stay two children
 
     def reserve(self, name: str) -> ChildFile:
-        """A path for a child written by someone else (an embedded MSG exported by extract-msg)."""
+        """A path for a child the caller writes itself (an MBOX message streamed to its file)."""
         self.scratch.mkdir(parents=True, exist_ok=True)
         self.count += 1
         path = self.unique_path(name)
