@@ -7,10 +7,9 @@ against the files before being pinned here.
 
 from __future__ import annotations
 
-import email.utils
-
 import base64
 import csv
+import email.utils
 import hashlib
 import multiprocessing
 import re
