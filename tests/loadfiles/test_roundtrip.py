@@ -67,5 +67,10 @@ def test_round_trip_has_zero_field_differences(corpora: Path, tmp_path: Path, vo
             produced = before[row.fields[header[0]]].raw_fields
             for name in attach:
                 assert row.fields[name] or (name in produced and not produced[name]), (row.fields[header[0]], name)
-        opt_volumes = set(_raw_opt_volumes(out / "DATA" / "export.opt").values())
-        assert "EXPORT" not in opt_volumes or not any(p.suffix.lower() in (".opt", ".lfp") for p in (corpora / volume).rglob("*"))
+        # each OPT line names the volume its page was produced in, never the export folder's name
+        exported = _raw_opt_volumes(out / "DATA" / "export.opt")
+        produced = {p.bates: d.metadata["_loadfile"]["volume"] for d in before.values()
+                    for p in first.store.pages(d.id) if p.image_ref}
+        assert exported == {bates: produced[bates] for bates in exported}
+        if volume == REL:
+            assert set(exported.values()) == {"VOL01"}

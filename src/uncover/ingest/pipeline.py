@@ -115,8 +115,7 @@ def ingest(case: Case, paths: Sequence[Path | str], options: IngestOptions | Non
     if options.ocr not in ("auto", "always", "never"):
         raise InputError(f"--ocr must be auto, always or never, not {options.ocr!r}.")
     started = time.monotonic()
-    volumes, natives = split_volumes(sources)
-    delivery = [f for source in sources for f in delivery_files(source, find_volumes(source))]
+    volumes, natives, delivery = split_volumes(sources)
     reports = [_ingest_volume(case, volume, options, progress) for volume in volumes]
     exclude = {*volumes, *delivery}
     if natives and (not reports or next(walk_sources(natives, exclude=exclude), None) is not None):
@@ -134,19 +133,21 @@ def ingest(case: Case, paths: Sequence[Path | str], options: IngestOptions | Non
     return report
 
 
-def split_volumes(sources: list[Path]) -> tuple[list[Path], list[Path]]:
-    """Load-file volumes (a folder with load files, or such folders one level down) and the rest.
+def split_volumes(sources: list[Path]) -> tuple[list[Path], list[Path], list[Path]]:
+    """Load-file volumes (a folder with load files, or such folders one level down), the rest, and
+    the delivery's own files beside the volumes (a MANIFEST.tsv: not documents).
 
     Productions often arrive as PROD001/VOL001, PROD001/VOL002: each volume is read through its
     load files, and any other file in the delivery is ingested as a native.
     """
-    volumes, natives = [], []
+    volumes, natives, delivery = [], [], []
     for source in sources:
         found = find_volumes(source)
         volumes.extend(found)
+        delivery.extend(delivery_files(source, found))
         if found != [source]:
             natives.append(source)
-    return volumes, natives
+    return volumes, natives, delivery
 
 
 def _ingest_volume(case: Case, volume: Path, options: IngestOptions, progress: Progress) -> IngestReport:

@@ -237,12 +237,13 @@ class Volume:
         index = _ImageIndex(image_docs)
         resolver = PathResolver([self.root, *(lf.path.parent for lf in self.loadfiles), self.root.parent])
         texts = _TextFolder(self.root)
+        produced = self.produced_name()
         for lf in self.data_files:
             run = LoadFileRun(lf.path, lf.kind)
             self.runs.append(run)
             for rec in self._data_records(lf, run):
                 vr = _link(rec, lf, index, resolver, texts, seen, {ft.key: ft.value for ft in full_text})
-                vr.volume = vr.volume or self.name
+                vr.volume = vr.volume or produced
                 run.records += 1
                 run.warnings += len(vr.warnings)
                 yield vr
@@ -251,10 +252,24 @@ class Volume:
             rec = DatRecord(doc.pages[0].line if doc.pages else 0, {})
             lf = self.image_files[0]
             vr = _link(rec, lf, None, resolver, texts, seen, {ft.key: ft.value for ft in full_text}, image_doc=doc)
-            vr.volume = vr.volume or self.name
+            vr.volume = vr.volume or produced
             if has_data:
                 vr.warn("loadfile", f"{vr.key}: pages in {lf.path.name} but no row in the data load file")
             yield vr
+
+    def produced_name(self) -> str:
+        """The volume's name as produced: the image load file's volume column when its first line
+        names one (`VOL01` in `ABC0001,VOL01,IMAGES\\...`), else the folder's name. Records without
+        images (natives, text only) are in that volume too."""
+        for lf in self.image_files[:1]:
+            try:
+                source = read_opt(lf.path) if lf.kind == "opt" else read_lfp(lf.path, [])
+                first = next(iter(source), None)
+            except Exception:  # noqa: BLE001 - an unreadable image load file is reported when read
+                first = None
+            if first is not None and first.volume.strip():
+                return first.volume.strip()
+        return self.name
 
     def _image_documents(self, full_text: list[FullText]) -> Iterator[ImageDocument] | None:
         files = self.image_files
