@@ -69,6 +69,7 @@ class MsgReader:
             message = OleMessage(ole, name)
             try:
                 item = message.item([])
+                rendered = mapi.to_rfc822(item)
             except ExtractionError:
                 raise
             except Exception as exc:  # noqa: BLE001
@@ -78,7 +79,7 @@ class MsgReader:
         from .eml import read_message
 
         warnings = list(message.warnings)
-        extraction = read_message(mapi.to_rfc822(item), ctx, name, warnings)
+        extraction = read_message(rendered, ctx, name, warnings)
         extraction.lost.extend(message.lost)
         meta = extraction.metadata
         meta["mime"] = "application/vnd.ms-outlook"

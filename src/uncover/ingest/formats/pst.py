@@ -15,6 +15,7 @@ on the item says so.
 
 from __future__ import annotations
 
+import io
 import re
 import struct
 from collections.abc import Iterator
@@ -118,24 +119,16 @@ class MailboxReader:
             try:
                 message = folder.get_sub_message(i)
                 item = outlook_item(message, self.codepage, path, self.lost)
-            except OSError as exc:
+                data = mapi.to_rfc822(item)
+            except Exception as exc:  # noqa: BLE001 - one damaged item must not lose the mailbox
                 self.lost.append(LostChild(f"{path}/item {i + 1}", IssueCategory.CORRUPT,
                                            f"item {i + 1} of folder {path} could not be read from the mailbox "
                                            f"({str(exc).splitlines()[0][:120]}); repair the PST with scanpst and "
                                            "ingest it again"))
                 continue
             name = f"{path}/{i + 1:04d} {_safe_name(item.subject or item.message_class)[:80]}.eml"
-            data = mapi.to_rfc822(item)
             self.sink.count(name, len(data))
-            offset = 0
-
-            def chunk(n: int, data: bytes = data) -> bytes:
-                nonlocal offset
-                piece = data[offset : offset + n]
-                offset += len(piece)
-                return piece
-
-            if self.sink.write(name, chunk) is not None:
+            if self.sink.write(name, io.BytesIO(data).read) is not None:
                 written += 1
         return written
 
