@@ -61,7 +61,7 @@ _LABEL = re.compile(
 )
 _SECOND_LABEL = re.compile(r"[ \t]{3,}(?=(?:From|Sent|Date|To|Cc|Subject|SUBJECT|DATE|FROM|TO)[ \t]*:)")
 _LEADING_CODES = re.compile(r"^(?:\(?[Bb8][1-9](?:\([A-Fa-f]\))?\)?[ \t,]+)+(?=[A-Za-z])")
-_SEPARATOR = re.compile(
+SEPARATOR = re.compile(
     r"^[ \t>]*(?:-{2,}[ \t,]*|_{2,}[ \t]*|—+[ \t]*)?(?:Original Message|Forwarded message|Forwarded by .*|Reply message|"
     r"Inline attachment follows|"
     r"Message d'origine|Ursprüngliche Nachricht|Begin forwarded message:?)[ \t]*[-—_ ]*$|^[ \t>]*_{10,}[ \t]*$|^[ \t>]*-{10,}[ \t]*$",
@@ -97,7 +97,7 @@ def text_lines(text: str) -> list[TextLine]:
             body = body[1:].lstrip(" \t")
         clean = _LEADING_CODES.sub("", body.rstrip().lstrip("•·▪●■◦*.,`").lstrip()).replace("\f", "")
         if len(clean) <= 2 and not clean.isalnum():
-            clean = ""  # OCR specks: "I", ",", "._" beside a block
+            clean = ""  # OCR specks beside a block: ",", "._", "•"
         lines.append(TextLine(i, start, end, text[start:end], clean, depth))
     return lines
 
@@ -383,7 +383,7 @@ def _lotus_above(lines: list[TextLine], i: int) -> tuple[str, str, int] | None:
         label = read_label(line.clean)
         if label is not None and label.name == "other":
             continue  # "Please respond to", "Sent by:"
-        if label is not None or _SEPARATOR.match(line.clean):
+        if label is not None or SEPARATOR.match(line.clean):
             break
         seen.append(line)
         both = _date_after_name(line.clean)
@@ -394,7 +394,7 @@ def _lotus_above(lines: list[TextLine], i: int) -> tuple[str, str, int] | None:
                 if lines[m].clean:
                     name = lines[m].clean
                     if 0 < len(name) <= 80 and not looks_like_date(name) and read_label(name) is None \
-                            and not _SEPARATOR.match(name):
+                            and not SEPARATOR.match(name):
                         return name, line.clean, lines[m].index
                     break
     return None
@@ -423,7 +423,7 @@ def _separator_above(lines: list[TextLine], block: HeaderBlock) -> None:
     k = block.first_line - 1
     while k >= 0 and block.first_line - k <= 3:
         if lines[k].clean:
-            if _SEPARATOR.match(lines[k].clean):
+            if SEPARATOR.match(lines[k].clean):
                 block.separator = lines[k].clean.strip(" -—_")
             return
         k -= 1

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 
 from .printed_headers import (
-    _SEPARATOR,
+    SEPARATOR,
     HeaderBlock,
     TextLine,
     attribution,
@@ -91,7 +91,7 @@ def split_segments(text: str, lines: list[TextLine] | None = None, blocks: list[
     for b in blocks:
         if b is not top and b.separator:
             for k in range(max(0, b.first_line - 3), b.first_line):
-                if _SEPARATOR.match(lines[k].clean):
+                if SEPARATOR.match(lines[k].clean):
                     sep_line[b.first_line] = k
     i = own_from
     quoted_rest = False
@@ -101,7 +101,7 @@ def split_segments(text: str, lines: list[TextLine] | None = None, blocks: list[
         if block is not None:
             start = sep_line.get(i, i)
             cuts.append(_Cut(start, block.end_line, block.style, block))
-            _mark(state, start, n, "quoted")
+            _quote(state, start, n)
             quoted_rest = True
             i = block.end_line
             continue
@@ -112,16 +112,16 @@ def split_segments(text: str, lines: list[TextLine] | None = None, blocks: list[
                              date=attr.date.iso if attr.date else None, date_printed=_printed(attr.date)))
             if follows_quote and not quoted_rest:
                 end = _quote_end(lines, attr.end_line)
-                _mark(state, i, end, "quoted")
+                _quote(state, i, end)
                 i = end
                 continue
-            _mark(state, i, n, "quoted")
+            _quote(state, i, n)
             quoted_rest = True
             i = attr.end_line
             continue
-        if line.clean and _SEPARATOR.match(line.clean) and i + 1 not in by_line and not _block_soon(by_line, i):
+        if line.clean and SEPARATOR.match(line.clean) and i + 1 not in by_line and not _block_soon(by_line, i):
             cuts.append(_Cut(i, i + 1, "separator"))
-            _mark(state, i, n, "quoted")
+            _quote(state, i, n)
             quoted_rest = True
             i += 1
             continue
@@ -129,9 +129,9 @@ def split_segments(text: str, lines: list[TextLine] | None = None, blocks: list[
             end = _quote_end(lines, i)
             above = _attribution_above(lines, i, state)
             start = above[0] if above else i
-            sender, date = _attribution_parts(lines, above)
+            sender = _attribution_sender(lines, above)
             cuts.append(_Cut(start, i, "quote-marks", sender=sender))
-            _mark(state, start, end, "quoted")
+            _quote(state, start, end)
             i = end
             continue
         i += 1
@@ -142,10 +142,9 @@ def _printed(date: object) -> str | None:
     return getattr(date, "printed", None)
 
 
-def _mark(state: list[str], start: int, end: int, value: str) -> None:
+def _quote(state: list[str], start: int, end: int) -> None:
     for k in range(start, min(end, len(state))):
-        if state[k] != "none" or value == "quoted":
-            state[k] = value
+        state[k] = "quoted"
 
 
 def _block_soon(by_line: dict[int, HeaderBlock], i: int) -> bool:
@@ -184,12 +183,10 @@ def _attribution_above(lines: list[TextLine], quote_start: int, state: list[str]
     return list(range(start, quote_start))
 
 
-def _attribution_parts(lines: list[TextLine], above: list[int]) -> tuple[str | None, str | None]:
-    if not above:
-        return None, None
-    chunk = " ".join(lines[k].raw.strip() for k in above)
-    found = EMAIL.search(chunk)
-    return (found.group(0) if found else None), None
+def _attribution_sender(lines: list[TextLine], above: list[int]) -> str | None:
+    """The address in an attribution line of any language ("02.04.2012 ... <bob@x.org> написал:")."""
+    found = EMAIL.search(" ".join(lines[k].raw.strip() for k in above)) if above else None
+    return found.group(0) if found else None
 
 
 def _segments(text: str, lines: list[TextLine], state: list[str], cuts: list[_Cut]) -> list[Segment]:
