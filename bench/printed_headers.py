@@ -57,7 +57,8 @@ Disagreements read by hand (foia-clinton-state-pdfs, 168 documents):
 - C05739694: not an e-mail (speech remarks); State's index takes the first lines as its subject
   and a date; uncover leaves it undated with its file name as heading (no header to read).
 - C05739808: the text layer holds the body before the header (OmniPage wrote it out of reading
-  order); the header is not at the top of the text, so it is not taken as the document's own.
+  order); the header is not at the top of the text, so it is not taken as the document's own, and
+  the document is left undated with a warning (not dated from the PDF).
 - C05739814, C05739819, C05739827: the subject line is split by the text layer ("Subject: FW:"
   and "- Benghazi" / "Monday November 26 ..." printed elsewhere); uncover keeps what the line
   holds ("FW:", "Re:"), State's index has the whole subject.
@@ -69,8 +70,14 @@ Disagreements read by hand (foia-clinton-state-pdfs, 168 documents):
   C05739783 "QUICK READOUT FROM JEFF FELTMAN IN TRIPOL"; counted by the truncation rule.
 - State's index subject "CGI DRAFT V3 092212.DOCX" (C05739767) is the attachment's name where
   the printed subject is the same; State upper-cases every subject.
-False detections on records that are not e-mail: none gives a sender or a date (section 3 lists
-every header found; the memos found carry their own TO/FROM/DATE lines).
+- `to`: State's index names a recipient the page does not print (the printed To: line is empty:
+  H's address was left off the print) in 108 documents; where the page prints recipients,
+  disagreements are OCR-damaged addresses ("tanleyrnr@state.gov" for hanleymr@state.gov) and
+  State's own errors: C05739607 prints "To: Marshall, Capricia P; Kennedy, Patrick F", State's
+  index says "H".
+False detections on records that are not e-mail (section 3): the one header found is a real
+e-mail printed to PDF (a police department's released e-mails); no memo, form, letter or table
+was given a sender or a date, with OCR off or on (`--ocr`).
 """
 
 
