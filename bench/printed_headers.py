@@ -70,8 +70,8 @@ Disagreements read by hand (foia-clinton-state-pdfs, 168 documents):
   C05739783 "QUICK READOUT FROM JEFF FELTMAN IN TRIPOL"; counted by the truncation rule.
 - State's index subject "CGI DRAFT V3 092212.DOCX" (C05739767) is the attachment's name where
   the printed subject is the same; State upper-cases every subject.
-- `to`: State's index names a recipient the page does not print (the printed To: line is empty:
-  H's address was left off the print) in 108 documents; where the page prints recipients,
+- `to`: in most of the 108 documents whose printed To: line is empty, State's index names a recipient
+  the page does not print (H's address was left off the print); where the page prints recipients,
   disagreements are OCR-damaged addresses ("tanleyrnr@state.gov" for hanleymr@state.gov) and
   State's own errors: C05739607 prints "To: Marshall, Capricia P; Kennedy, Patrick F", State's
   index says "H".
