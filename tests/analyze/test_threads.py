@@ -127,3 +127,20 @@ def test_inclusive_marks_messages_a_later_reply_contains():
 @pytest.mark.parametrize("subject,expected", [("RE: Fwd: Re[2]: Budget ", "budget"), ("FW: re: TEST", "test"), (None, "")])
 def test_normalize_subject(subject, expected):
     assert normalize_subject(subject) == expected
+
+
+def test_quoted_messages_link_a_reply_to_its_parent_and_nothing_else():
+    from uncover.analyze.threads import QuotedMessage
+
+    parent = Message(1, subject="Fw: Libyan", sender="Sullivan, Jacobi", date="2011-03-29T22:41:00", body="Fyi")
+    other = Message(2, subject="Budget for Kabul", sender="Sullivan, Jacob J", date="2011-03-29T22:41:00", body="Numbers")
+    reply = Message(3, subject="Re. Libyan", sender="H <hrod17@clintonemail.com>", date="2011-03-30T06:49:00",
+                    body="Pls let me know.", quoted=(QuotedMessage("Sullivan, Jacob J <SullivanJJ@state.gov>",
+                                                                   "2011-03-29T22:41:00", "Fw: Ubyan"),))
+    (thread,) = build_threads([parent, other, reply])
+    assert thread.members == [1, 3] and thread.parents == {3: 1} and thread.basis == "quoted"
+    # a header printed five hours off (another time zone) names the same message
+    shifted = Message(4, subject="Re: Libyan", sender="Mills, Cheryl", date="2011-03-30T09:00:00", body="Seen.",
+                      quoted=(QuotedMessage("Sullivan, Jacob", "2011-03-30T03:41:00", "Fw: Libyan"),))
+    (thread,) = build_threads([parent, shifted])
+    assert thread.parents == {4: 1}

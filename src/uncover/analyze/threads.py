@@ -298,11 +298,14 @@ def _quoted_links(msgs: dict[int, Message], info: dict[int, tuple[str, set[str]]
 
 def sender_keys(value: str | None) -> set[str]:
     """The words a sender is known by, however printed: `Ann Lee <ann.lee@agency.gov>`, `Lee, Ann`,
-    `Ann Lee [mailto:ann.lee@agency.gov]` and `ann.lee@agency.gov` all give {ann, lee}."""
+    `Ann Lee [mailto:ann.lee@agency.gov]` and `ann.lee@agency.gov` all share {ann, lee}."""
     if not value:
         return set()
-    parts = (re.sub(r"\d", "", p) for e in _EMAIL.findall(value) for p in re.split(r"[._\-+']", e.split("@")[0]))
-    keys = {p.lower() for p in parts if len(p) >= 3}
+    keys: set[str] = set()
+    for address in _EMAIL.findall(value):
+        local = address.split("@")[0].lower()
+        keys.add(local)  # person123, hdr22: the whole local part
+        keys.update(p for p in re.split(r"[._\-+']", local) if len(p) >= 3 and p.isalpha())  # ann.lee: ann, lee
     name = _EMAIL.sub(" ", re.sub(r"[<\[(][^>\])]*[>\])]?", " ", value))
     words = re.findall(r"[^\W\d_]+", name)
     keys |= {w.lower() for w in words if len(w) >= 3}
@@ -328,10 +331,17 @@ def _around(by_key: dict[tuple[str, str, str], list[int]], date: str, people: se
 
 
 def _like_subjects(a: str | None, b: str | None) -> bool:
+    """The same subject, allowing OCR damage: most words shared, or a short subject a letter or two
+    off ("Ubyan" for "Libyan")."""
     ka, kb = subject_key(a), subject_key(b)
     if not ka or not kb:
         return not ka and not kb
-    return ka == kb or difflib.SequenceMatcher(None, ka, kb).ratio() >= 0.6  # OCR: "Ubyan" for "Libyan"
+    if ka == kb:
+        return True
+    wa, wb = set(ka.split()), set(kb.split())
+    if len(wa | wb) > 4:
+        return len(wa & wb) / len(wa | wb) >= 0.5
+    return difflib.SequenceMatcher(None, ka, kb).ratio() >= 0.7
 
 
 def _same_moment(a: str | None, b: str | None) -> bool:
