@@ -8,6 +8,7 @@ or none of it, and a rerun picks up exactly the inputs still pending.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -34,6 +35,13 @@ class InputRecord:
     size: int
     custodian: str | None
     state: str
+    raw_name: bytes | None = None  # the name's exact bytes where display_name escapes some
+    root_input_id: int | None = None  # the top-level input this member came from
+    depth: int = 0  # archives it sits inside
+
+    @property
+    def root_id(self) -> int:
+        return self.root_input_id if self.root_input_id is not None else self.id
 
 
 DOCUMENT_COLUMNS = (
@@ -53,15 +61,47 @@ def migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
 class SqliteStore:
-    def __init__(self, path: Path) -> None:
+    """The case database. `create` allows making a new, empty database where none exists; a case
+    that already holds originals or an index never gets one silently (Case decides)."""
+
+    def __init__(self, path: Path, *, create: bool = True) -> None:
         self.path = path
-        self.conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
-        self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA synchronous=NORMAL")
-        self.conn.execute("PRAGMA foreign_keys=ON")
-        self.migrate()
+        self.readonly = False
+        check_database_file(path, create)
+        try:
+            if path.exists() and not _writable(path):
+                self.readonly = True
+                self.conn = _connect_readonly(path)
+            else:
+                self.conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+            self.conn.row_factory = sqlite3.Row
+            if not self.readonly:
+                self.conn.execute("PRAGMA journal_mode=WAL")
+                self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self.conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise damaged(path, str(exc)) from exc
+        if self.readonly:
+            self._require_current_schema()
+        else:
+            self.migrate()
+
+    def _require_current_schema(self) -> None:
+        try:
+            applied = {row[0] for row in self.conn.execute("SELECT version FROM schema_migrations")}
+        except sqlite3.DatabaseError as exc:
+            raise damaged(self.path, str(exc)) from exc
+        missing = [name for version, name, _ in migrations() if version not in applied]
+        if missing:
+            raise CaseError(
+                f"{self.path} is read-only and was written by an older uncover (it lacks {', '.join(missing)}); "
+                "open it once where it can be written, so it can be upgraded, then read it from anywhere."
+            )
 
     # -- schema -------------------------------------------------------------------------------
     def migrate(self) -> None:
@@ -139,6 +179,25 @@ class SqliteStore:
             sql += " AND production_id = ?"
             args = (production_id,)
         return [_input(r) for r in self.conn.execute(sql + " ORDER BY id", args)]
+
+    def expansion_used(self, root_id: int) -> tuple[int, int]:
+        """(bytes, inputs) expanded so far from the top-level input `root_id`, over every level."""
+        row = self.conn.execute("SELECT COALESCE(SUM(size), 0), COUNT(*) FROM inputs WHERE root_input_id = ?",
+                                (root_id,)).fetchone()
+        return int(row[0]), int(row[1])
+
+    def ancestor_hashes(self, input_id: int) -> set[str]:
+        """The SHA-256 of an input and of every container above it (a member equal to one of them
+        is an archive that contains itself)."""
+        found: set[str] = set()
+        current: int | None = input_id
+        while current is not None and len(found) < 10_000:
+            row = self.conn.execute("SELECT sha256, parent_input_id FROM inputs WHERE id = ?", (current,)).fetchone()
+            if row is None:
+                break
+            found.add(row[0])
+            current = row[1]
+        return found
 
     def document_id_for_input(self, input_id: int) -> int | None:
         row = self.conn.execute("SELECT id FROM documents WHERE input_id = ?", (input_id,)).fetchone()
@@ -271,6 +330,71 @@ class SqliteStore:
             "GROUP BY p.id ORDER BY p.id"
         )
         return [dict(r) for r in rows]
+
+
+def check_database_file(path: Path, create: bool) -> None:
+    """Refuse a case database that is missing, empty, not SQLite, or cut short, before opening it.
+
+    SQLite would happily create a fresh, empty database in place of a missing or 0-byte file, and
+    everything after (a reindex) would then erase the case's work; a truncated file fails later,
+    halfway through some query. The checks here cost one stat and one 100-byte read.
+    """
+    size = path.stat().st_size if path.exists() else -1
+    if size <= 0:
+        if create:
+            return
+        state = "missing" if size < 0 else "empty (0 bytes)"
+        raise CaseError(
+            f"The case database {path} is {state}, but the case holds originals or an index: uncover will not "
+            "start a new, empty database over them. Restore case.db from a backup (the originals are untouched; "
+            "`uncover verify` checks them), or ingest the production again into a new case.",
+            path=str(path),
+        )
+    with open(path, "rb") as fh:
+        header = fh.read(100)
+    if not header.startswith(SQLITE_MAGIC):
+        raise damaged(path, "it is not an SQLite database")
+    if len(header) < 100:
+        raise damaged(path, "it is cut short")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    valid = header[24:28] == header[92:96]  # the page count is current only when these agree
+    wal = path.with_name(path.name + "-wal")
+    wal_pending = wal.exists() and wal.stat().st_size > 0  # a checkpoint may be half done: SQLite redoes it
+    if valid and pages and not wal_pending and size < pages * page_size:
+        raise damaged(path, f"it is cut short: {size:,} bytes of the {pages * page_size:,} it records")
+
+
+def damaged(path: Path, reason: str) -> CaseError:
+    return CaseError(
+        f"The case database {path} is damaged ({reason}). Restore case.db from a backup; the originals are "
+        "untouched (`uncover verify` checks them against their hashes).",
+        path=str(path),
+    )
+
+
+def _writable(path: Path) -> bool:
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def _connect_readonly(path: Path) -> sqlite3.Connection:
+    """A case on read-only media (a DVD, a read-only share, an archive): read without writing.
+
+    SQLite needs the -shm file to read a WAL database; where neither -wal nor -shm exist (the
+    case was closed cleanly) the file is opened as immutable, with no locking at all.
+    """
+    wal, shm = (path.with_name(path.name + suffix) for suffix in ("-wal", "-shm"))
+    if wal.exists() and wal.stat().st_size > 0:
+        if not shm.exists():
+            raise CaseError(
+                f"{path} is read-only and holds unfinished work ({wal.name}) that SQLite cannot read without writing; "
+                "open the case once where it can be written, then read it from anywhere.", path=str(path),
+            )
+        uri = f"{path.resolve().as_uri()}?mode=ro"
+    else:
+        uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
+    return sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None, check_same_thread=False)
 
 
 class _Transaction:

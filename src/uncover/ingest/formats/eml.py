@@ -36,7 +36,9 @@ from .email_common import (
     html_to_text,
     iso_date,
     one_line,
+    raw_parts,
     read_checked,
+    split_head,
 )
 
 _HEADER = re.compile(rb"^[\x21-\x39\x3b-\x7e]+[ \t]*:")
@@ -131,7 +133,7 @@ def read_message(data: bytes, ctx: ReadContext, name: str, warnings: list[str]) 
 
     linesep = "\r\n" if b"\r\n" in data[:65536] else "\n"
     body = BodyWalker(ChildWriter(ctx.scratch), hint, linesep, warnings)
-    body.walk(msg)
+    body.walk(msg, raw=data)
     warnings.extend(defect_warnings(msg))
     if body.encrypted:
         meta["encrypted"] = body.encrypted
@@ -382,18 +384,26 @@ class BodyWalker:
         self.children: list[ChildFile] = []
         self.encrypted: str | None = None
 
-    def walk(self, part: Message, depth: int = 0) -> None:
+    def walk(self, part: Message, depth: int = 0, raw: bytes | None = None) -> None:
+        """`raw`: the part's bytes as sent (headers and body), where they could be located."""
         if depth > 100:
             self.warnings.append("MIME parts nested more than 100 deep were not read")
             return
         ctype = content_type(part)
         if ctype.startswith("message/"):
-            self.attach_message(part, ctype)
+            self.attach_message(part, ctype, raw)
         elif part.is_multipart():
             if ctype == "multipart/encrypted":
                 self.encrypted = "PGP/MIME"
-            for sub in subparts(part):
-                self.walk(sub, depth + 1)
+            subs = subparts(part)
+            raws: list[bytes | None] = [None] * len(subs)
+            boundary = part.get_boundary() if raw is not None else None
+            if boundary:
+                found = raw_parts(split_head(raw or b"")[1], boundary)
+                if len(found) == len(subs):
+                    raws = list(found)
+            for sub, sub_raw in zip(subs, raws, strict=True):
+                self.walk(sub, depth + 1, sub_raw)
         else:
             self.leaf(part, ctype)
 
@@ -436,18 +446,28 @@ class BodyWalker:
         elif smime_type == "signed-data":
             self.warnings.append("the body is inside an opaque S/MIME signature (smime.p7m) and was not read")
 
-    def attach_message(self, part: Message, ctype: str) -> None:
-        """An attached message becomes its own .eml child (other message/* parts: their text)."""
+    def attach_message(self, part: Message, ctype: str, raw: bytes | None = None) -> None:
+        """An attached message becomes its own .eml child (other message/* parts: their text).
+
+        The child is the attached message's bytes exactly as they were sent; only where those
+        cannot be located is the parsed message written out again. Either way each nested
+        message is read as its own document, so a message nested 200 deep is 200 documents.
+        """
         inner = subparts(part) if isinstance(part.get_payload(), list) else None
+        encoding = str(part.get("Content-Transfer-Encoding", ""))
         try:
-            if inner is not None:
+            if inner is not None and raw is not None:
+                data = decode_transfer_encoding(split_head(raw)[1], encoding)
+            elif inner is not None:
                 data = self.linesep.encode().join(serialize(m, self.linesep) for m in inner)
-                data = decode_transfer_encoding(data, str(part.get("Content-Transfer-Encoding", "")))
+                data = decode_transfer_encoding(data, encoding)
             else:
                 data = payload_bytes(part)
         except Exception as exc:
-            self.warnings.append(f"an attached {ctype} part could not be written out ({type(exc).__name__})")
-            return
+            if raw is None:
+                self.warnings.append(f"an attached {ctype} part could not be written out ({type(exc).__name__})")
+                return
+            data = split_head(raw)[1]  # kept as sent rather than lost
         filename = part_filename(part, self.hint)
         if not filename and ctype in ("message/rfc822", "message/global") and inner:
             subject = header(inner[0], "Subject", self.hint)

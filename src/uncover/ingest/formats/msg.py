@@ -22,7 +22,7 @@ from email.parser import HeaderParser
 from pathlib import Path
 from typing import Any
 
-from ...errors import ExtractionError
+from ...errors import ExtractionError, is_disk_full
 from ...model import DocumentKind, IssueCategory
 from .base import ChildFile, Extraction, ReadContext, display
 from .email_common import (
@@ -346,6 +346,8 @@ class MsgExtraction:
             try:
                 child = self.attachment(att)
             except Exception as exc:
+                if is_disk_full(exc):
+                    raise
                 self.warnings.append(f"an attachment could not be written out ({type(exc).__name__}: "
                                      f"{str(exc)[:120]})")
                 continue
