@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from ..errors import InputError
 from .base import case_argument, console, emit_json, friendly_errors, json_option, main, open_case
 from .progress import RichProgress
 
@@ -93,11 +92,9 @@ def _recovered(case, doc, redaction) -> str:  # type: ignore[no-untyped-def]
     import pypdfium2 as pdfium
 
     from ..analyze.redactions import recovered_text
+    from ..custody import intact_original
 
-    path = case.blobs.path_for(doc.sha256)
-    if not path.exists():
-        raise InputError(f"The original of {doc.label} ({doc.filename}) is missing from {path.parent}; re-ingest it.")
-    pdf = pdfium.PdfDocument(path)
+    pdf = pdfium.PdfDocument(intact_original(case, doc.sha256, doc.listing))
     try:
         return recovered_text(pdf[redaction.page - 1], redaction.bbox)
     finally:

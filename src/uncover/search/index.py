@@ -413,13 +413,14 @@ def reindex(case: Case, progress: Progress | None = None) -> int:
 
     Documents are marked unindexed first, so a reindex killed halfway is finished by catch_up.
     """
-    store = case.store
-    ids = [int(r[0]) for r in store.conn.execute("SELECT id FROM documents ORDER BY id")]
-    store.mark_all_unindexed()
-    case.index.clear()
-    if progress:
-        progress(0, len(ids))
-    return _index_ids(case, ids, progress, replace=False, every=REBUILD_COMMIT_EVERY)
+    with case.writing("reindex"):
+        store = case.store
+        ids = [int(r[0]) for r in store.conn.execute("SELECT id FROM documents ORDER BY id")]
+        store.mark_all_unindexed()
+        case.index.clear()
+        if progress:
+            progress(0, len(ids))
+        return _index_ids(case, ids, progress, replace=False, every=REBUILD_COMMIT_EVERY)
 
 
 def catch_up(case: Case, progress: Progress | None = None) -> int:

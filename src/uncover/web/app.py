@@ -28,7 +28,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..case import Case
-from ..errors import UncoverError
+from ..errors import CustodyError, UncoverError
 from ..store import review as review_sql
 from . import auth
 from .facets import FacetCache
@@ -186,7 +186,7 @@ def create_app(case_dir: Path, settings: WebSettings | None = None) -> FastAPI:
 
     @app.exception_handler(UncoverError)
     async def uncover_error(request: Request, exc: UncoverError) -> Response:
-        return error_page(request, 400, exc.message)
+        return error_page(request, 409 if isinstance(exc, CustodyError) else 400, exc.message)
 
     return app
 
@@ -201,7 +201,8 @@ def error_page(request: Request, status: int, message: str) -> Response:
         message = "There is no such page, document or file in this case."
     if is_htmx(request) or request.url.path.endswith((".png", "/image", "/original", ".csv")):
         return PlainTextResponse(message, status)
-    titles = {400: "That did not work", 401: "Sign in", 403: "Not allowed", 404: "Not found"}
+    titles = {400: "That did not work", 401: "Sign in", 403: "Not allowed", 404: "Not found", 409: "Not handed out",
+              429: "Too many attempts"}
     return render(request, "error.html", status_code=status, title=titles.get(status, "Something went wrong"), message=message)
 
 
