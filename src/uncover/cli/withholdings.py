@@ -18,11 +18,14 @@ from .progress import RichProgress
 @friendly_errors
 def analyze_command(case_dir: Path, as_json: bool) -> None:
     """Find exemption markings and redaction boxes in every document (re-runnable)."""
+    from ..analyze.casepasses import mark_done
     from ..analyze.withholdings import analyze_documents
 
-    with open_case(case_dir) as case:
+    with open_case(case_dir) as case, case.writing("analyze"):
         with RichProgress(console, enabled=not as_json) as bars:
+            newest = int(case.store.conn.execute("SELECT COALESCE(MAX(id), 0) FROM documents").fetchone()[0])
             summary = analyze_documents(case, progress=lambda done, total, doc: bars.set("Analyzing", done, total))
+            mark_done(case.store, "withholdings", newest)
     if as_json:
         emit_json(asdict(summary))
         return

@@ -208,10 +208,10 @@ def secure_cookies(request: Request, settings: WebSettings) -> bool:
 
 
 def set_session_cookie(response: Response, token: str, request: Request) -> None:
-    settings = request.app.state.settings
+    secure = secure_cookies(request, request.app.state.settings)
     response.set_cookie(auth.COOKIE, token, max_age=auth.SESSION_DAYS * 86400, httponly=True, samesite="lax",
-                        secure=secure_cookies(request, settings), path="/")
-    response.delete_cookie(auth.ANON_COOKIE, path="/")
+                        secure=secure, path="/")
+    response.delete_cookie(auth.ANON_COOKIE, path="/", secure=secure, httponly=True, samesite="strict")
 
 
 def error_page(request: Request, status: int, message: str) -> Response:

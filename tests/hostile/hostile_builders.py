@@ -1,7 +1,7 @@
 """Hostile inputs, built on the spot (never copied from anywhere): one function per attack.
 
 Each returns the path it wrote. The suite in this folder ingests them and checks the outcome;
-`python -m tests.hostile.builders OUT` writes them all into OUT for trying by hand.
+`python tests/hostile/hostile_builders.py OUT` writes them all into OUT for trying by hand.
 """
 
 from __future__ import annotations
@@ -25,15 +25,6 @@ def zip_nest(path: Path, wide: int = 6, deep: int = 3, leaf_bytes: int = LEAF_BY
     for depth in range(deep):
         level = _zip_bytes({f"level{deep - depth}-{i}.zip": level for i in range(wide)})
     path.write_bytes(level)
-    return path
-
-
-def zip_quine_like(path: Path, copies: int = 3) -> Path:
-    """An archive holding exact copies of an archive that holds the same: the budget or the
-    cycle check must stop it, not the disk."""
-    inner = _zip_bytes({"note.txt": b"a note inside the inner archive about the detainer policy\n"})
-    outer = _zip_bytes({f"copy-{i}.zip": inner for i in range(copies)})
-    path.write_bytes(_zip_bytes({"self.zip": outer, "again.zip": outer}))
     return path
 
 
@@ -114,7 +105,6 @@ if __name__ == "__main__":
     out = Path(sys.argv[1])
     out.mkdir(parents=True, exist_ok=True)
     zip_nest(out / "nest.zip")
-    zip_quine_like(out / "quine.zip")
     zip_deep(out / "deep.zip")
     zip_wide(out / "wide.zip")
     zip_slip(out / "slip.zip")
