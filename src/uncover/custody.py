@@ -91,7 +91,7 @@ def verify_originals(case: Case, documents: Iterable[str] = (), production: str 
         if progress:
             progress(done, len(users))
     if not refs and production is None:
-        report.database = _database_check(store.conn)
+        report.database = store.check_integrity()
     report.recorded = _record(case, actor, "verify", scope=scope, checked=report.checked, intact=report.intact,
                               altered=[p.cited for p in report.problems if p.status == "altered"][:100],
                               missing=[p.cited for p in report.problems if p.status == "missing"][:100],
@@ -235,11 +235,3 @@ def _documents(case: Case, where: str, args: list[Any]) -> Iterable[Any]:
     ids = [int(r[0]) for r in case.store.conn.execute("SELECT id FROM documents" + where + " ORDER BY id", args)]
     for start in range(0, len(ids), 500):
         yield from case.store.documents(ids[start : start + 500])
-
-
-def _database_check(conn: sqlite3.Connection) -> str:
-    try:
-        rows = [r[0] for r in conn.execute("PRAGMA quick_check(5)")]
-    except sqlite3.DatabaseError as exc:
-        return f"damaged: {exc}"
-    return "ok" if rows == ["ok"] else "damaged: " + "; ".join(rows)

@@ -48,7 +48,8 @@ class CaseLock:
                     os.close(fd)
                     raise CaseBusyError(
                         f"Another uncover process{holder} is writing to the case in {self.path.parent}; nothing was "
-                        "changed. Wait for it to finish and run this command again (or give --wait SECONDS).",
+                        "changed. Wait for it to finish and run this command again (`uncover ingest --wait SECONDS` "
+                        "waits by itself).",
                         path=str(self.path.parent),
                     ) from None
                 time.sleep(0.2)

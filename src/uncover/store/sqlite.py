@@ -124,6 +124,14 @@ class SqliteStore:
     def schema_version(self) -> int:
         return self.conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").fetchone()[0]
 
+    def check_integrity(self) -> str:
+        """'ok', or what SQLite's quick_check finds wrong with the file (for `uncover verify`)."""
+        try:
+            rows = [r[0] for r in self.conn.execute("PRAGMA quick_check(5)")]
+        except sqlite3.DatabaseError as exc:
+            return f"damaged: {exc}"
+        return "ok" if rows == ["ok"] else "damaged: " + "; ".join(rows)
+
     def transaction(self) -> _Transaction:
         return _Transaction(self.conn)
 
