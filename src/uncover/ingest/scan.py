@@ -60,8 +60,9 @@ def printable_name(name: str) -> tuple[str, bytes | None]:
 def walk_sources(paths: Iterable[Path], exclude: set[Path] | frozenset[Path] = frozenset()) -> Iterator[SourceFile]:
     """Everything under the given paths, in a stable order; no link is followed.
 
-    Folders in `exclude` (load-file volumes, read through their load files) are skipped. A path
-    given on the command line is taken as given, even when it is itself a link.
+    Folders and files in `exclude` (load-file volumes, read through their load files, and the
+    delivery's manifest beside them) are skipped. A path given on the command line is taken as
+    given, even when it is itself a link.
     """
     for given in paths:
         if not given.exists():
@@ -76,7 +77,8 @@ def walk_sources(paths: Iterable[Path], exclude: set[Path] | frozenset[Path] = f
             dirs[:] = sorted(d for d in dirs if d not in links and here / d not in exclude)
             for name in sorted([*files, *links]):
                 path = here / name
-                yield _entry(path, printable_name(path.relative_to(given).as_posix()), top)
+                if path not in exclude:
+                    yield _entry(path, printable_name(path.relative_to(given).as_posix()), top)
 
 
 def _entry(path: Path, name: tuple[str, bytes | None], top: Path, follow: bool = False) -> SourceFile:
