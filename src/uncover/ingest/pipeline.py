@@ -27,7 +27,8 @@ from ..errors import DiskFullError, InputError, disk_full, is_disk_full
 from ..model import Document, DocumentKind, IngestCounts, IssueCategory, Page, ProcessingIssue, TextSource
 from ..store import Fingerprint, InputRecord
 from .bates_stamps import find_bates
-from .formats.base import RATIO_FLOOR, ExpansionBudget, Extraction, Limits, LostChild
+from .budget import BudgetLedger
+from .formats.base import Extraction, Limits, LostChild
 from .process import ItemProcessor, ItemResult, ItemSettings, ItemTask, warm_up
 from .scan import SourceFile, item_key, link_target, printable_name, walk_sources
 from .volume import delivery_files, find_volumes
@@ -211,7 +212,7 @@ class _Ingest:
         self.unindexed: list[int] = []
         self.last_index_commit = time.monotonic()
         self.scratch_root = case.derived / "scratch"
-        self.usage: dict[int, list[int]] = {}
+        self.ledger = BudgetLedger(self.store, options.limits)
         name = options.production or sources[0].resolve().name or "production"
         self.production = self.store.production(name, source=", ".join(str(s) for s in sources))
 
@@ -298,42 +299,7 @@ class _Ingest:
 
     def _task(self, record: InputRecord) -> ItemTask:
         return ItemTask(record.id, self.case.blobs.path_for(record.sha256), record.display_name,
-                        self.scratch_root / str(record.id), record.size, self._budget(record))
-
-    # -- the expansion budget of each top-level input -------------------------------------------------
-    def _usage(self, root_id: int) -> list[int]:
-        """[bytes, inputs] expanded so far from a top-level input (from the case once, then kept)."""
-        if root_id not in self.usage:
-            self.usage[root_id] = list(self.store.expansion_used(root_id))
-        return self.usage[root_id]
-
-    def _budget(self, record: InputRecord) -> ExpansionBudget:
-        limits = self.options.limits
-        used_bytes, used_inputs = self._usage(record.root_id)
-        root = record if record.root_input_id is None else self.store.input(record.root_input_id)
-        return ExpansionBudget(limits.max_expanded_bytes - used_bytes, limits.max_members - used_inputs, record.depth,
-                               limits.max_depth, root.size, used_bytes, limits.max_expansion_ratio, root.display_name)
-
-    def _over_budget(self, record: InputRecord, extraction: Extraction, sizes: list[int]) -> str | None:
-        """Why storing these children would break the budget of the top-level input, or None.
-
-        Checked here, in the one process that sees every level, whatever the readers checked:
-        siblings read in parallel each saw the same remainder.
-        """
-        limits = self.options.limits
-        budget = self._budget(record)
-        whose = f"the production's file {budget.label}"
-        if extraction.kind == DocumentKind.ARCHIVE and record.depth >= limits.max_depth:
-            return f"it is an archive nested {record.depth + 1} archives deep in {whose} (limit {limits.max_depth})"
-        if len(sizes) > budget.members_left:
-            return f"its {len(sizes):,} members would take {whose} past {limits.max_members:,} files inside files"
-        total = budget.expanded + sum(sizes)
-        if sum(sizes) > budget.bytes_left:
-            return f"its members would take {whose} past {limits.max_expanded_bytes:,} bytes expanded"
-        if total > RATIO_FLOOR and total / max(budget.root_size, 1) > limits.max_expansion_ratio:
-            return (f"its members would make {whose} ({budget.root_size:,} bytes) expand to {total:,} bytes, more than "
-                    f"{limits.max_expansion_ratio:,.0f} times its size, counting every archive nested in it")
-        return None
+                        self.scratch_root / str(record.id), record.size, self.ledger.budget(record))
 
     # -- results --------------------------------------------------------------------------------------
     def _handle(self, outcome: Outcome[ItemTask, ItemResult]) -> None:
@@ -368,7 +334,7 @@ class _Ingest:
         extraction = result.extraction
         assert extraction is not None
         reader = result.reader or ""
-        over = self._over_budget(record, extraction, [child.path.stat().st_size for child in extraction.children])
+        over = self.ledger.refusal(record, extraction, [child.path.stat().st_size for child in extraction.children])
         if over is not None:
             self._exception(record, IssueCategory.BOMB, f"{record.display_name}: {over}. Treated as a zip bomb: nothing "
                                                         "inside it was kept; its original is hashed and kept.")
@@ -414,9 +380,7 @@ class _Ingest:
                     new_inputs.append(input_id)
             for lost in extraction.lost:
                 self._lost_child(record, lost)
-        usage = self._usage(record.root_id)
-        usage[0] += added[0]
-        usage[1] += added[1]
+        self.ledger.charge(record, *added)
         self.counts.documents += 1
         self.counts.inputs += added[1]
         self.counts.pages += len(pages)

@@ -8,7 +8,6 @@ or none of it, and a rerun picks up exactly the inputs still pending.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from typing import Any
 
 from ..errors import CaseError
 from ..model import Document, DocumentKind, IssueCategory, Page, ProcessingIssue, Production, TextSource
+from .sqlite_file import check_database_file, connect_readonly, damaged, writable
 
 
 @dataclass
@@ -61,9 +61,6 @@ def migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
-
-
 class SqliteStore:
     """The case database. `create` allows making a new, empty database where none exists; a case
     that already holds originals or an index never gets one silently (Case decides)."""
@@ -73,9 +70,9 @@ class SqliteStore:
         self.readonly = False
         check_database_file(path, create)
         try:
-            if path.exists() and not _writable(path):
+            if path.exists() and not writable(path):
                 self.readonly = True
-                self.conn = _connect_readonly(path)
+                self.conn = connect_readonly(path)
             else:
                 self.conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
             self.conn.row_factory = sqlite3.Row
@@ -338,71 +335,6 @@ class SqliteStore:
             "GROUP BY p.id ORDER BY p.id"
         )
         return [dict(r) for r in rows]
-
-
-def check_database_file(path: Path, create: bool) -> None:
-    """Refuse a case database that is missing, empty, not SQLite, or cut short, before opening it.
-
-    SQLite would happily create a fresh, empty database in place of a missing or 0-byte file, and
-    everything after (a reindex) would then erase the case's work; a truncated file fails later,
-    halfway through some query. The checks here cost one stat and one 100-byte read.
-    """
-    size = path.stat().st_size if path.exists() else -1
-    if size <= 0:
-        if create:
-            return
-        state = "missing" if size < 0 else "empty (0 bytes)"
-        raise CaseError(
-            f"The case database {path} is {state}, but the case holds originals or an index: uncover will not "
-            "start a new, empty database over them. Restore case.db from a backup (the originals are untouched; "
-            "`uncover verify` checks them), or ingest the production again into a new case.",
-            path=str(path),
-        )
-    with open(path, "rb") as fh:
-        header = fh.read(100)
-    if not header.startswith(SQLITE_MAGIC):
-        raise damaged(path, "it is not an SQLite database")
-    if len(header) < 100:
-        raise damaged(path, "it is cut short")
-    page_size = int.from_bytes(header[16:18], "big")
-    page_size = 65536 if page_size == 1 else page_size
-    pages = int.from_bytes(header[28:32], "big")
-    valid = header[24:28] == header[92:96]  # the page count is current only when these agree
-    wal = path.with_name(path.name + "-wal")
-    wal_pending = wal.exists() and wal.stat().st_size > 0  # a checkpoint may be half done: SQLite redoes it
-    if valid and pages and not wal_pending and size < pages * page_size:
-        raise damaged(path, f"it is cut short: {size:,} bytes of the {pages * page_size:,} it records")
-
-
-def damaged(path: Path, reason: str) -> CaseError:
-    return CaseError(
-        f"The case database {path} is damaged ({reason}). Restore case.db from a backup; the originals are "
-        "untouched (`uncover verify` checks them against their hashes).",
-        path=str(path),
-    )
-
-
-def _writable(path: Path) -> bool:
-    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
-
-
-def _connect_readonly(path: Path) -> sqlite3.Connection:
-    """A case on read-only media (a DVD, a read-only share, an archive): read without writing.
-
-    SQLite needs the -shm file to read a WAL database; where neither -wal nor -shm exist (the
-    case was closed cleanly) the file is opened as immutable, with no locking at all.
-    """
-    wal, shm = (path.with_name(path.name + suffix) for suffix in ("-wal", "-shm"))
-    if wal.exists() and wal.stat().st_size > 0:
-        if not shm.exists():
-            raise CaseError(
-                f"{path} is read-only and holds unfinished work ({wal.name}) that SQLite cannot read without writing; "
-                "open the case once where it can be written, then read it from anywhere.", path=str(path),
-            )
-        uri = f"{path.resolve().as_uri()}?mode=ro"
-    else:
-        uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
-    return sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None, check_same_thread=False)
 
 
 class _Transaction:
