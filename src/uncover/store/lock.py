@@ -1,15 +1,18 @@
 """The case lock: one writer at a time, so a second ingest never touches the first one's files.
 
 Two ingests started together used to collide: the second cleared the first's half-copied
-originals and scratch folder, and both wrote the index. A writer now takes an exclusive
-`flock` on `CASE/case.lock` before it touches anything; a second writer waits (if asked to) or
-stops with a line naming the process that holds the case. The kernel releases the lock when
-its holder dies, even by SIGKILL, so a killed ingest never leaves the case locked. Readers
+originals and scratch folder, and both wrote the index. A writer now takes an exclusive POSIX
+record lock on `CASE/case.lock` before it touches anything; a second writer waits (if asked to)
+or stops with a line naming the process that holds the case. The kernel releases the lock when
+its holder dies, even by SIGKILL, so a killed ingest never leaves the case locked; unlike
+`flock`, the lock is not inherited by the forked parser workers, so a worker still busy with a
+file after its parent was killed does not keep the case locked. Readers
 (search, show, the web app's reading) take no lock: SQLite's WAL lets them read during a write.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import time
@@ -40,9 +43,12 @@ class CaseLock:
         deadline = time.monotonic() + self.wait
         while True:
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
-            except BlockingIOError:
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                    os.close(fd)
+                    raise
                 if time.monotonic() >= deadline:
                     holder = _holder(fd)
                     os.close(fd)
@@ -61,7 +67,7 @@ class CaseLock:
 
     def release(self) -> None:
         if self.fd is not None:
-            os.close(self.fd)  # closing the descriptor releases the flock
+            os.close(self.fd)  # closing the descriptor releases the lock
             self.fd = None
 
     def __enter__(self) -> CaseLock:
