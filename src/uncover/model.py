@@ -232,10 +232,11 @@ class Redaction:
     page: int
     bbox: tuple[float, float, float, float]  # x0, y0, x1, y1 as fractions of the page (top-left origin)
     area: float  # fraction of the page area
-    source: str  # "vector" or "raster"
+    source: str  # "vector" (drawn in the PDF), "vector-white", "raster" (on the page image), "annotation"
     failed: bool = False
     recoverable_chars: int = 0
-    label: str | None = None  # the nearest exemption code
+    label: str | None = None  # the exemption code(s) printed in or beside the box, e.g. "b6" or "b6,b7c"
+    style: str | None = None  # "black", "grey", "outlined" (a blank box in a thin border), "white"
 
 
 @dataclass

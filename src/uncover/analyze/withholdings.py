@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..model import Document, ExemptionMark, Page, Redaction
+from ..model import Document, DocumentKind, ExemptionMark, Page, Redaction
 from ..store import withholdings as wstore
 from .exemptions import PageMarkings, analyze_page_text, claimed_codes, document_status
 
@@ -52,7 +52,7 @@ class AnalyzeSummary:
 def _pdf_boxes(path: Path, label: str, document_id: int) -> tuple[list[Redaction], list[str]]:
     import pypdfium2 as pdfium
 
-    from .redactions import find_vector_boxes
+    from .redactions import find_page_boxes
 
     out: list[Redaction] = []
     try:
@@ -61,32 +61,71 @@ def _pdf_boxes(path: Path, label: str, document_id: int) -> tuple[list[Redaction
         return [], [f"{label}: redaction boxes not checked, the PDF did not open ({exc})."]
     try:
         for i in range(len(pdf)):
-            out.extend(find_vector_boxes(pdf[i], document_id=document_id, page_number=i + 1))
+            out.extend(find_page_boxes(pdf[i], i + 1, document_id, read_text=_read_text))
     finally:
         pdf.close()
     return out, []
 
 
-def _image_boxes(case: Case, page: Page) -> list[Redaction]:
-    """Raster boxes on a page image blob (`image_ref`: sha256, optionally `#frame`)."""
+def _image_file_boxes(path: Path, label: str, document_id: int) -> tuple[list[Redaction], list[str]]:
+    """Boxes on every frame of an image original (a scanned TIFF, PNG or JPEG)."""
     from PIL import Image
 
-    from .redactions import RASTER_DPI, find_raster_boxes
+    from .redactions import find_image_file_boxes
+
+    out: list[Redaction] = []
+    try:
+        with Image.open(path) as image:
+            frames = getattr(image, "n_frames", 1) if image.format == "TIFF" else 1
+            for i in range(frames):
+                image.seek(i)
+                out.extend(find_image_file_boxes(image, i + 1, document_id, read_text=_read_text))
+    except Exception as exc:  # noqa: BLE001 - a damaged image is a warning, not a stop
+        return out, [f"{label}: redaction boxes not checked on every page, the image did not decode ({exc})."]
+    return out, []
+
+
+def _read_text(image):  # type: ignore[no-untyped-def]
+    """OCR of a small crop (the codes beside a box on a page without a text layer)."""
+    from ..ingest.ocr import default_engine
+
+    global _ENGINE
+    if _ENGINE is None:
+        _ENGINE = default_engine()
+    return _ENGINE.recognize(image).text
+
+
+_ENGINE = None
+
+
+def _image_boxes(case: Case, page: Page) -> list[Redaction]:
+    """Raster boxes on a page image blob (`image_ref`: sha256, optionally `#frame`): a TIFF or
+    JPEG frame, or a page of a PDF."""
+    from PIL import Image
+
+    from .redactions import find_image_file_boxes, find_page_boxes
 
     ref = page.image_ref or ""
     sha, _, frame = ref.removeprefix("originals/").partition("#")
     path = case.blobs.path_for(sha)
     if not path.exists():
         return []
+    with open(path, "rb") as fh:
+        is_pdf = fh.read(5) == b"%PDF-"
+    if is_pdf:
+        import pypdfium2 as pdfium
+
+        pdf = pdfium.PdfDocument(path)
+        try:
+            number = int(frame) if frame.isdigit() else 1
+            return [] if number > len(pdf) else [
+                r for r in find_page_boxes(pdf[number - 1], page.number, page.document_id, read_text=_read_text)]
+        finally:
+            pdf.close()
     with Image.open(path) as image:
-        if frame.isdigit():
-            image.seek(int(frame))
-        dpi = image.info.get("dpi", (RASTER_DPI, RASTER_DPI))[0] or RASTER_DPI
-        scale = RASTER_DPI / float(dpi)
-        gray = image.convert("L")
-        if abs(scale - 1) > 0.1:
-            gray = gray.resize((max(1, int(gray.width * scale)), max(1, int(gray.height * scale))))
-        return find_raster_boxes(gray, page.document_id, page.number)
+        if frame.isdigit() and int(frame) > 1:
+            image.seek(int(frame) - 1)
+        return find_image_file_boxes(image, page.number, page.document_id, read_text=_read_text)
 
 
 @dataclass
@@ -149,8 +188,15 @@ def analyze_document(case: Case, doc: Document, *, boxes: bool = True) -> Docume
     original = case.blobs.path_for(doc.sha256)
     is_pdf = (doc.mime or "").endswith("pdf") or doc.filename.lower().endswith(".pdf")
     pdf = original if boxes and is_pdf and original.exists() else None
-    findings = find_withholdings(pages, pdf, f"{doc.label} ({doc.filename})",
-                                 (lambda page: _image_boxes(case, page)) if boxes else None)
+    label = f"{doc.label} ({doc.filename})"
+    found: list[Redaction] = []
+    warns: list[str] = []
+    if boxes and not is_pdf and doc.kind in (DocumentKind.IMAGE, DocumentKind.SCAN) and original.exists() \
+            and not any(p.image_ref for p in pages):
+        found, warns = _image_file_boxes(original, label, doc.id)  # a scanned TIFF, PNG or JPEG
+    findings = find_withholdings(pages, pdf, label, (lambda page: _image_boxes(case, page)) if boxes else None,
+                                 vector_boxes=found)
+    findings.warnings.extend(warns)
     save_withholdings(case, doc.id, findings)
     return findings.summary(doc.id)
 

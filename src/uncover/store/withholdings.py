@@ -3,8 +3,8 @@
 Results are derived data: `replace_document` deletes a document's earlier results and writes the
 new ones in one transaction, so `uncover analyze` can run any number of times.
 
-Importing this module also registers the search fields `exemption:`, `release:`, `redacted:` and
-`failed-redaction:` when the search package is present.
+Importing this module also registers the search fields `exemption:`, `release:`, `redacted:`,
+`unboxed:` and `failed-redaction:` when the search package is present.
 """
 
 from __future__ import annotations
@@ -48,9 +48,10 @@ def replace_document(conn: sqlite3.Connection, document_id: int, marks: Iterable
          for m in marks],
     )
     conn.executemany(
-        "INSERT INTO redactions (document_id, page, x0, y0, x1, y1, area, source, failed, recoverable_chars, label) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(document_id, r.page, *r.bbox, r.area, r.source, int(r.failed), r.recoverable_chars, r.label) for r in redactions],
+        "INSERT INTO redactions (document_id, page, x0, y0, x1, y1, area, source, failed, recoverable_chars, label, style) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(document_id, r.page, *r.bbox, r.area, r.source, int(r.failed), r.recoverable_chars, r.label, r.style)
+         for r in redactions],
     )
     conn.executemany(
         "INSERT INTO page_notices (document_id, page, kind, text, start_offset, end_offset) VALUES (?, ?, ?, ?, ?, ?)",
@@ -72,6 +73,8 @@ def marks(conn: sqlite3.Connection, document_id: int) -> list[ExemptionMark]:
 
 
 def redactions(conn: sqlite3.Connection, document_id: int | None = None, failed_only: bool = False) -> list[Redaction]:
+    """Redaction boxes (of one document or all), by page and position, each with its style and
+    the exemption code printed beside it when one was read."""
     sql, args = "SELECT * FROM redactions WHERE 1 = 1", []
     if document_id is not None:
         sql += " AND document_id = ?"
@@ -80,7 +83,14 @@ def redactions(conn: sqlite3.Connection, document_id: int | None = None, failed_
         sql += " AND failed = 1"
     rows = conn.execute(sql + " ORDER BY document_id, page, y0, x0", args)
     return [Redaction(r["document_id"], r["page"], (r["x0"], r["y0"], r["x1"], r["y1"]), r["area"], r["source"],
-                      bool(r["failed"]), r["recoverable_chars"], r["label"]) for r in rows]
+                      bool(r["failed"]), r["recoverable_chars"], r["label"], r["style"]) for r in rows]
+
+
+def box_counts(conn: sqlite3.Connection, document_id: int) -> dict[int, int]:
+    """Redaction boxes per page of a document (pages without boxes left out)."""
+    rows = conn.execute("SELECT page, COUNT(*) FROM redactions WHERE document_id = ? GROUP BY page ORDER BY page",
+                        (document_id,))
+    return {r[0]: r[1] for r in rows}
 
 
 def notices(conn: sqlite3.Connection, document_id: int) -> list[NoticeRow]:
@@ -118,6 +128,9 @@ EXEMPTION_SQL = "SELECT DISTINCT document_id FROM exemption_marks WHERE confiden
 RELEASE_SQL = "SELECT document_id FROM document_release WHERE status = ?"
 REDACTED_SQL = "SELECT DISTINCT document_id FROM redactions"
 NOT_REDACTED_SQL = "SELECT id FROM documents WHERE id NOT IN (SELECT document_id FROM redactions)"
+# Released in part, yet no box seen: the withheld text was cut without a box, or the box was missed.
+UNBOXED_SQL = "SELECT document_id FROM document_release WHERE status = 'part' AND document_id NOT IN (SELECT document_id FROM redactions)"
+BOXED_PART_SQL = "SELECT document_id FROM document_release WHERE status = 'part' AND document_id IN (SELECT document_id FROM redactions)"
 FAILED_SQL = "SELECT DISTINCT document_id FROM redactions WHERE failed = 1"
 NOT_FAILED_SQL = "SELECT id FROM documents WHERE id NOT IN (SELECT document_id FROM redactions WHERE failed = 1)"
 
@@ -162,12 +175,16 @@ def redacted_ids(conn: sqlite3.Connection, value: str) -> set[int]:
     return {r[0] for r in conn.execute(REDACTED_SQL if _yes_no("redacted", value) else NOT_REDACTED_SQL)}
 
 
+def unboxed_ids(conn: sqlite3.Connection, value: str) -> set[int]:
+    return {r[0] for r in conn.execute(UNBOXED_SQL if _yes_no("unboxed", value) else BOXED_PART_SQL)}
+
+
 def failed_redaction_ids(conn: sqlite3.Connection, value: str) -> set[int]:
     return {r[0] for r in conn.execute(FAILED_SQL if _yes_no("failed-redaction", value) else NOT_FAILED_SQL)}
 
 
 def register_search_fields() -> bool:
-    """Add the four fields to search/filters.py's registry; False when search is not there."""
+    """Add the five fields to search/filters.py's registry; False when search is not there."""
     try:
         from ..search.filters import SqlFilter, register_field
     except ImportError:
@@ -183,6 +200,9 @@ def register_search_fields() -> bool:
                    description="release status: full, part, withheld, unknown", example="release:part")
     register_field("redacted", lambda f: SqlFilter(REDACTED_SQL if _yes_no("redacted", f.value) else NOT_REDACTED_SQL),
                    description="documents with (or without) redaction boxes", example="redacted:yes")
+    register_field("unboxed", lambda f: SqlFilter(UNBOXED_SQL if _yes_no("unboxed", f.value) else BOXED_PART_SQL),
+                   description="documents released in part with no redaction box on any page (yes), or with boxes (no)",
+                   example="unboxed:yes")
     register_field("failed-redaction",
                    lambda f: SqlFilter(FAILED_SQL if _yes_no("failed-redaction", f.value) else NOT_FAILED_SQL),
                    description="documents with text still readable under a redaction box", example="failed-redaction:yes")

@@ -72,8 +72,9 @@ class ReadContext:
     ocr_mode: str = "auto"  # auto: only pages without usable text; always; never
     limits: Limits = field(default_factory=Limits)
     display_name: str = ""  # the file's name in the production, for messages
-    # Called by a reader with each native page object (a pypdfium2 page) and its number while the
-    # page is open, so an analysis of the page's drawing (redaction boxes) needs no second parse.
+    # Called by a reader with each native page object (a pypdfium2 page, or a PIL image positioned
+    # on the frame) and its number while the page is open, so an analysis of the page's drawing
+    # (redaction boxes) needs no second parse.
     page_hook: Callable[[Any, int], None] | None = None
 
     def page_from_text_or_ocr(self, text: str, render: Callable[[], Image], source: TextSource) -> PageText:
