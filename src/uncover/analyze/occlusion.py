@@ -355,7 +355,8 @@ def _path_occluders(raw, to_page: Matrix, rect: Rect, z: int) -> list[Occluder]:
         fill = _rgba(pdfium_c.FPDFPageObj_GetFillColor, raw)
         if fill is not None and fill[3] >= 250:
             points = _path_points(raw, m)
-            out.append(Occluder(rect, "fill", z, fill[:3], _is_axis_rectangle(points), "filled path"))
+            detail = "filled and stroked path" if stroke.value else "filled path"
+            out.append(Occluder(rect, "fill", z, fill[:3], _is_axis_rectangle(points), detail))
     if stroke.value:
         color = _rgba(pdfium_c.FPDFPageObj_GetStrokeColor, raw)
         width = ctypes.c_float()
@@ -731,7 +732,7 @@ def _label_on(chars: _Chars, visible_idx: np.ndarray, k: int, occ: Occluder | No
     (DOJ prints `(b) (6)` in the box), and the box still covers the char."""
     if occ is None or occ.kind == "image-box" or not len(visible_idx):
         return False
-    over = _overlaps(chars, visible_idx, chars.box[k]) > 0
+    over = _overlaps(chars, visible_idx, chars.box[k] + np.array([-1.0, -1.0, 1.0, 1.0])) > 0  # its ink's reach
     return bool((over & (chars.z[visible_idx] > occ.z)).any())
 
 
@@ -807,9 +808,12 @@ def hidden_text_spans(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage | None 
             render = render or render_page(page)
             occluders = _with_image_boxes(page, walk, render, True)
     prop = _propose(chars, occluders, (0.0, 0.0, width, height))
-    if not blank_areas:
-        alone = np.array([r == INVISIBLE and o is None for r, o in zip(prop.reason, prop.occluder, strict=True)], dtype=bool)
-        prop.reason[alone] = ""
+    if not blank_areas:  # invisible text under no paint: kept only where it lies on visible text
+        alone = np.flatnonzero([r == INVISIBLE and o is None for r, o in zip(prop.reason, prop.occluder, strict=True)])
+        visible_idx = np.flatnonzero((prop.reason == "") & ~chars.invisible)
+        for k in alone.tolist():
+            if not len(visible_idx) or not _over_visible_text(chars, visible_idx, k):
+                prop.reason[k] = ""
     if not (prop.reason != "").any():
         return []
     if ((prop.reason != "") & (prop.reason != OFF_PAGE)).any():

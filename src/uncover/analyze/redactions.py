@@ -81,34 +81,40 @@ def _box_like(rect: tuple[float, float, float, float], page_area: float) -> bool
 def _drawn_boxes(occluders: list[Occluder], page_area: float) -> list[tuple[Occluder, str, str]]:
     """(occluder, source, style) for the paint that can be a redaction box (see the module doc)."""
     out = []
-    outlines = [o for o in occluders if o.kind == "stroke"]
     for o in occluders:
         if not _box_like(o.rect, page_area):
             continue
         style = _style(o.luma)
         if o.kind in ("fill", "stroke", "image") and o.solid and style in ("black", "grey"):
             out.append((o, "vector", style))
-        elif o.kind == "fill" and o.solid and style == "white" and any(_frames(s, o) for s in outlines):
+        elif o.kind == "fill" and o.solid and style == "white" and "stroked" in o.detail:
             out.append((o, "vector-white", "white"))
         elif o.kind == "annotation" and o.solid and (style in ("black", "grey") or o.color is None):
             out.append((o, "annotation", style or "black"))
+        elif o.kind == "annotation" and not o.solid:
+            out.append((o, "annotation-mark", style))  # ink or a highlight: a box only if it hides text
     return out
 
 
-def _frames(stroke: Occluder, box: Occluder) -> bool:
-    """A stroke segment lying on the box's edge (a white box drawn with an outline)."""
-    r, b = stroke.rect, box.rect
-    return stroke.z >= box.z - 1 and r[0] >= b[0] - 2 and r[2] <= b[2] + 2 and r[1] >= b[1] - 2 and r[3] <= b[3] + 2
-
-
-def _only_text(page: pdfium.PdfPage) -> bool:
-    """True when the page holds nothing but text objects and no annotation: no box can be on it.
-    Most pages of born-digital productions; this keeps them at a few microseconds."""
+def _contents(page: pdfium.PdfPage) -> tuple[bool, bool]:
+    """(only visible text, invisible text over visible text possible) from a page's top-level
+    objects. A page of nothing but visible text and no annotation can carry no box and no text
+    hidden under other text: most pages of born-digital productions, answered in microseconds."""
     handle = page.raw
-    if pdfium_c.FPDFPage_GetAnnotCount(handle):
-        return False
-    return all(pdfium_c.FPDFPageObj_GetType(pdfium_c.FPDFPage_GetObject(handle, i)) == pdfium_c.FPDF_PAGEOBJ_TEXT
-               for i in range(pdfium_c.FPDFPage_CountObjects(handle)))
+    only_text = not pdfium_c.FPDFPage_GetAnnotCount(handle)
+    invisible = visible = False
+    for i in range(pdfium_c.FPDFPage_CountObjects(handle)):
+        obj = pdfium_c.FPDFPage_GetObject(handle, i)
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+            only_text, invisible, visible = False, True, True  # what the form holds is not looked at here
+        elif kind != pdfium_c.FPDF_PAGEOBJ_TEXT:
+            only_text = False
+        elif pdfium_c.FPDFTextObj_GetTextRenderMode(obj) in (3, 7):
+            only_text, invisible = False, True
+        else:
+            visible = True
+    return only_text, invisible and visible
 
 
 def _has_large_image(occluders: list[Occluder], page_area: float) -> bool:
@@ -157,7 +163,8 @@ def find_page_boxes(page: pdfium.PdfPage, page_number: int = 1, document_id: int
     `images` False skips the page image (no render). `read_text` (an OCR of a small image) reads
     the codes beside boxes on a page without a text layer; without it those boxes go unlabelled.
     """
-    if _only_text(page):
+    only_text, layered_text = _contents(page)
+    if only_text:
         return []
     width, height = page.get_size()
     page_area = width * height
@@ -174,7 +181,7 @@ def find_page_boxes(page: pdfium.PdfPage, page_number: int = 1, document_id: int
                 continue  # the drawn box, seen again on the render
             color = (0, 0, 0) if box.style == "black" else (128, 128, 128) if box.style == "grey" else (255, 255, 255)
             scan_boxes.append((Occluder(rect, "image-box", image_z, color, True, f"{box.style} box in the page image"), box))
-    if not drawn and not scan_boxes and not _has_annotations(page):
+    if not drawn and not scan_boxes and not layered_text and not _has_annotations(page):
         return []
     textpage = textpage or page.get_textpage()
     spans = hidden_text_spans(page, textpage, occluders=occluders + [o for o, _ in scan_boxes], render=render,
@@ -191,6 +198,10 @@ def find_page_boxes(page: pdfium.PdfPage, page_number: int = 1, document_id: int
         if source == "vector-white" and label is None:
             continue  # a white rectangle with no code in it: a table cell as likely as a box
         hidden = _hidden_under(occ, spans)
+        if source == "annotation-mark":
+            if not hidden:
+                continue
+            source = "annotation"
         out.append(_redaction(occ.rect, width, height, document_id, page_number, source, style, hidden, label))
     out += _unapplied_and_replaced(page, textpage, spans, [o for o, _, _ in kept], width, height, document_id, page_number)
     return out
