@@ -793,8 +793,9 @@ def hidden_text_spans(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage | None 
     `occluders` (from `page_occluders`, plus any boxes the caller found itself) and `render`
     (from `render_page`) may be passed when the caller has them; otherwise the page is rendered
     only when some character is a candidate. With `blank_areas` False, invisible text that no
-    occluder covers is taken as visible without a look: on a scan with an OCR layer that skips
-    checking every character, when only text under boxes matters (failed redactions).
+    solid occluder (a box; a scanned page is none) covers is taken as visible without a look,
+    unless it lies on other visible text: on a scan with an OCR layer that skips checking every
+    character, when only text under boxes matters (failed redactions).
     """
     walk = _walk(page)
     textpage = textpage or page.get_textpage()
@@ -808,8 +809,9 @@ def hidden_text_spans(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage | None 
             render = render or render_page(page)
             occluders = _with_image_boxes(page, walk, render, True)
     prop = _propose(chars, occluders, (0.0, 0.0, width, height))
-    if not blank_areas:  # invisible text under no paint: kept only where it lies on visible text
-        alone = np.flatnonzero([r == INVISIBLE and o is None for r, o in zip(prop.reason, prop.occluder, strict=True)])
+    if not blank_areas:  # invisible text under no box (a scan is no box): kept only on visible text
+        alone = np.flatnonzero([r == INVISIBLE and (o is None or not o.solid)
+                                for r, o in zip(prop.reason, prop.occluder, strict=True)])
         visible_idx = np.flatnonzero((prop.reason == "") & ~chars.invisible)
         for k in alone.tolist():
             if not len(visible_idx) or not _over_visible_text(chars, visible_idx, k):
