@@ -38,8 +38,11 @@ MIN_HEIGHT_PT = 6.0  # a box covers at least a line of small type
 MIN_WIDTH_PT = 10.0  # and a short word; smaller marks are bullets, checkboxes and specks
 MAX_PAGE_FRACTION = 0.7  # larger is a page border or a scanner's dark edge
 FILLED_SHARE = 0.9  # of its bounding rectangle a filled box's pixels cover
-BLANK_SHARE = 0.9  # of its bounding rectangle an outlined box's blank inside covers
+BLANK_SHARE = 0.8  # of its bounding rectangle an outlined box's blank inside covers (a skewed scan: less)
 SIDE_INK = 0.85  # of each side of an outlined box that must be border (not blank)
+OUTLINED_MIN_ASPECT = 0.4  # width / height
+SIDE_BAND = 3  # work pixels either side of the blank inside's edge in which its border may lie
+TABLE_RUN = 5  # blank cells of one size in a touching column or row: a printed table
 
 
 @dataclass(frozen=True)
@@ -117,10 +120,12 @@ def _filled(mean: np.ndarray, low: int, high: int, dpi: float, style: str) -> li
         if np.count_nonzero(mask[t:b, left:right]) < FILLED_SHARE * (b - t) * (right - left):
             continue
         block = mean[t:b, left:right]
+        if _touches_edge(t, b, left, right, mean.shape):
+            continue  # a scanner's dark edge or a band across a dark sheet, not a box on the page
         if style == "black" and not _solid_or_labelled(block < high, dpi):
             continue
-        if style == "grey" and (float(block.std()) > 25 or _touches_edge(t, b, left, right, mean.shape)):
-            continue  # a photograph or a shaded scan edge, not a flat box
+        if style == "grey" and float(block.std()) > 25:
+            continue  # a photograph, not a flat box
         out.append((t, b, left, right, style))
     return out
 
@@ -145,12 +150,14 @@ def _solid_or_labelled(block: np.ndarray, dpi: float) -> bool:
 
 def _outlined(low: np.ndarray, dpi: float) -> list[tuple[int, int, int, int, str]]:
     blank = low >= BLANK
-    _, sizes, boxes = _components(blank, connectivity=4)
+    labels, sizes, boxes = _components(blank, connectivity=4)
     if not len(sizes):
         return []
     h, w = low.shape
     keep = _size_ok(boxes, low.shape, dpi)
     keep &= (boxes[:, 0] > 0) & (boxes[:, 2] > 0) & (boxes[:, 1] < h) & (boxes[:, 3] < w)
+    # a blank frame much taller than wide is a form's column or a stamp's margin, not cut-out text
+    keep &= (boxes[:, 3] - boxes[:, 2]) >= OUTLINED_MIN_ASPECT * (boxes[:, 1] - boxes[:, 0])
     keep &= sizes >= BLANK_SHARE * (boxes[:, 1] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 2])
     out = []
     for k in np.flatnonzero(keep).tolist():
@@ -159,13 +166,40 @@ def _outlined(low: np.ndarray, dpi: float) -> list[tuple[int, int, int, int, str
         # blank all the same. Text inside a frame (a stamp, a table cell) is in the middle.
         rows = max(1, (b - t) // 4)
         cols = max(1, (right - left) // 20)
-        if not blank[t + rows:b - rows, left + cols:right - cols].all():
+        if not (labels[t + rows:b - rows, left + cols:right - cols] == k + 1).all():
             continue
-        sides = (blank[t - 1, left:right], blank[b, left:right], blank[t:b, left - 1], blank[t:b, right])
-        if all(1 - side.mean() >= SIDE_INK for side in sides):
+        # each side bordered along SIDE_INK of its length, within SIDE_BAND pixels: a skewed
+        # scan's border wanders a pixel or two off the row or column
+        band = SIDE_BAND
+        ink = ~blank
+        sides = (ink[max(0, t - band):t + band, left:right].any(axis=0), ink[b - band:b + band, left:right].any(axis=0),
+                 ink[t:b, max(0, left - band):left + band].any(axis=1), ink[t:b, right - band:right + band].any(axis=1))
+        if all(side.mean() >= SIDE_INK for side in sides):
             # the box is its border too: one pixel out on each side
             out.append((t - 1, b + 1, left - 1, right + 1, "outlined"))
-    return out
+    return _without_table_cells(out)
+
+
+def _without_table_cells(boxes: list[tuple[int, int, int, int, str]]) -> list[tuple[int, int, int, int, str]]:
+    """Drop blank cells of a printed table: TABLE_RUN or more blank rectangles of one width in a
+    column (or of one height in a row), each touching the next. A form's empty rows line up that
+    way; redaction boxes stacked in a passage differ in width (and rarely run to five)."""
+    table: set[int] = set()
+    for a, b_, along in ((2, 3, (0, 1)), (0, 1, (2, 3))):  # columns (same left, right), rows (same top, bottom)
+        order = sorted(range(len(boxes)), key=lambda i: (boxes[i][a], boxes[i][b_], boxes[i][along[0]]))
+        run: list[int] = []
+        for i in order + [-1]:
+            if run and i >= 0:
+                j = run[-1]
+                same = abs(boxes[i][a] - boxes[j][a]) <= 2 and abs(boxes[i][b_] - boxes[j][b_]) <= 2
+                touching = -4 <= boxes[i][along[0]] - boxes[j][along[1]] <= 3  # a shared border overlaps
+                if same and touching:
+                    run.append(i)
+                    continue
+            if len(run) >= TABLE_RUN:
+                table.update(run)
+            run = [i] if i >= 0 else []
+    return [box for i, box in enumerate(boxes) if i not in table]
 
 
 def find_image_boxes(gray: np.ndarray, dpi: float) -> list[ImageBox]:
