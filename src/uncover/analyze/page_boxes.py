@@ -99,19 +99,16 @@ def _size_ok(boxes: np.ndarray, shape: tuple[int, int], dpi: float) -> np.ndarra
 
 
 def _filled(mean: np.ndarray, low: int, high: int, dpi: float, style: str) -> list[tuple[int, int, int, int, str]]:
-    from scipy import ndimage
-
     mask = (mean >= low) & (mean < high)
     if not mask.any():
         return []
     # An opening (erode, then dilate, 3 x 3) removes the strokes of type, which are thinner
     # than three work pixels, and keeps every box: a page of text leaves a handful of
     # components to measure instead of thousands.
-    square = np.ones((3, 3), dtype=bool)
-    core = ndimage.binary_erosion(mask, square)
+    core = _erode3(mask)
     if not core.any():
         return []
-    opened = ndimage.binary_dilation(core, square) & mask
+    opened = _dilate3(core) & mask
     _, _, boxes = _components(opened)
     keep = _size_ok(boxes, mean.shape, dpi)
     out = []
@@ -127,6 +124,30 @@ def _filled(mean: np.ndarray, low: int, high: int, dpi: float, style: str) -> li
         if style == "grey" and float(block.std()) > 25:
             continue  # a photograph, not a flat box
         out.append((t, b, left, right, style))
+    return out
+
+
+def _erode3(mask: np.ndarray) -> np.ndarray:
+    """3 x 3 erosion (outside the image counts as empty), separably from shifted views: a tenth
+    of scipy's binary_erosion on a page."""
+    rows = mask.copy()
+    rows[:, 1:] &= mask[:, :-1]
+    rows[:, :-1] &= mask[:, 1:]
+    rows[:, 0] = rows[:, -1] = False
+    out = rows.copy()
+    out[1:, :] &= rows[:-1, :]
+    out[:-1, :] &= rows[1:, :]
+    out[0, :] = out[-1, :] = False
+    return out
+
+
+def _dilate3(mask: np.ndarray) -> np.ndarray:
+    rows = mask.copy()
+    rows[:, 1:] |= mask[:, :-1]
+    rows[:, :-1] |= mask[:, 1:]
+    out = rows.copy()
+    out[1:, :] |= rows[:-1, :]
+    out[:-1, :] |= rows[1:, :]
     return out
 
 
