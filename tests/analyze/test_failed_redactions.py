@@ -45,3 +45,15 @@ def test_boxes_in_look_alikes_are_still_boxes() -> None:
     assert [r.style for r in boxes("proper")] == ["black"]
     assert [r.style for r in boxes("scan-box-clean")] == ["black"]
     assert boxes("reverse-heading") == [] and boxes("teal-sidebar") == [] and boxes("unfilled-rectangle") == []
+
+
+@pytest.mark.parametrize("text, secret", [
+    ("Jane Q. Informant", True), ("34", True), ("555-0100", True),
+    ("REDACTED", False), ("Name Redacted", False), ("XXXXX XXXX", False), ("(b)(6)", False), ("b7C", False),
+    ("7", False), (",", False), ("____ District of ____", False), ("03/23/", False), ("\ufffd\ufffd", False),
+    ("Case 1:20-cv-01234 Document 12 Filed 01/02/20 Page 3 of 9", False),
+])
+def test_what_counts_as_a_secret_under_a_box(text: str, secret: bool) -> None:
+    from uncover.analyze.redactions import says_something
+
+    assert says_something(text) is secret

@@ -61,7 +61,7 @@ OFF_PAGE = "off-page"  # outside the page's visible area
 
 RENDER_SCALE = 2.0  # 144 dpi: a period at 8 pt is still several pixels
 MIN_PAINT_PT = 1.0  # paint thinner than this in either direction hides no glyph
-COVER_FRACTION = 0.6  # of a glyph's box an occluder must cover (and its centre)
+COVER_FRACTION = 0.8  # of a glyph's box an occluder must cover (and its centre); less shows it
 SAME_COLOUR_DELTA = 24  # luma difference under which text and the paint beneath look alike
 INK_FRACTION = 0.01  # share of a region's pixels off its dominant grey class for ink to show
 INK_MIN_PX = 4  # and at least this many: a speck of scanner noise is not a glyph

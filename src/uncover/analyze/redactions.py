@@ -25,6 +25,7 @@ for `uncover redactions --show-recovered`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,7 @@ import pypdfium2.raw as pdfium_c
 
 from ..model import Redaction
 from . import box_labels
+from .exemptions import find_exemption_marks
 from .occlusion import (
     OVER_OTHER_TEXT,
     SAME_COLOUR,
@@ -55,15 +57,21 @@ MAX_PAGE_FRACTION = 0.8  # larger is a page background
 DARK_LUMA = 80
 GREY_LUMA = 200  # a fill between DARK_LUMA and this is a grey box
 WHITE_LUMA = 240
+MAX_CHROMA = 40  # max - min of R, G, B: above it a fill is a colour, not black, grey or white
 LARGE_IMAGE = 0.25  # of the page: an image this large may be a scan with boxes in it
 RASTER_DPI = 150
 
 ReadText = box_labels.ReadText
 
 
-def _style(luma: float | None) -> str | None:
-    if luma is None:
+def _style(color: tuple[int, int, int] | None) -> str | None:
+    """black, grey or white for a neutral fill; None for a colour (a teal sidebar, a red banner:
+    design, not redaction)."""
+    if color is None:
         return None
+    if max(color) - min(color) > MAX_CHROMA:
+        return None
+    luma = 0.299 * color[0] + 0.587 * color[1] + 0.114 * color[2]
     if luma < DARK_LUMA:
         return "black"
     if luma < GREY_LUMA:
@@ -84,7 +92,7 @@ def _drawn_boxes(occluders: list[Occluder], page_area: float) -> list[tuple[Occl
     for o in occluders:
         if not _box_like(o.rect, page_area):
             continue
-        style = _style(o.luma)
+        style = _style(o.color)
         if o.kind in ("fill", "stroke", "image") and o.solid and style in ("black", "grey"):
             out.append((o, "vector", style))
         elif o.kind == "fill" and o.solid and style == "white" and "stroked" in o.detail:
@@ -197,7 +205,7 @@ def find_page_boxes(page: pdfium.PdfPage, page_number: int = 1, document_id: int
     for (occ, source, style), label in zip(kept, labels, strict=True):
         if source == "vector-white" and label is None:
             continue  # a white rectangle with no code in it: a table cell as likely as a box
-        hidden = _hidden_under(occ, spans)
+        hidden = _hidden_under(occ, spans, textpage)
         if source == "annotation-mark":
             if not hidden:
                 continue
@@ -211,19 +219,47 @@ def _has_annotations(page: pdfium.PdfPage) -> bool:
     return pdfium_c.FPDFPage_GetAnnotCount(page.raw) > 0
 
 
-def _hidden_under(box: Occluder, spans: list[HiddenSpan]) -> int:
-    """Characters a reader cannot see because of this box: hidden by it, or hidden and lying in it."""
-    count = 0
+def _hidden_under(box: Occluder, spans: list[HiddenSpan], textpage: pdfium.PdfTextPage) -> int:
+    """Characters a reader cannot see because of this box (hidden by it, or hidden and lying in
+    it), counted only when they say something (see `says_something`)."""
+    under = []
     for s in spans:
         if s.reason not in (UNDER_PAINT, SAME_COLOUR):
             continue
         if s.occluder is box or (s.occluder is not None and s.occluder.rect == box.rect):
-            count += s.chars
+            under.append(s)
         elif s.occluder is None or s.occluder.kind == "image":
             cx, cy = (s.rect[0] + s.rect[2]) / 2, (s.rect[1] + s.rect[3]) / 2
             if box.rect[0] <= cx <= box.rect[2] and box.rect[1] <= cy <= box.rect[3]:
-                count += s.chars
-    return count
+                under.append(s)
+    if not under:
+        return 0
+    text = " ".join(textpage.get_text_range(s.start, s.end - s.start) for s in under)  # read, never kept
+    return sum(s.chars for s in under) if says_something(text) else 0
+
+
+# What a box may cover without a secret under it: the placeholder a redaction tool wrote
+# ("REDACTED", "XXXX", an exemption label), a form's blank line, a court's filing stamp, a date
+# (court forms box them), a character the box's edge clips, or glyphs of a font with no text map.
+_PLACEHOLDER = re.compile(
+    r"redacted(?:\s+and\s+publicly\s+filed)?|name\s+redacted|withheld|confidential|privileged?|"
+    r"non[\s-]?responsive|_+\s*district\s+of\s*_+|"
+    r"(?:Case\s*[\w:.-]+\s*)?(?:Doc(?:ument)?|DktEntry)\b.{0,80}?\bFiled\b.{0,80}?\bPage\b(?:\s*[\w.]+\s*of\s*\d+)?|"
+    r"\b[0-3]?\d[/-][0-3]?\d[/-](?:\d{2,4})?",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def says_something(text: str) -> bool:
+    """True when text found under a box is more than a placeholder (see _PLACEHOLDER), an
+    exemption label, a lone character or one character repeated."""
+    if "\ufffd" in text:
+        return False
+    rest = _PLACEHOLDER.sub(" ", text)
+    for mark in sorted(find_exemption_marks(rest), key=lambda m: -m.start):
+        rest = rest[:mark.start] + " " + rest[mark.end:]
+    alnum = [ch for ch in rest if ch.isalnum()]
+    return len(alnum) >= 2 and len(set(ch.lower() for ch in alnum)) > 1
 
 
 def _redaction(rect: tuple[float, float, float, float], width: float, height: float, document_id: int, page: int,
@@ -266,10 +302,10 @@ def _unapplied_and_replaced(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, 
         left, bottom, right, top = rect
         text = textpage.get_text_bounded(left=left, bottom=bottom, right=right, top=top)
         chars = sum(1 for ch in text if not ch.isspace())
-        if chars:
+        if chars and says_something(text):
             out.append(_redaction(rect, width, height, document_id, page_number, "annotation", None, chars, None))
     for s in spans:
-        if s.reason == OVER_OTHER_TEXT:
+        if s.reason == OVER_OTHER_TEXT and says_something(textpage.get_text_range(s.start, s.end - s.start)):
             out.append(_redaction(s.rect, width, height, document_id, page_number, "hidden-text", None, s.chars, None))
     return out
 
