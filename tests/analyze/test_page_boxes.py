@@ -99,3 +99,16 @@ def test_image_files_are_analysed_at_their_own_resolution() -> None:
     assert image_dpi(big) == 300
     big.info["dpi"] = (72, 72)  # a wrong header: the page size says 300
     assert abs(image_dpi(big) - 300) < 10
+
+
+def test_an_outsized_page_is_rendered_within_the_pixel_cap() -> None:
+    import pypdfium2 as pdfium
+
+    from uncover.analyze.redactions import MAX_RENDER_PIXELS, render_gray
+
+    pdf = pdfium.PdfDocument.new()
+    poster = pdf.new_page(7200, 7200)  # 100 x 100 inches
+    render, dpi = render_gray(poster)
+    assert render.pixels.size <= MAX_RENDER_PIXELS * 1.01 and dpi < 150
+    letter = pdf.new_page(612, 792)
+    assert render_gray(letter)[1] == 150

@@ -60,6 +60,7 @@ WHITE_LUMA = 240
 MAX_CHROMA = 40  # max - min of R, G, B: above it a fill is a colour, not black, grey or white
 LARGE_IMAGE = 0.25  # of the page: an image this large may be a scan with boxes in it
 RASTER_DPI = 150
+MAX_RENDER_PIXELS = 16_000_000  # about a 26 x 26 inch page at 150 dpi
 
 ReadText = box_labels.ReadText
 
@@ -130,10 +131,14 @@ def _has_large_image(occluders: list[Occluder], page_area: float) -> bool:
                for o in occluders)
 
 
-def render_gray(page: pdfium.PdfPage, dpi: float = RASTER_DPI) -> PageRender:
+def render_gray(page: pdfium.PdfPage, dpi: float = RASTER_DPI) -> tuple[PageRender, float]:
+    """The page in grey levels at `dpi`, or less for an outsized page (a poster, a map): at most
+    MAX_RENDER_PIXELS; with the resolution used."""
     from .occlusion import render_page
 
-    return render_page(page, dpi / 72)
+    width, height = page.get_size()
+    scale = min(dpi / 72, (MAX_RENDER_PIXELS / max(width * height, 1.0)) ** 0.5)
+    return render_page(page, scale), scale * 72
 
 
 def _image_box_rect(render: PageRender, box: ImageBox) -> tuple[float, float, float, float]:
@@ -181,9 +186,9 @@ def find_page_boxes(page: pdfium.PdfPage, page_number: int = 1, document_id: int
     render: PageRender | None = None
     scan_boxes: list[tuple[Occluder, ImageBox]] = []
     if images and _has_large_image(occluders, page_area):
-        render = render_gray(page)
+        render, dpi = render_gray(page)
         image_z = max(o.z for o in occluders if o.kind == "image")
-        for box in find_image_boxes(render.pixels, RASTER_DPI):
+        for box in find_image_boxes(render.pixels, dpi):
             rect = _image_box_rect(render, box)
             if any(_iou(rect, d[0].rect) > 0.5 for d in drawn):
                 continue  # the drawn box, seen again on the render
@@ -283,7 +288,7 @@ def _labels(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, boxes: list[Occl
     pixel = {id(o): (b.x0, b.y0, b.x1, b.y1) for o, b in scan_boxes}
     rects = [pixel.get(id(o)) or _to_pixels(render, o.rect) for o in boxes]
     inside = [o.luma is not None and o.luma < DARK_LUMA for o in boxes]
-    return box_labels.ocr_labels(render.pixels, RASTER_DPI, rects, read_text, inside)
+    return box_labels.ocr_labels(render.pixels, render.scale * 72, rects, read_text, inside)
 
 
 def _to_pixels(render: PageRender, rect: tuple[float, float, float, float]) -> tuple[int, int, int, int]:

@@ -244,7 +244,7 @@ def page_findings(case: Case, doc_id: int) -> dict[int, list[str]]:
         out.setdefault(page, []).append("exemptions: " + ", ".join(f"{c} x{n}" if n > 1 else c for c, n in codes.items()))
     for r in wstore.redactions(conn, doc_id):
         where = f"at {r.bbox[0]:.0%},{r.bbox[1]:.0%} ({r.area:.1%} of page, {r.source})"
-        line = f"redaction box {where}" + (f" labelled {r.label}" if r.label else "")
+        line = f"{r.style + ' ' if r.style else ''}redaction box {where}" + (f" labelled {r.label}" if r.label else "")
         if r.failed:
             line = f"FAILED redaction {where}: {r.recoverable_chars} characters readable under the box"
         out.setdefault(r.page, []).append(line)
