@@ -25,6 +25,7 @@ for `uncover redactions --show-recovered`.
 
 from __future__ import annotations
 
+import ctypes
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -43,6 +44,7 @@ from .occlusion import (
     HiddenSpan,
     Occluder,
     PageRender,
+    _bare,
     hidden_text_spans,
     page_occluders,
 )
@@ -105,21 +107,29 @@ def _drawn_boxes(occluders: list[Occluder], page_area: float) -> list[tuple[Occl
     return out
 
 
+_VP, _INT = ctypes.c_void_p, ctypes.c_int
+_ANNOT_COUNT = _bare(pdfium_c.FPDFPage_GetAnnotCount, _INT, _VP)
+_COUNT_OBJECTS = _bare(pdfium_c.FPDFPage_CountObjects, _INT, _VP)
+_GET_OBJECT = _bare(pdfium_c.FPDFPage_GetObject, _VP, _VP, _INT)
+_GET_TYPE = _bare(pdfium_c.FPDFPageObj_GetType, _INT, _VP)
+_RENDER_MODE = _bare(pdfium_c.FPDFTextObj_GetTextRenderMode, _INT, _VP)
+
+
 def _contents(page: pdfium.PdfPage) -> tuple[bool, bool]:
     """(only visible text, invisible text over visible text possible) from a page's top-level
     objects. A page of nothing but visible text and no annotation can carry no box and no text
     hidden under other text: most pages of born-digital productions, answered in microseconds."""
-    handle = page.raw
-    only_text = not pdfium_c.FPDFPage_GetAnnotCount(handle)
+    handle = ctypes.cast(page.raw, ctypes.c_void_p).value
+    only_text = not _ANNOT_COUNT(handle)
     invisible = visible = False
-    for i in range(pdfium_c.FPDFPage_CountObjects(handle)):
-        obj = pdfium_c.FPDFPage_GetObject(handle, i)
-        kind = pdfium_c.FPDFPageObj_GetType(obj)
+    for i in range(_COUNT_OBJECTS(handle)):
+        obj = _GET_OBJECT(handle, i)
+        kind = _GET_TYPE(obj)
         if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
             only_text, invisible, visible = False, True, True  # what the form holds is not looked at here
         elif kind != pdfium_c.FPDF_PAGEOBJ_TEXT:
             only_text = False
-        elif pdfium_c.FPDFTextObj_GetTextRenderMode(obj) in (3, 7):
+        elif _RENDER_MODE(obj) in (3, 7):
             only_text, invisible = False, True
         else:
             visible = True
