@@ -25,7 +25,8 @@ show ink and the render shows none, it is hidden. The render catches what the ob
 cannot see (clipping paths, soft masks, winding rules, transparency groups) in both directions:
 a box clipped away hides nothing, and invisible OCR text over a box burned into the scan is
 hidden. Invisible text over visible ink is not hidden (it is a scan's OCR layer) unless the
-visible ink is other text saying something else.
+visible ink is other text saying something else; invisible text over blank paper is reported
+only when it holds two letters or digits (an OCR layer's period beside a faint dot is not).
 
 Coordinates: `rect` and char boxes are PDF page space in points (origin bottom-left, y up), the
 same space as pypdfium2's `PdfTextPage.get_charbox`. Span offsets index the page's text-page
@@ -33,8 +34,8 @@ characters (`PdfTextPage.get_text_range`), the text uncover stores for a page wi
 (`visible_page_text` gives that text with the hidden characters left out).
 
 The stable interface is `Occluder`, `HiddenSpan`, `PageRender`, `page_occluders`,
-`hidden_text_spans`, `render_page`, `hidden_char_count` and `visible_page_text`. Nothing here
-stores or prints hidden text; callers decide what to do with the ranges.
+`hidden_text_spans`, `render_page`, `image_boxes`, `hidden_char_count` and `visible_page_text`.
+Nothing here stores or prints hidden text; callers decide what to do with the ranges.
 """
 
 from __future__ import annotations
@@ -110,11 +111,6 @@ class Occluder:
     @property
     def luma(self) -> float | None:
         return None if self.color is None else _luma(self.color)
-
-    def page_fraction_bbox(self, width: float, height: float) -> tuple[float, float, float, float]:
-        """The rectangle as fractions of the page, top-left origin (how uncover stores boxes)."""
-        left, bottom, right, top = self.rect
-        return (max(0.0, left / width), max(0.0, 1 - top / height), min(1.0, right / width), min(1.0, 1 - bottom / height))
 
 
 @dataclass(frozen=True)
