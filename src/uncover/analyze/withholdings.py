@@ -118,8 +118,9 @@ def _image_boxes(case: Case, page: Page) -> list[Redaction]:
         pdf = pdfium.PdfDocument(path)
         try:
             number = int(frame) if frame.isdigit() else 1
-            return [] if number > len(pdf) else [
-                r for r in find_page_boxes(pdf[number - 1], page.number, page.document_id, read_text=_read_text)]
+            if number > len(pdf):
+                return []
+            return find_page_boxes(pdf[number - 1], page.number, page.document_id, read_text=_read_text)
         finally:
             pdf.close()
     with Image.open(path) as image:
