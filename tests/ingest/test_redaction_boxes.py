@@ -96,3 +96,22 @@ def test_unboxed_finds_released_in_part_without_boxes(tmp_path: Path) -> None:
     assert {h.filename for h in search(case, "release:part").hits} == {"cut.png", "boxed.png"}
     assert [h.filename for h in search(case, "unboxed:yes").hits] == ["cut.png"]
     assert [h.filename for h in search(case, "unboxed:no").hits] == ["boxed.png"]
+
+
+def test_boxes_on_the_page_images_of_a_load_file_volume(tmp_path: Path) -> None:
+    """A Concordance/Opticon volume: the record's pages are TIFFs linked by the OPT; the second
+    page carries two black boxes."""
+    vol = tmp_path / "VOL001"
+    (vol / "IMAGES").mkdir(parents=True)
+    (vol / "DATA").mkdir()
+    scan("").save(vol / "IMAGES" / "ABC0000001.tif", dpi=(DPI, DPI))
+    scan("black").save(vol / "IMAGES" / "ABC0000002.tif", dpi=(DPI, DPI))
+    q, d = "\u00fe", "\x14"
+    dat = [["BEGBATES", "ENDBATES", "PGCOUNT"], ["ABC0000001", "ABC0000002", "2"]]
+    (vol / "DATA" / "VOL001.dat").write_text("\r\n".join(d.join(f"{q}{v}{q}" for v in r) for r in dat) + "\r\n", "utf-8")
+    (vol / "DATA" / "VOL001.opt").write_text(
+        "ABC0000001,VOL001,IMAGES\\ABC0000001.tif,Y,,,2\r\nABC0000002,VOL001,IMAGES\\ABC0000002.tif,,,,\r\n", "utf-8")
+    case = Case.init(tmp_path / "case")
+    ingest(case, [vol], IngestOptions(workers=1, ocr="never"))
+    (doc,) = list(case.store.iter_documents())
+    assert [(r.page, r.style) for r in wstore.redactions(case.store.conn, doc.id)] == [(2, "black"), (2, "black")]
