@@ -49,6 +49,7 @@ class IssueCategory(StrEnum):
     CRASH = "crash"  # the parsing process died (segfault, abort)
     MISSING = "missing"  # a load file names a file that is not in the volume
     LOADFILE = "loadfile"  # a load-file defect: page-count mismatch, duplicate Bates, orphan child...
+    OCR = "ocr"  # a warning: OCR read a page poorly (low confidence, almost nothing from a printed page)
 
 
 _BATES_RE = re.compile(r"^(?P<prefix>.*?)(?P<number>\d+)(?P<suffix>(?:[_.][A-Za-z0-9]+)*)$")
@@ -126,6 +127,7 @@ class Page:
     ocr_confidence: float | None = None
     bates: str | None = None
     image_ref: str | None = None  # sha256 of the page image blob, or "originals/<sha>#<page>"
+    ocr_flags: list[str] = field(default_factory=list)  # low-confidence, nearly-empty, rotated-90 ... (ingest/ocr.py)
 
 
 @dataclass

@@ -93,7 +93,7 @@ def test_release_letter_lists_are_mentions_not_claims() -> None:
 def test_deleted_page_sheet_is_withheld() -> None:
     sheet = "FEDERAL BUREAU OF INVESTIGATION\nFOI/PA\nDELETED PAGE INFORMATION SHEET\nPage 2 ~ b5; b6; b7C;\n"
     page = analyze_page_text(sheet)
-    assert [n.kind for n in page.notices] == ["deleted-page"]
+    assert [n.kind for n in page.notices] == ["deleted-page-sheet"]
     assert release_status([page.marks], [sheet]) == "withheld"
 
 
