@@ -37,11 +37,18 @@ from dataclasses import dataclass, field
 
 _HEADING = re.compile(r"^[ \t]*DELETED\s+PAG\w*\s+(?:INFORMATION\s+SHEET|I)\b.*$", re.MULTILINE)
 _TOTAL = re.compile(r"Total[ \t]+Deleted[ \t]+Page[ \t]*\(?s\)?[ \t]*[=:]?[ \t]*(?P<n>[\d,]+)?", re.IGNORECASE)
-_ENTRY = re.compile(r"^[ \t]*Page\s+(?P<label>[^~\n]{1,40}?)\s*[~\u2014\u2013]\s*(?P<reasons>.*)$", re.MULTILINE)
+# `Page 74 ~ reasons`; OCR sometimes loses the `~` (a run of spaces is left) or reads `-`.
+_ENTRY = re.compile(
+    r"^[ \t]*Page[ \t]+(?P<label>\S{1,40}?)[ \t]*(?:[~\u2014\u2013-]|[ \t]{2,}|(?<=\d)[ \t])[ \t]*(?P<reasons>\S.*)$",
+    re.MULTILINE,
+)
+_CONTINUATION = re.compile(r"\n(?![ \t]*(?:Page\b|X|x\b))[ \t]*(?P<line>\S[^\n]*)")
 _XBOX = re.compile(r"Deleted\s+Page\(s\)\s*\S{0,3}\s*\n\s*\S{0,3}\s*No\s+Duplication\s+Fee", re.IGNORECASE)
-_CODE_PART = re.compile(  # `b6 - 6,-7;` or a bare `b5;`
-    r"(?<![\w/])(?P<code>[A-Za-z0-9/|]{1,5})[ \t]*(?:[-\u2014\u2013][ \t]*"
-    r"(?P<cats>-?[ \t]?\d{1,2}(?:[ \t]*[,.][ \t]*-?[ \t]?\d{1,2})*))?[ \t]*(?=[;:,]|$)"
+# One reason of an entry (the text between semicolons): `b6 - 6,-7`, `b5`, `b5 - Per EOUSA`,
+# `b6 - 2,-4 Per FBI & EOUSA`; a category list may be broken over a line (`2,-4,-\n6`).
+_CODE_PART = re.compile(
+    r"[ \t]*(?P<code>[A-Za-z0-9/|]{1,5})(?:[ \t]*[-\u2014\u2013][ \t]*"
+    r"(?P<cats>-?\s?\d{1,2}(?:\s*[,.]\s*-?\s?\d{1,2})*))?(?![\w/|])"
 )
 _SEVENTH = re.compile(r"[bBkKh6]?[7TIil1v|]{0,2}([A-Fa-f])\1?", re.IGNORECASE)
 _DIGIT_CODE = re.compile(r"[bB]([1-9])[OoéeÉ]?")
@@ -133,11 +140,14 @@ def sheet_code(token: str) -> str | None:
 def parse_reasons(reasons: str) -> tuple[list[tuple[str, str | None, int, int]], bool, str | None, str | None]:
     """(exemptions as (code, categories, start, end) in `reasons`, duplicate, referral, other)."""
     exemptions: list[tuple[str, str | None, int, int]] = []
-    for part in _CODE_PART.finditer(reasons):
-        code = sheet_code(part["code"])
-        if code:
+    pos = 0
+    for piece in reasons.split(";"):
+        part = _CODE_PART.match(reasons, pos, pos + len(piece))
+        pos += len(piece) + 1
+        code = sheet_code(part["code"]) if part else None
+        if part and code:
             cats = ",".join(str(int(c)) for c in re.findall(r"\d{1,2}", part["cats"] or ""))
-            exemptions.append((code, cats or None, part.start(), part.end()))
+            exemptions.append((code, cats or None, part.start("code"), part.end()))
     duplicate = bool(_DUPLICATE.search(reasons))
     referral = _REFERRAL.search(reasons)
     other = _OTHER.search(reasons)
@@ -156,13 +166,20 @@ def parse_sheet_page(text: str, page: int = 1) -> SheetPage | None:
         total = int(total_match["n"].replace(",", ""))
     entries = []
     for m in _ENTRY.finditer(text):
-        exemptions, duplicate, referral, other = parse_reasons(m["reasons"])
+        end = m.end()
+        for _ in range(2):  # reasons wrapped onto the next lines
+            more = _CONTINUATION.match(text, end)
+            if not more or text[m.start("reasons"):end].rstrip().endswith(";"):
+                break
+            end = more.end()
+        reasons = text[m.start("reasons"):end]
+        exemptions, duplicate, referral, other = parse_reasons(reasons)
         if not (exemptions or duplicate or referral or other):
             continue
         base = m.start("reasons")
         entries.append(WithheldPage(page, m["label"].strip(), [(c, cats) for c, cats, _, _ in exemptions],
                                     [(base + s, base + e) for _, _, s, e in exemptions], duplicate, referral, other,
-                                    m.group().strip(), m.start(), m.end()))
+                                    text[m.start():end].strip(), m.start(), end))
     xbox = bool(_XBOX.search(text))
     if not (heading or total is not None or len(entries) >= 2 or (entries and xbox)):
         return None

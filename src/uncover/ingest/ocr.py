@@ -53,7 +53,8 @@ WARNING_FLAGS = ("low-confidence", "nearly-empty")
 
 _WORD = re.compile(r"[A-Za-z]{2,}")
 _LIST_PAGE_LINE = re.compile(r"^\s*Page\s*$", re.MULTILINE)  # a column of `Page` read apart from its numbers
-_LIST_ENTRY = re.compile(r"^\s*Page\s+\d+\s*~", re.MULTILINE)
+_LIST_ENTRY = re.compile(r"^\s*Page\s+\d+\s*~\s*\S+\s*(?:-\s*\d|;)", re.MULTILINE)  # a complete entry
+_SHEET_HEADING = re.compile(r"DELETED\s+PAGE\s+I", re.IGNORECASE)
 
 
 def misread_list(text: str) -> bool:
@@ -200,7 +201,7 @@ class TesseractEngine:
                     result.rotation = angle
                     result.flags.append(f"rotated-{angle}")
                     words = len(_WORD.findall(result.text))
-        if misread_list(result.text):
+        if misread_list(result.text) or _SHEET_HEADING.search(result.text):
             rows, _ = self._read(gray, tesserocr.PSM.SINGLE_BLOCK)
             if len(_LIST_ENTRY.findall(rows.text)) > len(_LIST_ENTRY.findall(result.text)):
                 rows.rotation, rows.flags = result.rotation, result.flags
