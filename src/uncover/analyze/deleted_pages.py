@@ -50,8 +50,9 @@ _CODE_PART = re.compile(
     r"[ \t]*(?P<code>[A-Za-z0-9/|]{1,5})(?:[ \t]*[-\u2014\u2013][ \t]*"
     r"(?P<cats>-?\s?\d{1,2}(?:\s*[,.]\s*-?\s?\d{1,2})*))?(?![\w/|])"
 )
-_SEVENTH = re.compile(r"[bBkKh6]?[7TIil1v|]{0,2}([A-Fa-f])\1?", re.IGNORECASE)
-_DIGIT_CODE = re.compile(r"[bB]([1-9])[OoéeÉ]?")
+# b7's lettered parts as OCR reads them: at least one stroke read for the 7 (`bTE`, `b/C`, `KITE`).
+_SEVENTH = re.compile(r"[bBkKh6]?[7TIil1v|/]{1,2}([A-Fa-f])\1?", re.IGNORECASE)
+_DIGIT_CODE = re.compile(r"[bB]([1-9])[OoéeÉS]?")
 _DUPLICATE = re.compile(r"\bDup\w*", re.IGNORECASE)
 _REFERRAL = re.compile(r"\bRef\w*(?:\s*/\s*\w+)?", re.IGNORECASE)
 _OTHER = re.compile(r"\b(?:Other|Sealed|Outside\s+scope|Non[\s-]?responsive)\b[^;]*", re.IGNORECASE)
@@ -129,11 +130,11 @@ class SheetPage:
 
 def sheet_code(token: str) -> str | None:
     """A code as printed on a sheet, OCR damage included: `b7C`, `bTE`, `b/7C`, `b6O` -> b7c, b7e, b7c, b6."""
-    bare = re.sub(r"[^0-9A-Za-z]", "", token)
+    bare = re.sub(r"[^0-9A-Za-z/|]", "", token)
     seventh = _SEVENTH.fullmatch(bare)
     if seventh and len(bare) >= 2:
         return f"b7{seventh.group(1).lower()}"
-    digit = _DIGIT_CODE.fullmatch(bare)
+    digit = _DIGIT_CODE.fullmatch(bare.replace("/", ""))
     return f"b{digit.group(1)}" if digit else None
 
 

@@ -72,11 +72,20 @@ _REASON = re.compile(r"Reason:\s*(?P<cats>(?:[1Il]\s?\.\s?4\s?\(\s?[A-Ha-h]\s?\)
 # FBI margin codes with their category numbers, anywhere on a line (`b6 -1,-5`, `Attn: b6 -2,-3`,
 # `b6 -3 (By) b7c -3 Deputy Clerk`), OCR damage included (`bic`, `bTC`, `b7¢`, `be -1` for b6).
 # The category number is what makes a bare `b6` a marking, so it is required here.
+# A category digit as OCR reads small print: `-]` and `-l` for -1, `-z` for -2, `-&` for -8,
+# `-£` for -5; `=` for the dash.
+_CAT = r"(?:\d{1,2}|[\]lI|zZ&£](?![\w]))"
+# `b5 Per EOUSA`, `b6 -1 Per FBI`: withheld on the say of another agency (EOUSA, DOJ, FBI, CIA ...).
+# The agency note is evidence enough for a code glued to the word before it (`AUSAb5 Per EOUSA`).
+_PER_AGENCY = r"[ \t]*[Pp]er[ \t]*[A-Z][A-Za-z]{1,5}\b"
 _FBI_CODE = re.compile(
-    r"(?<![\w/])(?P<code>[bB][1-9][A-Fa-f¢]?[cC]?|b[7TIil/|]{1,2}[A-Fa-f¢][cC]?|b[il][cC¢]|b[eé])"
-    r"[ \t]?(?P<cats>-[ \t]?\d{1,2}(?:[ \t]?[,.][ \t]?-?[ \t]?\d{1,2})*)(?![\w.]*\d)"
+    r"(?:(?<![\w/])|(?=b[1-9][A-Fa-f]?[ \t]*(?:-[ \t]?\d[-,\d \t]*)?" + _PER_AGENCY + r"))"
+    r"(?P<code>[bB][1-9][A-Fa-f¢]?[cCé]?|b[7TIil/|]{1,2}[A-Fa-f¢][cC]?|b[il][cC¢]|b[eé])"
+    rf"(?:[ \t]?(?P<cats>[-=][ \t]?{_CAT}(?:[ \t]?[,.][ \t]?-?[ \t]?{_CAT})*)(?![\w.]*\d)"
+    r"|(?=" + _PER_AGENCY + "))"
 )
-_FBI_VARIANT = re.compile(r"b[7TIil/|]{1,2}(?P<sub>[A-Fa-f¢])[cC]?|b[il](?P<c>[cC¢])|b[eé]")
+_FBI_VARIANT = re.compile(r"b[7TIil/|]{1,2}(?P<sub>[A-Fa-f¢])[cC]?|b[il](?P<c>[cC¢])|b(?P<e>[eé])")
+_CAT_DIGIT = {"]": "1", "l": "1", "I": "1", "|": "1", "z": "2", "Z": "2", "&": "8", "£": "5", "=": "-"}
 _PROSE_WORD = re.compile(r"^[a-z][a-z'’-]*[,;]?$")  # a lower-case word: the sentence goes on
 _TOTAL_WORD = re.compile(r"(?:total|subtotal|sum|count|page|no\.?|number|#|amount|qty|quantity)\W*$", re.IGNORECASE)
 _WITHHELD_FULL = re.compile(r"withheld\s+in\s+(?:its\s+)?(?:full|entirety)\s+pursuant\s+to", re.IGNORECASE)
@@ -141,7 +150,10 @@ def normalize_code(token: str, *, allow_eight: bool = False) -> str | None:
 
 def _fbi_code(token: str) -> str | None:
     """An FBI margin code as OCR reads it: `b6`, `b7C`, `b7¢`, `bTC`, `b/C`, `bic`, `be` (b6)."""
-    code = normalize_code(token.replace("¢", "c").rstrip("cC") if token.lower().endswith(("cc", "¢c")) else token.replace("¢", "c"))
+    plain = token.replace("¢", "c")
+    if plain.lower().endswith("cc"):  # `b7Cc`: OCR doubled the C
+        plain = plain[:-1]
+    code = normalize_code(plain.rstrip("é"))
     if code:
         return code
     variant = _FBI_VARIANT.fullmatch(token)
@@ -423,12 +435,13 @@ def analyze_page_text(text: str, page: int = 1, document_id: int = 0) -> PageMar
         result.notices.append(PageNotice("deleted-page", "Deleted Page(s)", box, box + len("Deleted Page(s)")))
 
     # FBI margin codes with category numbers, wherever they sit on a line.
-    if "-" in text:
+    if "-" in text or "er " in text:
         for m in _FBI_CODE.finditer(text):
             code = _fbi_code(m["code"])
             if code:
-                cats = re.sub(r"[ \t]", "", m["cats"]).replace(".", ",")
-                add(code, ",".join(f"-{c.lstrip('-')}" for c in cats.split(",") if c.strip("-")), m.start(), m.end(), 0.85)
+                cats = "".join(_CAT_DIGIT.get(ch, ch) for ch in re.sub(r"[ \t]", "", m["cats"] or "")).replace(".", ",")
+                qualifier = ",".join(f"-{c.lstrip('-')}" for c in cats.split(",") if c.strip("-")) or None
+                add(code, qualifier, m.start(), m.end("cats") if m["cats"] else m.end("code"), 0.85)
 
     # Margin codes: segments (or whole lines) made of code tokens; trailing runs of codes.
     for line_off, line in _hinted_lines(text):
@@ -507,6 +520,15 @@ def _margin_context(segments: list[tuple[int, str]], seg_off: int, state_context
 def _trailing_codes(line: str, line_off: int, add) -> None:  # type: ignore[no-untyped-def]
     """FBI margin codes printed at the end of a text line: `... BROWN b6 b7C`."""
     tokens = list(_TOKEN.finditer(line))
+    # `From: Tomlinson, Christina B3 CIA PERS/ORG`: State's b3 code with its statute ends the line
+    # (a text layer that joined the margin to the body).
+    statute = len(tokens)
+    while statute > 1 and _STATUTE_WORD.match(tokens[statute - 1].group()) and not normalize_code(tokens[statute - 1].group()):
+        statute -= 1
+    if 1 < statute < len(tokens) and tokens[statute - 1].group() == "B3":
+        qualifier = " ".join(t.group() for t in tokens[statute:])
+        add("b3", qualifier, line_off + tokens[statute - 1].start(), line_off + tokens[-1].end(), 0.7)
+        return
     run: list[re.Match[str]] = []
     for tok in reversed(tokens):
         if normalize_code(tok.group()) or (_CATEGORY_NUMBER.match(tok.group()) and not any(normalize_code(t.group()) for t in run)):
