@@ -298,7 +298,7 @@ class TesseractEngine:
         if margin:
             result.text = result.text.rstrip("\n") + "\n\n" + "\n".join(margin) + "\n"
             words = len(_WORD.findall(result.text))
-        if words and result.confidence < LOW_CONFIDENCE:
+        if words >= NEARLY_EMPTY_WORDS and result.confidence < LOW_CONFIDENCE:  # a lone Bates line is no text
             result.flags.append("low-confidence")
         if words < NEARLY_EMPTY_WORDS and ink >= NEARLY_EMPTY_INK:
             result.flags.append("nearly-empty")
