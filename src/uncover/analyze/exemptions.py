@@ -78,10 +78,13 @@ _CAT = r"(?:\d{1,2}|[\]lI|zZ&£](?![\w]))"
 # `b5 Per EOUSA`, `b6 -1 Per FBI`: withheld on the say of another agency (EOUSA, DOJ, FBI, CIA ...).
 # The agency note is evidence enough for a code glued to the word before it (`AUSAb5 Per EOUSA`).
 _PER_AGENCY = r"[ \t]*[Pp]er[ \t]*[A-Z][A-Za-z]{1,5}\b"
+# A code read as `66`/`be` only beside a known agency's note: `66 Per Dos` (b6 Per DOJ).
+_AGENCIES = r"(?:FBI|F8I|EOUSA|HOUSA|EHOUSA|DOJ|DOS|Dos|Dou|CIA|DHS|ICE|NSA|DOD|USMS|ATF|DEA|IRS|USAO|CRT)\b"
+_DAMAGED_PER = re.compile(r"(?<![\w$/.,])(?P<code>66|b[eé]|b[éè][1-9])[ \t]*[Pp]er[ \t]*" + _AGENCIES)
 _FBI_CODE = re.compile(
     r"(?:(?<![\w/])|(?=b[1-9][A-Fa-f]?[ \t]*(?:-[ \t]?\d[-,\d \t]*)?" + _PER_AGENCY + r"))"
     r"(?P<code>[bB][1-9][A-Fa-f¢]?[cCé]?|b[7TIil/|]{1,2}[A-Fa-f¢][cC]?|b[il][cC¢]|b[eé])"
-    rf"(?:[ \t]?(?P<cats>[-=][ \t]?{_CAT}(?:[ \t]?[,.][ \t]?-?[ \t]?{_CAT})*)(?![\w.]*\d)"
+    rf"(?:[ \t]{{0,2}}(?P<cats>[-=<][ \t]?{_CAT}(?:[ \t]?[,.][ \t]?-?[ \t]?{_CAT})*)(?![\w.]*\d)"
     r"|(?=" + _PER_AGENCY + "))"
 )
 _FBI_VARIANT = re.compile(r"b[7TIil/|]{1,2}(?P<sub>[A-Fa-f¢])[cC]?|b[il](?P<c>[cC¢])|b(?P<e>[eé])")
@@ -440,8 +443,10 @@ def analyze_page_text(text: str, page: int = 1, document_id: int = 0) -> PageMar
             code = _fbi_code(m["code"])
             if code:
                 cats = "".join(_CAT_DIGIT.get(ch, ch) for ch in re.sub(r"[ \t]", "", m["cats"] or "")).replace(".", ",")
-                qualifier = ",".join(f"-{c.lstrip('-')}" for c in cats.split(",") if c.strip("-")) or None
+                qualifier = ",".join(f"-{c.lstrip('-<')}" for c in cats.split(",") if c.strip("-<")) or None
                 add(code, qualifier, m.start(), m.end("cats") if m["cats"] else m.end("code"), 0.85)
+        for m in _DAMAGED_PER.finditer(text) if "er" in text else ():
+            add("b6" if m["code"] in ("66", "be", "bé") else f"b{m['code'][-1]}", None, m.start(), m.end("code"), 0.8)
 
     # Margin codes: segments (or whole lines) made of code tokens; trailing runs of codes.
     for line_off, line in _hinted_lines(text):

@@ -217,7 +217,7 @@ class TesseractEngine:
                 dark[y0:y1, max(0, x0 - left):x1 - left] = False
         return int(dark.sum()) >= MARGIN_UNREAD_INK
 
-    def _margin_lines(self, image: Image, boxes: list[tuple[int, int, int, int]], *, sparse: bool = False) -> list[str]:
+    def _margin_lines(self, image: Image, boxes: list[tuple[int, int, int, int]]) -> list[str]:
         """Lines printed in the right margin that the page pass dropped.
 
         Tesseract's page layout discards small isolated text beside boxes and rules (FBI's
@@ -230,7 +230,7 @@ class TesseractEngine:
         width, height = image.size
         left = int(width * (1 - MARGIN_STRIP))
         api = self._get_api()
-        api.SetPageSegMode(tesserocr.PSM.SPARSE_TEXT if sparse else tesserocr.PSM.AUTO)
+        api.SetPageSegMode(tesserocr.PSM.SPARSE_TEXT)  # small isolated text: what the page pass drops
         api.SetImage(image.crop((left, 0, width, height)))
         api.Recognize()
         lines: list[list[tuple[str, tuple[int, int, int, int], float]]] = []
@@ -293,8 +293,7 @@ class TesseractEngine:
                 rows.result.rotation, rows.result.flags = result.rotation, result.flags
                 result, boxes = rows.result, rows.boxes
                 words = len(_WORD.findall(result.text))
-        margin = self._margin_lines(gray, boxes, sparse=words < NEARLY_EMPTY_WORDS) \
-            if self._margin_unread(gray, boxes) else []
+        margin = self._margin_lines(gray, boxes) if self._margin_unread(gray, boxes) else []
         if margin:
             result.text = result.text.rstrip("\n") + "\n\n" + "\n".join(margin) + "\n"
             words = len(_WORD.findall(result.text))
