@@ -52,12 +52,19 @@ NEARLY_EMPTY_INK = 0.02  # ... from a page whose dark pixels cover at least this
 WARNING_FLAGS = ("low-confidence", "nearly-empty")
 MARGIN_STRIP = 0.28  # the right of the page read again when it holds print no word covers
 MARGIN_CONFIDENCE = 70.0
+MARGIN_SCALE = 1.5
 MARGIN_UNREAD_INK = 200  # dark pixels in the strip outside every word read: print was dropped
 
 _WORD = re.compile(r"[A-Za-z]{2,}")
 _LIST_PAGE_LINE = re.compile(r"^\s*Page\s*$", re.MULTILINE)  # a column of `Page` read apart from its numbers
 _LIST_ENTRY = re.compile(r"^[ \t]*Page[ \t]+\d+[ \t]*~.*$", re.MULTILINE)
 _SHEET_HEADING = re.compile(r"DELETED\s+PAGE\s+I", re.IGNORECASE)
+
+
+def _token_key(token: str) -> str:
+    """A word compared across two readings of a page, insensitive to case and to OCR's usual
+    swaps in small print (`b7¢`/`b7C`, `b6é`/`b6`)."""
+    return re.sub(r"[^0-9a-z]", "", token.casefold().replace("¢", "c").replace("é", ""))
 
 
 def _covered(box: tuple[int, int, int, int], words: list[tuple[int, int, int, int]]) -> float:
@@ -94,10 +101,17 @@ class OcrResult:
 
 
 @dataclass
+class _Word:
+    box: tuple[int, int, int, int]  # pixels
+    key: str  # _token_key of the text
+    confidence: float
+
+
+@dataclass
 class _Reading:
     result: OcrResult
     sideways: bool  # Tesseract found the text running top to bottom: the page lies on its side
-    boxes: list[tuple[int, int, int, int]]  # the words read, in pixels
+    boxes: list[_Word]  # the words read
 
 
 class OcrEngine(Protocol):
@@ -156,6 +170,7 @@ class TesseractEngine:
         self._osd = None
         self._osd_missing = False
         self.orientation_checks = 0  # pages that paid for OSD (the benchmark reports it)
+        self.margin_scale = MARGIN_SCALE
 
     def _get_api(self):  # type: ignore[no-untyped-def]
         if self._api is None:
@@ -190,19 +205,19 @@ class TesseractEngine:
         iterator = api.GetIterator()
         sideways = bool(iterator is not None and confidences
                         and iterator.Orientation()[1] == tesserocr.WritingDirection.TOP_TO_BOTTOM)
-        boxes = []
+        boxes: list[_Word] = []
         level = tesserocr.RIL.WORD
         while iterator is not None and confidences and not iterator.Empty(level):
-            box = iterator.BoundingBox(level)
-            if box:
-                boxes.append(box)
+            box, word = iterator.BoundingBox(level), (iterator.GetUTF8Text(level) or "").strip()
+            if box and word:
+                boxes.append(_Word(box, _token_key(word), iterator.Confidence(level)))
             if not iterator.Next(level):
                 break
         api.Clear()
         return _Reading(OcrResult(text, sum(confidences) / len(confidences) if confidences else 0.0), sideways, boxes)
 
     @staticmethod
-    def _margin_unread(image: Image, boxes: list[tuple[int, int, int, int]]) -> bool:
+    def _margin_unread(image: Image, boxes: list[_Word]) -> bool:
         """Whether the right margin holds print that no word the page pass read covers."""
         import numpy as np
 
@@ -212,12 +227,13 @@ class TesseractEngine:
         if int(dark.sum()) < MARGIN_UNREAD_INK:
             return False
         dark = dark.copy()
-        for x0, y0, x1, y1 in boxes:
+        for word in boxes:
+            x0, y0, x1, y1 = word.box
             if x1 > left:
                 dark[y0:y1, max(0, x0 - left):x1 - left] = False
         return int(dark.sum()) >= MARGIN_UNREAD_INK
 
-    def _margin_lines(self, image: Image, boxes: list[tuple[int, int, int, int]]) -> list[str]:
+    def _margin_lines(self, image: Image, boxes: list[_Word]) -> list[str]:
         """Lines printed in the right margin that the page pass dropped.
 
         Tesseract's page layout discards small isolated text beside boxes and rules (FBI's
@@ -231,7 +247,11 @@ class TesseractEngine:
         left = int(width * (1 - MARGIN_STRIP))
         api = self._get_api()
         api.SetPageSegMode(tesserocr.PSM.SPARSE_TEXT)  # small isolated text: what the page pass drops
-        api.SetImage(image.crop((left, 0, width, height)))
+        strip = image.crop((left, 0, width, height))
+        scale = self.margin_scale
+        if scale != 1:  # margin codes are 7-point type: Tesseract reads them better enlarged
+            strip = strip.resize((round(strip.width * scale), round(strip.height * scale)))
+        api.SetImage(strip)
         api.Recognize()
         lines: list[list[tuple[str, tuple[int, int, int, int], float]]] = []
         iterator = api.GetIterator()
@@ -241,16 +261,23 @@ class TesseractEngine:
             if not lines or iterator.IsAtBeginningOf(tesserocr.RIL.TEXTLINE):
                 lines.append([])
             if word and box:
-                lines[-1].append((word, (box[0] + left, box[1], box[2] + left, box[3]), iterator.Confidence(level)))
+                x0, y0, x1, y1 = (round(v / scale) for v in box)
+                lines[-1].append((word, (x0 + left, y0, x1 + left, y1), iterator.Confidence(level)))
             if not iterator.Next(level):
                 break
         api.Clear()
         # New: a line wholly inside the strip, read with confidence, none of whose words the page
-        # pass read (a line it read in part is the same line, read twice).
+        # pass read (a line it read in part is the same line, read twice). The page pass "read" a
+        # place when it put a confident word there, or the same word at any confidence: its
+        # low-confidence junk (`ae`, `#3` over two margin codes) is not a reading.
+        def read_before(word: str, box: tuple[int, int, int, int]) -> bool:
+            key = _token_key(word)
+            return _covered(box, [w.box for w in boxes if w.confidence >= MARGIN_CONFIDENCE or w.key == key]) >= 0.3
+
         return [" ".join(w for w, _, _ in line) for line in lines
                 if line and min(b[0] for _, b, _ in line) > left + 8
                 and sum(c for _, _, c in line) / len(line) >= MARGIN_CONFIDENCE
-                and all(_covered(b, boxes) < 0.3 for _, b, _ in line)]
+                and not any(read_before(w, b) for w, b, _ in line)]
 
     def orientation(self, image: Image) -> int:
         """Degrees to turn the page counter-clockwise so that it reads upright (0 when unsure)."""
