@@ -53,6 +53,7 @@ WARNING_FLAGS = ("low-confidence", "nearly-empty")
 MARGIN_STRIP = 0.28  # the right of the page read again when it holds print no word covers
 MARGIN_CONFIDENCE = 70.0
 MARGIN_SCALE = 1.5
+READ_CONFIDENCE = 50.0  # a page-pass word under this is junk, not a reading of that place
 MARGIN_UNREAD_INK = 200  # dark pixels in the strip outside every word read: print was dropped
 
 _WORD = re.compile(r"[A-Za-z]{2,}")
@@ -272,7 +273,7 @@ class TesseractEngine:
         # low-confidence junk (`ae`, `#3` over two margin codes) is not a reading.
         def read_before(word: str, box: tuple[int, int, int, int]) -> bool:
             key = _token_key(word)
-            return _covered(box, [w.box for w in boxes if w.confidence >= MARGIN_CONFIDENCE or w.key == key]) >= 0.3
+            return _covered(box, [w.box for w in boxes if w.confidence >= READ_CONFIDENCE or w.key == key]) >= 0.3
 
         return [" ".join(w for w, _, _ in line) for line in lines
                 if line and min(b[0] for _, b, _ in line) > left + 8
