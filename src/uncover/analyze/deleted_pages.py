@@ -158,8 +158,8 @@ def parse_reasons(reasons: str) -> tuple[list[tuple[str, str | None, int, int]],
 
 def parse_sheet_page(text: str, page: int = 1) -> SheetPage | None:
     """The sheet content of one page, or None when the page is not (part of) a sheet."""
-    if "age" not in text:  # cheap guard: every sheet says Page
-        return None
+    if "Page" not in text or ("~" not in text and "ELETED" not in text and "eleted" not in text):
+        return None  # cheap guard: every sheet says Page, and either ~ or Deleted
     heading = bool(_HEADING.search(text))
     total_match = _TOTAL.search(text) if "otal" in text else None
     total = None

@@ -7,16 +7,22 @@ as OCR'd or text-layer text with typical damage:
   it sits in the right margin beside the header), margin codes alone on a segment of a line
   (`B6`, `B5,B6`, `B1,1.4(B),1.4(D)`, `B3 CIA PERS/ORG`), classification blocks
   (`Reason: 1.4(B), 1.4(D)`).
-- DOJ/FBI: parenthesised labels `(b)(6)`, `(b) (7)(C)`, `(b)(7)(E)-2`; FBI margin codes `b6 b7C`;
-  "Deleted Page Information Sheet" (a withheld page) with `Page 2 ~ b5; b6; b7C;` lines;
-  "Withheld in full pursuant to exemption ..."; "Non-Responsive"; "Referred to ...".
+- DOJ/FBI: parenthesised labels `(b)(6)`, `(b) (7)(C)`, `(b)(7)(E)-2`; FBI margin codes `b6 b7C`
+  and, since the 2000s, with their coded categories and the agency whose say they follow:
+  `b6 -1,-5`, `Attn: b6 -2,-3`, `b6 -3 (By) b7c -3 Deputy Clerk`, `b5 Per EOUSA`, read through
+  OCR damage (`bic`, `bTC`, `b7¢`, `be -1`, `b7C -z`); "Deleted Page Information Sheets" that
+  list the pages withheld in full (`Page 2 ~ b5; b6; b7C;`, parsed by deleted_pages.py: the sheet
+  page is not itself withheld); "Withheld in full pursuant to exemption ..."; "Non-Responsive";
+  "Referred to ...".
 
 A *segment* is a run of text on one line separated from its neighbours by three or more spaces
 (or a tab): State's OCR keeps the margin apart from the body that way. A code is accepted only
 where context says it is a marking, never because a token merely looks like one:
 
 - a segment (or a whole line) made only of code tokens: `B6`, `b6 b7C`, `B5,B6`;
-- a run of code tokens ending a line of text (FBI margin `... BROWN b7c`);
+- a run of code tokens ending a line of text (FBI margin `... BROWN b7c`), but not one bare
+  `b4` after a lower-case word (`pre-date the contracts to b4` is prose);
+- an FBI code with its category number (`b6 -1`) or an agency's note (`b5 Per EOUSA`) anywhere;
 - a parenthesised `(b)(N)` label that is *not* a statute citation. A citation is recognised by
   what precedes the `(b)`: a letter or digit glued to it (`807(b)(1)`, `552(b)(6)`), or `552`,
   `U.S.C.`, `§` or `Section` immediately before it. Those are references to the statute in prose
@@ -24,7 +30,7 @@ where context says it is a marking, never because a token merely looks like one:
   kept: that is how DOJ labels a box and how letters state what was withheld;
 - `81`..`89` are OCR's reading of `B1`..`B9` only inside a code list that holds a real code
   (`B5,86`) or as a margin segment on a page carrying State's release stamp or header; alone
-  elsewhere they are page numbers or figures and are rejected.
+  elsewhere they are page numbers or figures and are rejected, and never after `TOTAL`.
 
 Pages that list every exemption (an FBI release letter's checkbox grid, an "Explanation of
 Exemptions" sheet) mention codes without claiming them: their parenthesised labels are kept
@@ -80,13 +86,18 @@ _CAT = r"(?:\d{1,2}|[\]lI|zZ&£](?![\w]))"
 _PER_AGENCY = r"[ \t]*[Pp]er[ \t]*[A-Z][A-Za-z]{1,5}\b"
 # A code read as `66`/`be` only beside a known agency's note: `66 Per Dos` (b6 Per DOJ).
 _AGENCIES = r"(?:FBI|F8I|EOUSA|HOUSA|EHOUSA|DOJ|DOS|Dos|Dou|CIA|DHS|ICE|NSA|DOD|USMS|ATF|DEA|IRS|USAO|CRT)\b"
-_DAMAGED_PER = re.compile(r"(?<![\w$/.,])(?P<code>66|b[eé]|b[éè][1-9])[ \t]*[Pp]er[ \t]*" + _AGENCIES)
+_DAMAGED_PER = re.compile(r"(?P<code>66|b[eé]|b[éè][1-9])[ \t]*[Pp]er[ \t]*" + _AGENCIES)
+# Starts with the code itself (a literal-led pattern scans fast); what may precede it is checked
+# per match: nothing glued on, unless an agency's note follows (`AUSAb5 Per EOUSA`).
 _FBI_CODE = re.compile(
-    r"(?:(?<![\w/])|(?=b[1-9][A-Fa-f]?[ \t]*(?:-[ \t]?\d[-,\d \t]*)?" + _PER_AGENCY + r"))"
-    r"(?P<code>[bB][1-9][A-Fa-f¢]?[cCé]?|b[7TIil/|]{1,2}[A-Fa-f¢][cC]?|b[il][cC¢]|b[eé])"
+    r"(?P<code>b[1-9][A-Fa-f¢]?[cCé]?|b[7TIil/|]{1,2}[A-Fa-f¢][cC]?|b[il][cC¢]|b[eé])"
     rf"(?:[ \t]{{0,2}}(?P<cats>[-=<][ \t]?{_CAT}(?:[ \t]?[,.][ \t]?-?[ \t]?{_CAT})*)(?![\w.]*\d)"
-    r"|(?=" + _PER_AGENCY + "))"
+    r"|(?P<per>(?=" + _PER_AGENCY + ")))"
 )
+_GLUED_BEFORE = re.compile(r"[\w/]")
+_PER_NOTE = re.compile(r"[Pp]er[ \t]*" + _AGENCIES)
+# What every FBI-style code starts with: pages without it skip the code patterns.
+_FBI_HINT = re.compile(r"b(?:[1-9/é]|e ?-|i[cC]|[TI][CE])|Per ")
 _FBI_VARIANT = re.compile(r"b[7TIil/|]{1,2}(?P<sub>[A-Fa-f¢])[cC]?|b[il](?P<c>[cC¢])|b(?P<e>[eé])")
 _CAT_DIGIT = {"]": "1", "l": "1", "I": "1", "|": "1", "z": "2", "Z": "2", "&": "8", "£": "5", "=": "-"}
 _PROSE_WORD = re.compile(r"^[a-z][a-z'’-]*[,;]?$")  # a lower-case word: the sentence goes on
@@ -165,6 +176,12 @@ def _fbi_code(token: str) -> str | None:
     if variant["sub"]:
         return "b7" + variant["sub"].replace("¢", "c").lower()
     return "b7c" if variant["c"] else "b6"
+
+
+def _glued_code_ok(m: re.Match[str], text: str) -> bool:
+    """A code glued to the word before it counts only as `b5 Per EOUSA` (an agency's note)."""
+    return m["code"][0] == "b" and m["code"][1:2].isdigit() and (
+        m["per"] is not None or bool(re.match(_PER_AGENCY, text[m.end():m.end() + 20])))
 
 
 def _code_from_parts(n: str, sub: str | None) -> str | None:
@@ -438,14 +455,17 @@ def analyze_page_text(text: str, page: int = 1, document_id: int = 0) -> PageMar
         result.notices.append(PageNotice("deleted-page", "Deleted Page(s)", box, box + len("Deleted Page(s)")))
 
     # FBI margin codes with category numbers, wherever they sit on a line.
-    if "-" in text or "er " in text:
+    if _FBI_HINT.search(text):
         for m in _FBI_CODE.finditer(text):
-            code = _fbi_code(m["code"])
+            glued = m.start() > 0 and _GLUED_BEFORE.match(text, m.start() - 1)
+            code = _fbi_code(m["code"]) if not glued or _glued_code_ok(m, text) else None
             if code:
                 cats = "".join(_CAT_DIGIT.get(ch, ch) for ch in re.sub(r"[ \t]", "", m["cats"] or "")).replace(".", ",")
                 qualifier = ",".join(f"-{c.lstrip('-<')}" for c in cats.split(",") if c.strip("-<")) or None
                 add(code, qualifier, m.start(), m.end("cats") if m["cats"] else m.end("code"), 0.85)
-        for m in _DAMAGED_PER.finditer(text) if "er" in text else ():
+        for m in _DAMAGED_PER.finditer(text) if "er" in text and _PER_NOTE.search(text) else ():
+            if m.start() > 0 and re.match(r"[\w$/.,]", text[m.start() - 1]):
+                continue
             add("b6" if m["code"] in ("66", "be", "bé") else f"b{m['code'][-1]}", None, m.start(), m.end("code"), 0.8)
 
     # Margin codes: segments (or whole lines) made of code tokens; trailing runs of codes.
