@@ -11,7 +11,11 @@ What a page of a FOIA release needs beyond plain Tesseract, each measured on FBI
 - **Margins.** A scan's dark edge (the border of the scanned sheet) touches the small text in the
   right margin, where FBI prints `b6 -1` / `b7C -1` and the Bates number; Tesseract then takes
   the code and the border for one picture and drops both. Long dark lines in the outer band of
-  the image are whitened before OCR (`clear_scan_border`); text never forms such a line.
+  the image are whitened before OCR (`clear_scan_border`); text never forms such a line. Small
+  isolated text beside boxes and rules is still often dropped by the page layout, so when the
+  right margin holds print that no word read covers, that strip is read again, enlarged, as
+  sparse text, and the lines found where the page pass read nothing are added (`_margin_lines`).
+  Clean pages never pay for it.
 - **Layout.** Interword spaces are kept (`preserve_interword_spaces`), so a margin code stands
   apart from the body by a run of spaces, as in the text layers of State's releases, and the
   exemption detector reads it as a margin segment.
