@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 
 from ..model import Document, DocumentKind, ExemptionMark, Page, Redaction
 from ..store import withholdings as wstore
-from .exemptions import PageMarkings, analyze_page_text, claimed_codes, document_status
+from .deleted_pages import DeletedPageSheet, find_sheets, sheet_warnings
+from .exemptions import WITHHELD_NOTICES, PageMarkings, analyze_page_text, claimed_codes, document_status
 
 if TYPE_CHECKING:
     from ..case import Case
@@ -139,6 +140,7 @@ class WithholdingsFindings:
     notices: list[wstore.NoticeRow]
     release: wstore.ReleaseRow
     warnings: list[str]
+    sheets: list[DeletedPageSheet] = field(default_factory=list)
 
     def summary(self, document_id: int) -> DocumentWithholdings:
         r = self.release
@@ -169,19 +171,23 @@ def find_withholdings(pages: list[Page], pdf: Path | None, label: str,
                     warnings.append(f"{page.bates or label} page {page.number}: image not checked for boxes ({exc}).")
     status = document_status(analysed, marks)
     withheld_pages = {a_page.number for a_page, a in zip(pages, analysed, strict=True)
-                      if any(n.kind in ("deleted-page", "withheld-in-full") for n in a.notices)}
+                      if any(n.kind in WITHHELD_NOTICES for n in a.notices)}
     redacted_pages = {r.page for r in redactions} | {m.page for m in marks if m.confidence >= 0.5} - withheld_pages
     notices = [wstore.NoticeRow(p.document_id, p.number, n.kind, n.text, n.start, n.end)
                for p, a in zip(pages, analysed, strict=True) for n in a.notices]
+    sheets = find_sheets([p.text for p in pages])  # deleted page sheets: the pages they list are withheld
+    warnings.extend(sheet_warnings(sheets, label))
+    stand_ins = {n.page for n in notices if n.kind != "deleted-page-sheet" and n.kind in WITHHELD_NOTICES}
     release = wstore.ReleaseRow(pages[0].document_id if pages else 0, status, sorted(claimed_codes(marks)),
-                                len(withheld_pages), len(redacted_pages))
-    return WithholdingsFindings(marks, redactions, notices, release, warnings)
+                                len(stand_ins) + sum(len(s.entries) for s in sheets), len(redacted_pages))
+    return WithholdingsFindings(marks, redactions, notices, release, warnings, sheets)
 
 
 def save_withholdings(case: Case, document_id: int, findings: WithholdingsFindings) -> None:
     """Replace the document's earlier results; joins the caller's transaction when there is one."""
     with case.store.transaction() as conn:
         wstore.replace_document(conn, document_id, findings.marks, findings.redactions, findings.notices, findings.release)
+        wstore.replace_withheld_pages(conn, document_id, findings.sheets)
 
 
 def analyze_document(case: Case, doc: Document, *, boxes: bool = True) -> DocumentWithholdings:
@@ -232,7 +238,8 @@ def page_findings(case: Case, doc_id: int) -> dict[int, list[str]]:
     conn = case.store.conn
     out: dict[int, list[str]] = {}
     for n in wstore.notices(conn, doc_id):
-        label = {"deleted-page": "page withheld (deleted page information sheet)", "withheld-in-full": "withheld in full",
+        label = {"deleted-page": "page withheld (deleted page box)", "withheld-in-full": "withheld in full",
+                 "deleted-page-sheet": "deleted page information sheet (lists pages withheld in full)",
                  "non-responsive": "marked non-responsive", "referral": n.text}.get(n.kind, n.kind)
         out.setdefault(n.page, []).append(label)
     by_page: dict[int, dict[str, int]] = {}

@@ -4,7 +4,7 @@ Results are derived data: `replace_document` deletes a document's earlier result
 new ones in one transaction, so `uncover analyze` can run any number of times.
 
 Importing this module also registers the search fields `exemption:`, `release:`, `redacted:`,
-`unboxed:` and `failed-redaction:` when the search package is present.
+`unboxed:`, `failed-redaction:` and `withheld-full:` when the search package is present.
 """
 
 from __future__ import annotations
@@ -12,9 +12,13 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..errors import QueryError
 from ..model import ExemptionMark, Redaction
+
+if TYPE_CHECKING:
+    from ..analyze.deleted_pages import DeletedPageSheet
 
 
 @dataclass
@@ -61,6 +65,76 @@ def replace_document(conn: sqlite3.Connection, document_id: int, marks: Iterable
         "INSERT INTO document_release (document_id, status, codes, pages_withheld, pages_redacted) VALUES (?, ?, ?, ?, ?)",
         (document_id, release.status, ",".join(sorted(release.codes)), release.pages_withheld, release.pages_redacted),
     )
+
+
+def replace_withheld_pages(conn: sqlite3.Connection, document_id: int, sheets: Iterable[DeletedPageSheet]) -> None:
+    """Replace a document's deleted page sheets and the withheld pages they list."""
+    conn.execute("DELETE FROM withheld_pages WHERE document_id = ?", (document_id,))
+    conn.execute("DELETE FROM deleted_page_sheets WHERE document_id = ?", (document_id,))
+    for sheet in sheets:
+        cur = conn.execute(
+            "INSERT INTO deleted_page_sheets (document_id, first_page, last_page, printed_total, listed) VALUES (?, ?, ?, ?, ?)",
+            (document_id, sheet.first_page, sheet.last_page, sheet.printed_total, len(sheet.entries)))
+        conn.executemany(
+            "INSERT INTO withheld_pages (document_id, sheet_id, sheet_page, label, codes, reasons, duplicate, referral, text) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(document_id, cur.lastrowid, e.sheet_page, e.label, "," + "".join(f"{c}," for c in e.codes),
+              "; ".join(e.reasons), int(e.duplicate), e.referral, e.text) for e in sheet.entries])
+
+
+@dataclass
+class WithheldPageRow:
+    """A page withheld in full, as a deleted page sheet lists it (for reports and the web view)."""
+
+    document_id: int
+    sheet_page: int
+    label: str
+    codes: list[str]
+    reasons: str
+    duplicate: bool
+    referral: str | None
+
+
+@dataclass
+class SheetRow:
+    document_id: int
+    first_page: int
+    last_page: int
+    printed_total: int | None
+    listed: int
+
+    @property
+    def total_agrees(self) -> bool | None:
+        return None if self.printed_total is None else self.printed_total == self.listed
+
+
+def withheld_pages(conn: sqlite3.Connection, document_id: int | None = None) -> list[WithheldPageRow]:
+    """Pages withheld in full, in sheet order: one document's, or the whole case's."""
+    sql, args = "SELECT * FROM withheld_pages", ()
+    if document_id is not None:
+        sql, args = sql + " WHERE document_id = ?", (document_id,)
+    return [WithheldPageRow(r["document_id"], r["sheet_page"], r["label"], [c for c in r["codes"].split(",") if c],
+                            r["reasons"], bool(r["duplicate"]), r["referral"])
+            for r in conn.execute(sql + " ORDER BY document_id, id", args)]
+
+
+def deleted_page_sheets(conn: sqlite3.Connection, document_id: int | None = None) -> list[SheetRow]:
+    """Each sheet with its printed total beside the entries read (a difference is worth a look)."""
+    sql, args = "SELECT * FROM deleted_page_sheets", ()
+    if document_id is not None:
+        sql, args = sql + " WHERE document_id = ?", (document_id,)
+    return [SheetRow(r["document_id"], r["first_page"], r["last_page"], r["printed_total"], r["listed"])
+            for r in conn.execute(sql + " ORDER BY document_id, first_page", args)]
+
+
+def withheld_page_counts(conn: sqlite3.Connection, document_id: int | None = None) -> dict[str, int]:
+    """Pages withheld in full per exemption code, and per `duplicate` / `referral`, sorted by code
+    (a page withheld under b6 and b7C counts once under each)."""
+    counts: dict[str, int] = {}
+    for row in withheld_pages(conn, document_id):
+        for key in [*row.codes, *(["duplicate"] if row.duplicate else []), *(["referral"] if row.referral else [])]:
+            counts[key] = counts.get(key, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: (kv[0][0] != "b", kv[0])))
 
 
 def marks(conn: sqlite3.Connection, document_id: int) -> list[ExemptionMark]:
@@ -132,6 +206,13 @@ NOT_REDACTED_SQL = "SELECT id FROM documents WHERE id NOT IN (SELECT document_id
 UNBOXED_SQL = "SELECT document_id FROM document_release WHERE status = 'part' AND document_id NOT IN (SELECT document_id FROM redactions)"
 BOXED_PART_SQL = "SELECT document_id FROM document_release WHERE status = 'part' AND document_id IN (SELECT document_id FROM redactions)"
 FAILED_SQL = "SELECT DISTINCT document_id FROM redactions WHERE failed = 1"
+WITHHELD_FULL_SQL = {
+    "yes": "SELECT DISTINCT document_id FROM withheld_pages",
+    "no": "SELECT id FROM documents WHERE id NOT IN (SELECT document_id FROM withheld_pages)",
+    "duplicate": "SELECT DISTINCT document_id FROM withheld_pages WHERE duplicate = 1",
+    "referral": "SELECT DISTINCT document_id FROM withheld_pages WHERE referral IS NOT NULL",
+}
+WITHHELD_FULL_CODE_SQL = "SELECT DISTINCT document_id FROM withheld_pages WHERE codes LIKE ?"
 NOT_FAILED_SQL = "SELECT id FROM documents WHERE id NOT IN (SELECT document_id FROM redactions WHERE failed = 1)"
 
 _YES = {"yes", "true", "1", "y"}
@@ -183,8 +264,23 @@ def failed_redaction_ids(conn: sqlite3.Connection, value: str) -> set[int]:
     return {r[0] for r in conn.execute(FAILED_SQL if _yes_no("failed-redaction", value) else NOT_FAILED_SQL)}
 
 
+def _withheld_full(value: str) -> tuple[str, tuple[str, ...]]:
+    """`withheld-full:b6` (b7 includes b7a..b7f), `:yes`, `:no`, `:duplicate`, `:referral`."""
+    v = value.lower()
+    key = "yes" if v in _YES else "no" if v in _NO else v
+    if key in WITHHELD_FULL_SQL:
+        return WITHHELD_FULL_SQL[key], ()
+    code = _code_value(value)
+    return WITHHELD_FULL_CODE_SQL, (f"%,{code}%" if len(code) == 2 else f"%,{code},%",)
+
+
+def withheld_full_ids(conn: sqlite3.Connection, value: str) -> set[int]:
+    sql, args = _withheld_full(value)
+    return {r[0] for r in conn.execute(sql, args)}
+
+
 def register_search_fields() -> bool:
-    """Add the five fields to search/filters.py's registry; False when search is not there."""
+    """Add the withholdings fields to search/filters.py's registry; False when search is not there."""
     try:
         from ..search.filters import SqlFilter, register_field
     except ImportError:
@@ -206,6 +302,9 @@ def register_search_fields() -> bool:
     register_field("failed-redaction",
                    lambda f: SqlFilter(FAILED_SQL if _yes_no("failed-redaction", f.value) else NOT_FAILED_SQL),
                    description="documents with text still readable under a redaction box", example="failed-redaction:yes")
+    register_field("withheld-full", lambda f: SqlFilter(*_withheld_full(f.value)),
+                   description="documents whose deleted page sheets list pages withheld in full: by code, duplicate, "
+                               "referral, yes or no", example="withheld-full:b7e")
     return True
 
 
