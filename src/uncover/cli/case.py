@@ -13,6 +13,7 @@ from ..case import Case
 from ..document_view import document_view, resolve_document
 from ..errors import CustodyError, InputError
 from ..ingest.pipeline import reconcile
+from ..store import withholdings as wstore
 from .base import case_argument, console, emit_json, friendly_errors, json_option, main, open_case
 
 
@@ -41,9 +42,13 @@ def status_command(case_dir: Path, as_json: bool) -> None:
     rec = reconcile(case)
     productions = case.store.production_counts()
     pending = pending_counts(case.store)
+    withheld = wstore.withheld_page_counts(case.store.conn)
+    sheets = wstore.deleted_page_sheets(case.store.conn)
     if as_json:
         emit_json({"case": case.name, "counts": counts, "reconciliation": rec, "productions": productions,
-                   "passes_pending": pending, "readonly": case.readonly})
+                   "passes_pending": pending, "readonly": case.readonly,
+                   "withheld_in_full": {"pages": len(wstore.withheld_pages(case.store.conn)), "by_reason": withheld,
+                                        "sheets": len(sheets), "sheets_total_differs": sum(s.total_agrees is False for s in sheets)}})
         return
     table = Table(title=f"Case {case.name}")
     for col in ("production", "documents", "pages", "received"):
@@ -55,6 +60,20 @@ def status_command(case_dir: Path, as_json: bool) -> None:
         f"{counts['documents']} documents, {counts['pages']} pages, {counts['pages_ocr']} pages OCR'd"
         + (f", [yellow]{counts['pages_needing_ocr_without']} pages need OCR but did not get it[/]" if counts["pages_needing_ocr_without"] else "")
     )
+    flagged = [f"{counts[key]} {what}" for key, what in (("pages_ocr_low_confidence", "with low confidence"),
+               ("pages_ocr_nearly_empty", "nearly empty (little read from a printed page)"),
+               ("pages_ocr_rotated", "read after turning them")) if counts[key]]
+    if flagged:
+        console.print("OCR: " + ", ".join(flagged) + " (uncover exceptions --all lists them)")
+    if withheld:
+        listed = len(wstore.withheld_pages(case.store.conn))
+        console.print(f"Withheld in full (deleted page sheets): {listed} pages; "
+                      + ", ".join(f"{reason} {n}" for reason, n in withheld.items()))
+        for s in sheets:
+            doc = case.store.document(s.document_id) if s.total_agrees is False else None
+            if doc is not None:
+                console.print(f"[yellow]{doc.listing}, page {s.first_page}: the deleted page sheet prints a total of "
+                              f"{s.printed_total} but {s.listed} pages could be read from it.[/]", markup=True)
     colour = "green" if rec["difference"] == 0 else "red"
     console.print(
         f"Reconciliation: {rec['inputs']} inputs (files and container members) = {rec['documents']} documents + "

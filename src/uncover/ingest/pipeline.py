@@ -30,6 +30,7 @@ from ..store import Fingerprint, InputRecord
 from .bates_stamps import find_bates
 from .budget import BudgetLedger
 from .formats.base import Extraction, Limits, LostChild
+from .ocr import ocr_warnings
 from .process import ItemProcessor, ItemResult, ItemSettings, ItemTask, warm_up
 from .scan import SourceFile, item_key, link_target, printable_name, walk_sources
 from .volume import delivery_files, find_volumes
@@ -356,7 +357,8 @@ class _Ingest:
         children = [(child, self.case.blobs.put_file(child.path, follow_links=False)) for child in extraction.children]
         doc = self._document(record, extraction, reader)
         pages = [
-            Page(document_id=0, number=i + 1, text=p.text, text_source=p.source, ocr_confidence=p.ocr_confidence)
+            Page(document_id=0, number=i + 1, text=p.text, text_source=p.source, ocr_confidence=p.ocr_confidence,
+                 ocr_flags=p.ocr_flags)
             for i, p in enumerate(extraction.pages)
         ]
         if record.parent_input_id is None and doc.kind in (DocumentKind.EDOC, DocumentKind.SCAN):
@@ -369,6 +371,11 @@ class _Ingest:
         added = [0, 0]
         with self.store.transaction() as conn:
             doc_id = self.store.insert_document(doc, record.id, pages, [p.needed_ocr for p in extraction.pages])
+            for message in ocr_warnings(pages):
+                self.store.record_issue(ProcessingIssue(path=record.source_path, member=record.member_path,
+                                                        category=IssueCategory.OCR, message=f"{record.display_name}: {message}",
+                                                        stage="ocr", sha256=record.sha256, input_id=record.id),
+                                        self.ingest_id, document_id=doc_id)
             if result.withholdings is not None:
                 save_withholdings(self.case, doc_id, result.withholdings)
             if result.reading is not None:

@@ -19,11 +19,13 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from ...case import Case
 from ...custody import intact_original
 from ...errors import QueryError
+from ...ingest.ocr import page_flag_notes
 from ...model import Document
 from ...search import search
 from ...search.query import MatchAll, parse
 from ...search.snippets import find_spans, locate, text_matchers
 from ...store import review as review_sql
+from ...store import withholdings as wstore
 from .. import pages as page_images
 from ..app import CaseDep, render
 from ..sanitize import BODY_CSP, email_document
@@ -188,6 +190,8 @@ def document_page(request: Request, doc_id: int, page: int = 1, q: str = "", sor
         "tags": review_sql.document_tags(conn, doc_id), "all_tags": [t for t, _ in review_sql.all_tags(conn)],
         "notes": review_sql.notes(conn, doc_id), "annotations": annotations,
         "bates": current.bates if current else None,
+        "ocr_notes": page_flag_notes(current) if current else [],
+        "withheld_full": wstore.withheld_page_counts(conn, doc_id) if "withheld_pages" in tables else {},
         **message_parts(case, doc_id, tables),
     }
     response = render(request, "document.html", **context)
