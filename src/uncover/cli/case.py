@@ -129,15 +129,17 @@ def exceptions_command(case_dir: Path, include_warnings: bool, as_json: bool) ->
 @case_argument
 @click.argument("docid")
 @click.option("--no-text", is_flag=True, help="Metadata only.")
+@click.option("--segments", "show_segments", is_flag=True,
+              help="The text split into the author's own words and each quoted earlier message.")
 @json_option
 @friendly_errors
-def show_command(case_dir: Path, docid: str, no_text: bool, as_json: bool) -> None:
+def show_command(case_dir: Path, docid: str, no_text: bool, show_segments: bool, as_json: bool) -> None:
     """A document's metadata, hashes, family and pages. DOCID: 42, DOC-000042 or any page's Bates number."""
     case = open_case(case_dir)
     found = resolve_document(case, docid)
     if found is None:
         raise InputError(f"No document {docid} in {case.name}; give a number, DOC-000123 or a Bates number.")
-    view = document_view(case, *found)
+    view = document_view(case, *found, segments=show_segments)
     if as_json:
         emit_json(view)
         return
@@ -150,6 +152,13 @@ def show_command(case_dir: Path, docid: str, no_text: bool, as_json: bool) -> No
         if value:
             table.add_row(key, str(value))
     console.print(table)
+    if view["derived"]:
+        console.print("[bold]Read from the page[/]")
+        for d in view["derived"]:
+            state = "" if d["applied"] else " [dim](not applied)[/]"
+            value = d["value"] or "—"
+            console.print(f"  {d['field']}: {value}  [dim]{d['source']}, page {d['page']}, confidence {d['confidence']:.2f}"
+                          f"{'; ' + d['note'] if d['note'] else ''}[/]{state}", highlight=False)
     if view["family"]:
         console.print("[bold]Family[/]")
         for member in view["family"]:
@@ -159,6 +168,9 @@ def show_command(case_dir: Path, docid: str, no_text: bool, as_json: bool) -> No
         console.print(f"[yellow]warning:[/] {warning}")
     if no_text:
         return
+    if show_segments:
+        _print_segments(view)
+        return
     for page in view["pages"]:
         marker = " (requested)" if page["number"] == view["page"] else ""
         bates = f" {page['bates']}" if page["bates"] else ""
@@ -167,6 +179,19 @@ def show_command(case_dir: Path, docid: str, no_text: bool, as_json: bool) -> No
         for finding in page.get("findings", []):
             console.print(f"[magenta]{finding}[/]")
         console.print(page["text"], markup=False)
+
+
+def _print_segments(view: dict) -> None:
+    """The text as the author's own words and each quoted message, each under its own rule."""
+    for seg in view["segments"]:
+        if seg["kind"] == "own":
+            console.rule(f"own text · page {seg['page']}")
+        else:
+            who = seg["sender"] or "unknown sender"
+            when = seg["date"] or seg["date_printed"] or "undated"
+            about = f" · {seg['subject']}" if seg["subject"] else ""
+            console.rule(f"quoted message {seg['depth']} · {who} · {when}{about} · page {seg['page']}")
+        console.print(seg["text"], markup=False, highlight=False)
 
 
 @main.command("verify")

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..analyze.messages import NOT_MESSAGES, MessageReading, read_message
 from ..analyze.withholdings import WithholdingsFindings, find_withholdings
 from ..errors import DiskFullError, ExtractionError, is_disk_full
-from ..model import IssueCategory, Page, Redaction
+from ..model import DocumentKind, IssueCategory, Page, Redaction
 from .formats import identify
 from .formats.base import ExpansionBudget, Extraction, Limits, ReadContext
 from .ocr import OcrEngine, default_engine
@@ -48,6 +49,7 @@ class ItemResult:
     category: IssueCategory | None = None
     message: str = ""
     withholdings: WithholdingsFindings | None = None
+    reading: MessageReading | None = None  # printed e-mail header and quoted messages
     disk_full: bool = False  # the disk filled up: not the file's fault; the item stays pending
 
 
@@ -126,6 +128,8 @@ def process_item(task: ItemTask, settings: ItemSettings) -> ItemResult:
         pages = [Page(0, i + 1, p.text, p.source) for i, p in enumerate(extraction.pages)]
         result.withholdings = find_withholdings(pages, None, name, vector_boxes=boxes)
         result.withholdings.warnings.extend(f"{name} {w}" for w in box_warnings)
+        if extraction.kind not in NOT_MESSAGES:  # a native e-mail's header is in the file: segments only
+            result.reading = read_message([p.text for p in extraction.pages], derive=extraction.kind != DocumentKind.EMAIL)
     return result
 
 

@@ -192,10 +192,24 @@ def document_page(request: Request, doc_id: int, page: int = 1, q: str = "", sor
         "bates": current.bates if current else None,
         "ocr_notes": page_flag_notes(current) if current else [],
         "withheld_full": wstore.withheld_page_counts(conn, doc_id) if "withheld_pages" in tables else {},
+        **message_parts(case, doc_id, tables),
     }
     response = render(request, "document.html", **context)
     response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
     return response
+
+
+def message_parts(case: Case, doc_id: int, tables: set[str]) -> dict[str, Any]:
+    """The own text and quoted messages of the document (when it quotes any), and the fields
+    read from its printed header, for the view's panels."""
+    if "message_segments" not in tables:
+        return {"segments": [], "derived": []}
+    from ...store import messages as mstore
+
+    segments = mstore.segments(case.store.conn, doc_id)
+    if not any(s["kind"] == "quoted" for s in segments):
+        segments = []
+    return {"segments": segments, "derived": mstore.derived_fields(case.store.conn, doc_id)}
 
 
 @router.get("/documents/{doc_id}/pages/{page}/image")
