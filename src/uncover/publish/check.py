@@ -240,10 +240,11 @@ def secret_index(case: Case, publication: Publication, snapshot: Snapshot, withh
                 index.add(value, source)
         for page in store.pages(doc.id):
             index.add(page.text, source)
-    for row in conn.execute("SELECT id, text FROM notes"):
-        index.add(row["text"], f"private note {row['id']}")
-    for row in conn.execute("SELECT id, text FROM annotations WHERE public = 0"):
-        index.add(row["text"], f"unpublished annotation {row['id']}")
+    notes = [("private note", r) for r in conn.execute("SELECT id, document_id, text FROM notes")]
+    notes += [("unpublished annotation", r) for r in conn.execute("SELECT id, document_id, text FROM annotations WHERE public = 0")]
+    listing = {d.id: d.listing for d in store.documents({r["document_id"] for _, r in notes})}
+    for what, row in notes:
+        index.add(row["text"], f"{what} {row['id']} on {listing.get(row['document_id'], 'a document')}")
     for item in withheld.items:
         if item.kind == "hidden":
             index.add(item.text, f"text hidden under paint or a redaction box on {item.label} {item.where}")

@@ -167,6 +167,27 @@ def _pixels(job: DocumentJob, page, number: int):  # type: ignore[no-untyped-def
     return np.asarray(web_pages.picture_frame(job.original, number, job.dpi).convert("RGB"))
 
 
+def _located_by_ocr(job: DocumentJob, page, number: int, masks: list) -> list[tuple[int, int, int, int]] | None:  # type: ignore[no-untyped-def,type-arg]
+    """Pixel rects of the published picture over each masked value, found by OCR; None if one is not found."""
+    from ..ingest.formats.pdf import render_page
+    from ..ingest.ocr import OCR_DPI
+    from .ocr_places import ocr_words, place
+
+    try:
+        if page is not None:
+            image = render_page(page, OCR_DPI)
+            factor = _scale(page, job.dpi) * page.get_size()[0] / image.width
+        else:
+            image = web_pages.picture_frame(job.original, number, OCR_DPI)
+            factor = web_pages.picture_frame(job.original, number, job.dpi).width / image.width
+        boxes = place(masks, ocr_words(image))
+    except Exception:  # noqa: BLE001 - no OCR, or a picture that does not read: the picture is not published
+        return None
+    if boxes is None:
+        return None
+    return [(int(a * factor), int(b * factor), int(c * factor + 0.999), int(d * factor + 0.999)) for a, b, c, d in boxes]
+
+
 def _outcome_for_page(job: DocumentJob, task: PageTask, pdf, spans: SpanCache | None) -> PageOutcome:  # type: ignore[no-untyped-def]
     page = None
     if pdf is not None and job.kind == "pdf":
@@ -185,15 +206,18 @@ def _outcome_for_page(job: DocumentJob, task: PageTask, pdf, spans: SpanCache | 
                           tuple((m.kind, m.value) for m in masks))
     if job.cache_dir is None or job.kind is None:
         return outcome
-    if places is None:
-        return _with_image(outcome, None, "personal data masked in the text could not be located on the picture")
-    cache = Path(job.cache_dir)
-    if page is not None:
+    if page is not None and places is not None:
         height, scale = page.get_size()[1], _scale(page, job.dpi)
         rects_px = [(int(left * scale), int((height - top) * scale), int(right * scale + 0.999), int((height - bottom) * scale + 0.999))
                     for left, bottom, right, top in places]
-    else:
+    elif places is not None:
         rects_px = []
+    else:
+        located = _located_by_ocr(job, page, task.number, masks)
+        if located is None:
+            return _with_image(outcome, None, "personal data masked in the text could not be located on the picture")
+        rects_px = located
+    cache = Path(job.cache_dir)
     target = cache_path(cache, job.sha256, task.number, job.dpi, _variant(rects_px))
     if not target.exists():
         arr = _pixels(job, page, task.number)
