@@ -231,3 +231,25 @@ def test_a_false_alarm_is_accepted_with_a_reason_and_shown_later(publish_case, b
     # another finding is not covered by that acceptance
     _insert_html(site, f"<p>{SENTENCE}</p>")
     assert runner.invoke(main, ["publish-check", case, "secure-communities", str(site)]).exit_code == 1
+
+
+def test_published_runs_side_by_side_are_not_a_leak() -> None:
+    """Two false alarms seen publishing all 168 State releases (bench/publish_state.py)."""
+    from uncover.publish.check import SecretIndex
+    from uncover.publish.decode import text_views
+
+    index = SecretIndex()
+    index.add("page 5\nUNCLASSIFIED U.S. Department of State Case No. F-2015-04841 Doc No. C05739694", "unpublished")
+    index.add("From: Mills, Cheryl D\nSent: Wednesday, September 12, 2012 11:52 AM\nThe ambassador's last cable asked "
+              "for more guards at the compound before the anniversary.", "unpublished")
+    index.allow("UNCLASSIFIED U.S. Department of State Case No. F-2015-04841 Doc No. C05739547")
+    index.allow("From: Mills, Cheryl D <[e-mail address]>\nSent: Wednesday, September 12, 2012 11:52 AM")
+    index.allow("<summary>Text of page {{ page.number }}</summary>", published=False)
+    index.finish()
+    # a page heading of the site's own beside the letterhead that starts the next page
+    assert index.scan(tokens("Text of page 5 UNCLASSIFIED U.S. Department of State Case No. F-2015-04841"), "x") == []
+    # the masked address is shown as `<[e-mail address]>`, escaped: it is text, not a tag to drop
+    (rendered, *_) = [t for w, t in text_views("<pre>From: Mills, Cheryl D &lt;[e-mail address]&gt;\nSent: Wednesday</pre>")]
+    assert "<[e-mail address]>" in rendered
+    # while the unpublished page's own words are found, even beside published ones
+    assert index.scan(tokens("Sent: Wednesday, September 12, 2012 11:52 AM The ambassador's last cable asked for"), "x") != []

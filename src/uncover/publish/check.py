@@ -101,6 +101,9 @@ class SecretIndex:
         self.shingles: dict[int, str] = {}
         self.short: dict[tuple[int, int], str] = {}  # (length, hash) -> source
         self.short_first: dict[str, set[int]] = {}  # first word -> lengths of short secrets starting with it
+        self.strict: set[tuple[int, int]] = set()  # short secrets matched as they are (masked values)
+        self.blob_parts: list[str] = []  # every allowed text as its words, for `explained`
+        self._explained: dict[str, bool] = {}
         self.words: dict[str, str] = {}
         self.vocab: set[str] = set()  # every word of published text and of the site's own words
         self.published_vocab: set[str] = set()  # the words of published text alone
@@ -111,6 +114,8 @@ class SecretIndex:
         if (STRICT_MIN if strict else SHORT_MIN) <= len(words) < SHINGLE and (_strict(words) if strict else _short(words)):
             self.short[(len(words), hash(" ".join(words)))] = source
             self.short_first.setdefault(words[0], set()).add(len(words))
+            if strict:
+                self.strict.add((len(words), hash(" ".join(words))))
         for i in range(len(words) - SHINGLE + 1):
             window = words[i : i + SHINGLE]
             if _passage(window):
@@ -140,6 +145,7 @@ class SecretIndex:
     def allow(self, text: str, published: bool = True) -> None:
         words = tokens(text)
         self.vocab.update(words)
+        self.blob_parts.append(" ".join(words))
         if published:
             self.published_vocab.update(words)
         for _, window, _source in list(self._windows(words)):
@@ -151,19 +157,49 @@ class SecretIndex:
         for w in [w for w in self.words if w in self.vocab]:
             del self.words[w]
         self.word_lengths = sorted({len(w) for w in self.words})
+        self.blob = "\n " + " \n ".join(self.blob_parts) + " \n"
+        self.blob_parts = []
+
+    def explained(self, window: str) -> bool:
+        """True when the matching words are published words put side by side by the site: the
+        window splits into at most three runs, each found in published text or the site's own
+        words (`Text of page 5` + `UNCLASSIFIED U.S. Department of State Case`). A leaked passage
+        has many windows and a novel one is not all made of published runs."""
+        if window not in self._explained:
+            words = window.split(" ")
+
+            def published(a: int, b: int) -> bool:
+                if b - a == 1 and (words[a] in self.vocab or words[a].isdigit()):  # a count, a page number
+                    return True
+                return f" {' '.join(words[a:b])} " in self.blob
+
+            n = len(words)
+            self._explained[window] = any(
+                published(0, i) and (published(i, n) or any(published(i, j) and published(j, n) for j in range(i + 1, n)))
+                for i in range(1, n))
+        return self._explained[window]
 
     def scan(self, words: list[str], file: str, binary: bool = False) -> list[Leak]:
         """Findings in a run of words; in `binary` runs a secret word is also sought inside longer
         tokens, since the bytes around it may be letters too (`Qzqxsecret7k`)."""
         found: dict[str, Leak] = {}
         for _, window, source in self._windows(words):
-            if source not in found:
+            if source in found:
+                continue
+            n = window.count(" ") + 1
+            if (n, hash(window)) in self.strict or not self.explained(window):
                 found[source] = Leak(file, source, window[:160])
+        return self.scan_words(words, file, binary, found)
+
+    def scan_words(self, words: list[str], file: str, binary: bool = False,
+                   found: dict[str, Leak] | None = None) -> list[Leak]:
+        """Findings of distinctive secret words (alone: for readings whose word order is not the site's)."""
+        found = {} if found is None else found
         for w in set(words):
             source = self.words.get(w)
             if source and source not in found:
                 found[source] = Leak(file, source, w[:160])
-            elif binary and len(w) > MIN_WORD:
+            elif binary and len(w) > MIN_WORD and w not in self.vocab:
                 for part in self._inside(w):
                     found.setdefault(self.words[part], Leak(file, self.words[part], part[:160]))
         return list(found.values())
@@ -281,7 +317,11 @@ def scan_file(index: SecretIndex, site_dir: Path, path: Path) -> list[Leak]:
         data = _NUMBER_ARRAY_RE.sub(b"[]", data)  # postings and page references: numbers, nobody's words
     seen: dict[str, Leak] = {}
     for where, text in decode.views(rel, data, path.suffix.lower()):
-        for leak in index.scan(tokens(text), where, decode.is_binary(where)):
+        if decode.words_only(where):
+            found = index.scan_words(tokens(text), where)
+        else:
+            found = index.scan(tokens(text), where, decode.is_binary(where))
+        for leak in found:
             seen.setdefault(leak.source, leak)
     leaks.extend(seen.values())
     if rel.startswith("search/t-"):

@@ -59,8 +59,15 @@ _PERCENT_RE = re.compile(r"%[0-9a-fA-F]{2}")
 BINARY = " [bytes]"  # marks a reading made of a binary part's printable runs, where words touch noise
 
 
+WORDS_ONLY = " [words]"  # marks a reading fit for single words only (its word order is not the site's)
+
+
 def is_binary(where: str) -> bool:
     return BINARY in where
+
+
+def words_only(where: str) -> bool:
+    return WORDS_ONLY in where
 
 
 def _js_unescape(text: str) -> str:
@@ -101,17 +108,28 @@ def _rendered(text: str) -> tuple[str, str]:
 
 
 def text_views(text: str) -> Iterator[tuple[str, str]]:
-    """The readings of one text: decoded (escapes, entities, percent-encoding, invisible
-    characters), then, when it has markup, as rendered and its markup apart."""
-    plain = _unescape_all(_js_unescape(unicodedata.normalize("NFKC", text))).translate(INVISIBLE)
-    if _PERCENT_RE.search(plain):
-        plain = unquote(plain)
-    if "<" not in plain:
-        yield "", plain
-        return
-    rendered, markup = _rendered(_COMMENT_RE.sub(" ", plain))
-    yield "", _unescape_all(rendered).translate(INVISIBLE)
-    yield " (markup)", _unescape_all(markup)
+    """The readings of one text, in the order a browser reads it: tags first (inline tags join
+    the letters around them, others separate words; the markup, attributes and comments, apart),
+    then entities, JavaScript escapes, percent-encoding and invisible characters. Escaped markup
+    (`&lt;b&gt;` in a feed's HTML content) is rendered once more, for words only (WORDS_ONLY):
+    text that merely shows a `<` would otherwise lose words and join what was apart."""
+    text = unicodedata.normalize("NFKC", text)
+    if "<" in text:
+        rendered, markup = _rendered(_COMMENT_RE.sub(" ", text))
+    else:
+        rendered, markup = text, ""
+    plain = _decoded(rendered)
+    yield "", plain
+    if markup:
+        yield " (markup)", _decoded(markup)
+    deeper = _unescape_all(plain)
+    if _TAG_RE.search(deeper):
+        yield " (escaped markup)" + WORDS_ONLY, _rendered(deeper)[0]
+
+
+def _decoded(text: str) -> str:
+    text = html.unescape(_js_unescape(text)).translate(INVISIBLE)
+    return unquote(text) if _PERCENT_RE.search(text) else text
 
 
 def _decode_text(data: bytes) -> str | None:
