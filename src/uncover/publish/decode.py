@@ -309,6 +309,39 @@ def _pdf_views(data: bytes) -> Iterator[tuple[str, str]]:
         pdf.close()
 
 
+_STREAM_RE = re.compile(rb"(?<!end)stream\r?\n")
+_IMAGE_DICT_RE = re.compile(rb"/Subtype\s*/Image")
+_LENGTH_RE = re.compile(rb"/Length\s+(\d+)(?!\s+\d+\s+R)")
+
+
+def _pdf_parts(data: bytes) -> Iterator[tuple[str, bytes]]:
+    """A PDF's bytes as a reader of the file could get at them: everything outside streams, and
+    every stream but image pixels, inflated where it is Flate-compressed. Pictures are skipped
+    (their pixels are no one's words, and a site's PDFs are mostly pixels); a stream whose
+    extent cannot be told is scanned whole, pixels or not."""
+    outside: list[bytes] = []
+    pos = 0
+    for m in _STREAM_RE.finditer(data):
+        if m.start() < pos:
+            continue
+        head = data[max(pos, m.start() - 2000) : m.start()]
+        dictionary = head[head.rfind(b"obj") + 3 :] if b"obj" in head else head
+        length = _LENGTH_RE.search(dictionary)
+        end = m.end() + int(length[1]) if length else data.find(b"endstream", m.end())
+        if end < m.end() or data[end : end + 20].find(b"endstream") == -1:
+            end = data.find(b"endstream", m.end())
+            if end == -1:
+                break
+        outside.append(data[pos : m.start()])
+        body = data[m.end() : end]
+        if not _IMAGE_DICT_RE.search(dictionary):
+            inflated = _inflate(body, zlib.MAX_WBITS) if b"FlateDecode" in dictionary else None
+            yield "stream", inflated if inflated is not None else body
+        pos = end
+    outside.append(data[pos:])
+    yield "bytes", b"".join(outside)
+
+
 def page_uris(page, pdfium_c, ctypes) -> list[str]:  # type: ignore[no-untyped-def]
     """The URI of every link annotation of a pypdfium2 page."""
     uris = []
@@ -363,7 +396,8 @@ def views(where: str, data: bytes, suffix: str = "", depth: int = 0) -> Iterator
     if data.startswith(b"%PDF"):
         for label, text in _pdf_views(data):
             yield from _text(f"{where} ({label})", text)
-        yield from _opaque(f"{where} (PDF bytes)", data, depth)
+        for label, part in _pdf_parts(data):
+            yield from _opaque(f"{where} (PDF {label})", part, depth)
         return
     text = _decode_text(data) if suffix in TEXT_SUFFIXES or suffix not in {".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico"} else None
     if text is None:

@@ -10,7 +10,8 @@ publication masks:
                 while the list goes on with `;` or `,`), and the names in the records' Cc/Bcc fields
     custodians  the names in the custodian field of the case's records, wherever the text has them
 
-A publication can show a kind as written (`shown`) and keep given values as written (`keep`: a
+Only the records' text and fields are masked: what the publisher writes (the introduction, the
+guide, public annotations) is published as written. A publication can show a kind as written (`shown`) and keep given values as written (`keep`: a
 press office's address). Masking returns the spans it replaced, so the publisher gets a list of
 what was masked and the page pictures get the same spans painted over.
 """

@@ -1,4 +1,4 @@
-"""SQL for the publication tables (migration 0006). Validation lives in uncover.publish.publication."""
+"""SQL for the publication tables (migrations 0006 and 0014). Validation lives in uncover.publish.publication."""
 
 from __future__ import annotations
 
