@@ -78,13 +78,17 @@ def nothing_hidden(page) -> bool:  # type: ignore[no-untyped-def]
     return True
 
 
-def hidden_spans(page, textpage) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
+def hidden_spans(page) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
     """(start, end) character ranges of the page no reader sees (`occlusion.hidden_text_spans`)."""
     from ..analyze.occlusion import hidden_text_spans
 
     if nothing_hidden(page):
         return []
-    return [(s.start, s.end) for s in hidden_text_spans(page, textpage)]
+    textpage = page.get_textpage()
+    try:
+        return [(s.start, s.end) for s in hidden_text_spans(page, textpage)]
+    finally:
+        textpage.close()
 
 
 @_once
@@ -114,10 +118,10 @@ class SpanCache:
             except (OSError, ValueError, KeyError):
                 self.pages = {}
 
-    def spans(self, number: int, page, textpage) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
+    def spans(self, number: int, page) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
         key = str(number)
         if key not in self.pages:
-            self.pages[key] = [list(s) for s in hidden_spans(page, textpage)]
+            self.pages[key] = [list(s) for s in hidden_spans(page)]
             self.dirty = True
         return [(a, b) for a, b in self.pages[key]]
 
@@ -135,16 +139,17 @@ def read_page(page, stored_boxes: Sequence[tuple[float, float, float, float]] = 
     """The visible text of a PDF page, or None when nothing on it is hidden and `positions` is not asked."""
     import pypdfium2.raw as pdfium_c
 
+    spans = cache.spans(number, page) if cache else hidden_spans(page)
+    if not stored_boxes and not spans and not positions:
+        return None
     textpage = page.get_textpage()
     try:
         count = textpage.count_chars()
         hidden = bytearray(count)
-        for start, end in (cache.spans(number, page, textpage) if cache else hidden_spans(page, textpage)):
+        for start, end in spans:
             hidden[start:end] = b"\x01" * (end - start)
         width, height = page.get_size()
         rects = fraction_rects(stored_boxes, width, height)
-        if not rects and not any(hidden) and not positions:
-            return None
         out: list[str] = []
         boxes: list[Rect | None] = []
         runs: list[str] = []
