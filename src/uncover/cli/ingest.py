@@ -23,16 +23,19 @@ from .progress import RichProgress
 @click.option("--workers", type=int, default=0, help="Worker processes (default: one per core).")
 @click.option("--timeout", type=float, default=300.0, show_default=True, help="Seconds allowed per file.")
 @click.option("--memory-limit", type=int, default=4096, show_default=True, help="MB of memory per worker.")
-@click.option("--no-analyze", is_flag=True, help="Skip the case passes (withholdings, duplicates).")
+@click.option("--no-analyze", is_flag=True, help="Skip the case passes (withholdings, duplicates); the next run does them.")
+@click.option("--wait", "lock_wait", type=float, default=0.0, show_default=True,
+              help="Seconds to wait while another uncover process is writing to the case (default: stop at once).")
 @json_option
 @friendly_errors
 def ingest_command(case_dir: Path, paths: tuple[Path, ...], production: str | None, custodian: str | None, ocr: str,
-                   workers: int, timeout: float, memory_limit: int, no_analyze: bool, as_json: bool) -> None:
+                   workers: int, timeout: float, memory_limit: int, no_analyze: bool, lock_wait: float,
+                   as_json: bool) -> None:
     """Ingest folders, files and ZIPs into CASE (created if missing). Safe to re-run: resumes."""
     case = Case.init(case_dir)
     options = IngestOptions(production=production, custodian=custodian, ocr=ocr, workers=workers,
                             worker_limits=WorkerLimits(seconds=timeout, memory_bytes=memory_limit * 1024 * 1024),
-                            analyze=not no_analyze)
+                            analyze=not no_analyze, lock_wait=lock_wait)
     with RichProgress(console, enabled=not as_json) as progress:
         report = ingest(case, list(paths), options, progress)
     print_report(case, report, as_json)
@@ -43,12 +46,18 @@ def print_report(case: Case, report: IngestReport, as_json: bool) -> None:
     c = report.counts
     if as_json:
         emit_json({"production": report.production, "ingest_id": report.ingest_id, "seconds": round(report.seconds, 2),
-                   "counts": vars(c), "reconciliation": rec})
+                   "counts": vars(c), "reconciliation": rec, "delivery_files": report.delivery_files})
         return
     console.print(
         f"[bold]{report.production}[/]: {c.documents} documents, {c.pages} pages ({c.pages_ocr} OCR'd), "
         f"{c.exceptions} exceptions, {c.skipped} already ingested, in {report.seconds:.1f} s"
     )
+    if c.loadfiles_not_read:
+        console.print(f"{c.loadfiles_not_read} load file(s) not read (variants of the one used, or RDO files): "
+                      "[bold]uncover exceptions[/] lists them with the reason.")
+    if report.delivery_files:
+        names = ", ".join(Path(f).name for f in report.delivery_files)
+        console.print(f"Beside the volumes, not documents: {names} (the delivery's own manifest or load files).")
     colour = "green" if rec["difference"] == 0 else "red"
     console.print(
         f"Reconciliation: {rec['inputs']} inputs = {rec['documents']} documents + {rec['exceptions']} exceptions"

@@ -25,8 +25,11 @@ from .base import (
               help="Address to listen on. The default is reachable from this computer only.")
 @click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--team", is_flag=True, help="Require sign-in (add people with `uncover user add`).")
+@click.option("--secure-cookies", is_flag=True,
+              help="Mark cookies Secure (HTTPS only). Automatic when a request arrives over HTTPS, directly or "
+                   "through a proxy on this machine that sends X-Forwarded-Proto.")
 @friendly_errors
-def serve_command(case_dir: Path, host: str, port: int, team: bool) -> None:
+def serve_command(case_dir: Path, host: str, port: int, team: bool, secure_cookies: bool) -> None:
     """Open the review workspace in the browser: search, read, tag, annotate."""
     import uvicorn
 
@@ -44,11 +47,15 @@ def serve_command(case_dir: Path, host: str, port: int, team: bool) -> None:
         err_console.print("[yellow]warning:[/] without --team anyone who can reach this address can read and change the case.")
     loopback = host in ("127.0.0.1", "localhost", "::1")
     allowed = ("127.0.0.1", "localhost", "::1") if loopback else None
-    app = create_app(case_dir, WebSettings(team=team, host=host, port=port, allowed_hosts=allowed))
+    app = create_app(case_dir, WebSettings(team=team, host=host, port=port, allowed_hosts=allowed,
+                                           secure_cookies=secure_cookies))
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     console.print(f"uncover is serving [bold]{case_dir}[/] at [bold cyan]http://{shown}:{port}/[/] "
                   f"({'team mode: sign-in required' if team else 'laptop mode: this computer only'}). Ctrl+C stops it.")
-    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False, server_header=False)
+    # Forwarded headers are believed only from a proxy on this machine (uvicorn's default address list):
+    # they give the sign-in limit the real address and tell the app it is behind HTTPS.
+    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True, forwarded_allow_ips="127.0.0.1",
+                server_header=False)
 
 
 @main.group("user")

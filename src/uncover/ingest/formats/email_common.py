@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
-from ...errors import ExtractionError
+from ...errors import ExtractionError, disk_full, is_disk_full
 from ...model import IssueCategory, TextSource
 from .base import ChildFile, PageText, ReadContext, display, require_content
 
@@ -104,12 +104,28 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+FIRST_PLAUSIBLE_YEAR = 1900
+# a four-digit year before 1900 written in a date (`30 Nov 0002`): not a time zone (-0800) nor a time
+_EARLY_YEAR = re.compile(r"(?<![+\-\d:])(?:0\d{3}|1[0-8]\d{2})(?![\d:])")
+
+
+def plausible_year(year: int) -> bool:
+    """Records are dated between 1900 and next year; anything else is a clock or typing error."""
+    return FIRST_PLAUSIBLE_YEAR <= year <= datetime.now(UTC).year + 1
+
+
 def iso_date(value: str | datetime | None) -> str | None:
-    """ISO 8601 with an offset; a date without a zone (RFC 5322 `-0000`) is taken as UTC."""
+    """ISO 8601 with an offset; a date without a zone (RFC 5322 `-0000`) is taken as UTC.
+
+    None for a date outside the plausible range: `30 Nov 0002` is not 2002 (the parser's two-digit
+    year rule would make it so), and the caller keeps the raw text with a warning.
+    """
     if value is None:
         return None
+    if isinstance(value, str) and _EARLY_YEAR.search(value):
+        return None
     dt = value if isinstance(value, datetime) else _parse_date(value)
-    if dt is None:
+    if dt is None or not plausible_year(dt.year):
         return None
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
@@ -306,16 +322,23 @@ class ChildWriter:
     def write(self, name: str, data: bytes) -> ChildFile:
         self.scratch.mkdir(parents=True, exist_ok=True)
         path = self.unique_path(name)
-        with open(path, "xb") as fh:
-            fh.write(data)
+        try:
+            with open(path, "xb") as fh:
+                fh.write(data)
+        except OSError as exc:
+            path.unlink(missing_ok=True)
+            if is_disk_full(exc):  # the disk's problem, not the message's: the item stays pending
+                raise disk_full(str(self.scratch)) from exc
+            raise
         self.count += 1
-        return ChildFile(name, path)
+        return ChildFile(path.name, path)  # unique: two attachments of one name stay two children
 
     def reserve(self, name: str) -> ChildFile:
-        """A path for a child written by someone else (an embedded MSG exported by extract-msg)."""
+        """A path for a child the caller writes itself (an MBOX message streamed to its file)."""
         self.scratch.mkdir(parents=True, exist_ok=True)
         self.count += 1
-        return ChildFile(name, self.unique_path(name))
+        path = self.unique_path(name)
+        return ChildFile(path.name, path)
 
 
 def decode_words(value: str, fallback_charset: str | None = None) -> str:
@@ -330,3 +353,35 @@ def decode_words(value: str, fallback_charset: str | None = None) -> str:
             chunk, _ = decode_bytes(chunk, [charset, fallback_charset])
         out.append(chunk)
     return clean_text("".join(out), fallback_charset)
+
+
+# -- the raw bytes of MIME parts -------------------------------------------------------------------
+_HEAD_END = re.compile(rb"\r?\n\r?\n")
+
+
+def split_head(raw: bytes) -> tuple[bytes, bytes]:
+    """(header block, body) of a raw MIME part; a part with no blank line is all headers."""
+    if raw.startswith((b"\r\n", b"\n")):
+        return b"", raw[2:] if raw.startswith(b"\r\n") else raw[1:]
+    end = _HEAD_END.search(raw)
+    return (raw[: end.start()], raw[end.end() :]) if end else (raw, b"")
+
+
+def raw_parts(body: bytes, boundary: str) -> list[bytes]:
+    """The raw bytes of each part of a multipart body, cut at its boundary lines (RFC 2046: the
+    line break before a delimiter belongs to the delimiter). Parts are copied out exactly as they
+    were sent, so an attached message is kept byte for byte, however deeply it nests others."""
+    delimiter = re.compile(rb"(?m)^--" + re.escape(boundary.encode("latin-1", "replace")) + rb"(--)?[ \t]*(?:\r\n|\r|\n|$)")
+    parts: list[bytes] = []
+    start: int | None = None
+    for match in delimiter.finditer(body):
+        if start is not None:
+            end = match.start()
+            end -= 2 if body[end - 2 : end] == b"\r\n" else 1 if body[end - 1 : end] in (b"\n", b"\r") else 0
+            parts.append(body[start:max(end, start)])
+        if match.group(1):  # the close delimiter
+            return parts
+        start = match.end()
+    if start is not None:
+        parts.append(body[start:])  # never closed: the rest is the last part
+    return parts
