@@ -72,6 +72,7 @@ def _page(browser, width: str = "desktop"):  # type: ignore[no-untyped-def]
 
 
 def _search(page, query: str) -> None:  # type: ignore[no-untyped-def]
+    page.evaluate("document.getElementById('search-status').textContent = ''")  # then wait for this query's
     page.fill("#q", query)
     page.click("#search-form button")
     page.wait_for_function("document.getElementById('search-status').textContent !== ''", timeout=10000)
