@@ -285,7 +285,8 @@ def secret_index(case: Case, publication: Publication, snapshot: Snapshot, withh
         if item.kind == "hidden":
             index.add(item.text, f"text hidden under paint or a redaction box on {item.label} {item.where}")
         else:
-            index.add(item.text, f"personal data ({item.kind}) masked on {item.label} {item.where}", strict=True)
+            for part in _masked_parts(item.text):
+                index.add(part, f"personal data ({item.kind}) masked on {item.label} {item.where}", strict=True)
     for text in snapshot_texts(snapshot):
         index.allow(text)
     for text in chrome_texts():
@@ -365,3 +366,14 @@ def accept_findings(case: Case, publication: Publication, leaks: list[Leak], ids
             leak = by_id[i]
             publish_sql.accept_finding(conn, publication.id, i, leak.source, leak.evidence, reason, accepted_by)
     return [replace(leak, accepted=reason) if leak.fingerprint in ids else leak for leak in leaks]
+
+
+_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def _masked_parts(value: str) -> list[str]:
+    """A masked list (`a@x.gov; Deputy Director`) as a whole, each entry, and each address in it:
+    a leak of one recipient is a leak even where the others are not beside it."""
+    parts = [value, *(p.strip() for p in value.split(";") if p.strip()), *_ADDRESS.findall(value)]
+    return list(dict.fromkeys(parts))
+

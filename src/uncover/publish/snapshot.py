@@ -246,7 +246,8 @@ def build_snapshot(case: Case, publication: Publication, *, images_dir: Path | N
         jobs.append(images.DocumentJob(i, kind, str(original), doc.sha256, tasks, policy, dpi,
                                        str(images_dir) if images_dir is not None else None,
                                        str(case.derived / "publish-visible")))
-        is_email = doc.kind == DocumentKind.EMAIL
+        # a native message, or a printed one whose header was read back (a PDF's author is not a sender)
+        is_email = doc.kind == DocumentKind.EMAIL or bool(doc.sender)
         fields = {"label": label, "title": public_title(doc), "sender": doc.sender if is_email else None,
                   "recipients": doc.recipients if is_email else None}
         for name, value in list(fields.items()):
