@@ -170,7 +170,7 @@ class Case:
     def index(self) -> SearchIndex:
         from .search.index import SearchIndex
 
-        return SearchIndex(self.root / "index")
+        return SearchIndex(self.root / "index", shared=self.backend == "postgresql")
 
     @property
     def derived(self) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -25,17 +26,24 @@ from .base import (
               help="Address to listen on. The default is reachable from this computer only.")
 @click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--team", is_flag=True, help="Require sign-in (add people with `uncover user add`).")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Web worker processes; more than one needs a case on PostgreSQL (`uncover init --database`).")
 @friendly_errors
-def serve_command(case_dir: Path, host: str, port: int, team: bool) -> None:
+def serve_command(case_dir: Path, host: str, port: int, team: bool, workers: int) -> None:
     """Open the review workspace in the browser: search, read, tag, annotate."""
     import uvicorn
 
     from ..review import ROLES  # noqa: F401 - registers the tag: search field
     from ..store import review as review_sql
-    from ..web.app import WebSettings, create_app
+    from ..web.app import SERVE_ENV, WebSettings, create_app, serve_spec
 
     with open_case(case_dir) as case:
         people = review_sql.users(case.store.conn)
+        backend = case.backend
+    if workers > 1 and backend != "postgresql":
+        err_console.print("[bold red]error:[/] --workers needs the case on PostgreSQL (a SQLite case has one writer): "
+                          f"copy it there with `uncover init NEW --from {case_dir} --database postgresql://...`.")
+        sys.exit(2)
     if team and not people:
         err_console.print("[bold red]error:[/] --team needs at least one user: run "
                           f"`uncover user add {case_dir} NAME --role admin` first.")
@@ -44,10 +52,17 @@ def serve_command(case_dir: Path, host: str, port: int, team: bool) -> None:
         err_console.print("[yellow]warning:[/] without --team anyone who can reach this address can read and change the case.")
     loopback = host in ("127.0.0.1", "localhost", "::1")
     allowed = ("127.0.0.1", "localhost", "::1") if loopback else None
-    app = create_app(case_dir, WebSettings(team=team, host=host, port=port, allowed_hosts=allowed))
+    settings = WebSettings(team=team, host=host, port=port, allowed_hosts=allowed)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     console.print(f"uncover is serving [bold]{case_dir}[/] at [bold cyan]http://{shown}:{port}/[/] "
-                  f"({'team mode: sign-in required' if team else 'laptop mode: this computer only'}). Ctrl+C stops it.")
+                  f"({'team mode: sign-in required' if team else 'laptop mode: this computer only'}"
+                  f"{f', {workers} worker processes' if workers > 1 else ''}). Ctrl+C stops it.")
+    if workers > 1:  # each worker process builds its own app from the same settings
+        os.environ[SERVE_ENV] = serve_spec(case_dir.resolve(), settings)
+        uvicorn.run("uncover.web.app:app_from_environment", factory=True, workers=workers, host=host, port=port,
+                    log_level="warning", proxy_headers=False, server_header=False)
+        return
+    app = create_app(case_dir, settings)
     uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False, server_header=False)
 
 

@@ -65,6 +65,7 @@ class IngestOptions:
     limits: Limits = field(default_factory=Limits)
     index: bool = True
     analyze: bool = True  # run the case passes (withholdings, duplicates) on the new documents
+    ray: str | None = None  # process items on a Ray cluster: "auto", "local" or its address (ingest/cluster.py)
 
 
 @dataclass
@@ -224,9 +225,15 @@ class _Ingest:
             return
         own_pool = self.executor is None
         settings = ItemSettings(ocr_mode=self.options.ocr, limits=self.options.limits, withholdings=self.options.analyze)
-        if self.executor is None:
+        if self.executor is None and not self.options.ray:
             warm_up()
-        executor = self.executor or LocalPool(ItemProcessor(settings), self.options.workers, self.options.worker_limits)
+        if self.executor is None and self.options.ray:
+            from .cluster import RayExecutor
+
+            executor: Executor[ItemTask, ItemResult] = RayExecutor(ItemProcessor(settings), self.options.ray,
+                                                                   self.options.worker_limits)
+        else:
+            executor = self.executor or LocalPool(ItemProcessor(settings), self.options.workers, self.options.worker_limits)
         self.pool = executor
         try:
             for record in pending:

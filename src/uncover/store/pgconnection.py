@@ -81,14 +81,17 @@ def _row_factory(cursor: psycopg.Cursor[Any]) -> Callable[[Sequence[Any]], Any]:
 
 def _adapt(value: Any) -> Any:
     kind = type(value)
-    if kind in (int, str, float, bytes) or value is None:
+    if kind is str:
+        # PostgreSQL text cannot hold NUL; U+FFFD keeps every character offset (marks, snippets) in place
+        return value.replace("\x00", "\ufffd") if "\x00" in value else value
+    if kind in (int, float, bytes) or value is None:
         return value
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, int):
         return int(value)
     if isinstance(value, str):
-        return str(value)
+        return _adapt(str(value))
     if isinstance(value, float):
         return float(value)
     if isinstance(value, (bytearray, memoryview)):

@@ -11,14 +11,17 @@ Every response carries a strict Content-Security-Policy: the app's own script co
 from __future__ import annotations
 
 import importlib
+import json
+import os
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
+import anyio.to_thread
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
@@ -39,6 +42,7 @@ APP_CSP = (
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 PUBLIC_PATHS = {"/login", "/healthz"}
+DATABASE_THREADS = 8  # request threads (so PostgreSQL connections) per worker process on a team server
 # Findings of other areas: importing registers their search fields (exemption:, release:, dupe:...).
 OPTIONAL_FIELD_MODULES = ("uncover.store.withholdings", "uncover.store.duplicates", "uncover.review")
 
@@ -118,6 +122,8 @@ def create_app(case_dir: Path, settings: WebSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if team_database:  # each request thread holds a connection: keep a worker's share of the server's
+            anyio.to_thread.current_default_thread_limiter().total_tokens = DATABASE_THREADS
         yield
         cases.close()
 
@@ -127,6 +133,7 @@ def create_app(case_dir: Path, settings: WebSettings | None = None) -> FastAPI:
     app.state.facet_cache = FacetCache()  # exact facet counts, cached per data version
     with Case.open(case_dir) as case:
         app.state.case_name = case.name
+        team_database = case.backend == "postgresql"
     env = Environment(loader=PackageLoader("uncover.web", "templates"), autoescape=select_autoescape(["html"]))
     env.filters["urlq"] = lambda v: quote(str(v or ""), safe="")
     env.filters["thousands"] = lambda v: f"{int(v or 0):,}"
@@ -189,6 +196,22 @@ def create_app(case_dir: Path, settings: WebSettings | None = None) -> FastAPI:
         return error_page(request, 400, exc.message)
 
     return app
+
+
+SERVE_ENV = "UNCOVER_SERVE"  # `uncover serve --workers N` hands each worker process its settings here
+
+
+def serve_spec(case_dir: Path, settings: WebSettings) -> str:
+    return json.dumps({"case": str(case_dir), "settings": asdict(settings)})
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one worker process of `uncover serve --workers N` (uvicorn's factory)."""
+    spec = json.loads(os.environ[SERVE_ENV])
+    values = spec["settings"]
+    if values.get("allowed_hosts") is not None:
+        values["allowed_hosts"] = tuple(values["allowed_hosts"])
+    return create_app(Path(spec["case"]), WebSettings(**values))
 
 
 def set_session_cookie(response: Response, token: str, settings: WebSettings) -> None:
