@@ -22,6 +22,7 @@ from ..case import Case
 from ..errors import InputError
 from ..model import Document, DocumentKind, IngestCounts, IssueCategory, Page, ProcessingIssue, TextSource
 from ..store import InputRecord
+from ..store.blobs import process_tag, remove_stale
 from .bates_stamps import find_bates
 from .formats.base import Extraction, Limits
 from .loadfiles import detect_loadfiles
@@ -178,7 +179,7 @@ class _Ingest:
         self.new_ids: list[int] = []
         self.unindexed: list[int] = []
         self.last_index_commit = time.monotonic()
-        self.scratch_root = case.derived / "scratch"
+        self.scratch_root = case.derived / "scratch" / process_tag()  # per ingest: several may run at once
         name = options.production or sources[0].resolve().name or "production"
         self.production = self.store.production(name, source=", ".join(str(s) for s in sources))
 
@@ -186,6 +187,7 @@ class _Ingest:
     def run(self) -> IngestReport:
         started = time.monotonic()
         self.case.blobs.clean_incoming()
+        remove_stale(self.scratch_root.parent)
         shutil.rmtree(self.scratch_root, ignore_errors=True)
         if self.options.index:
             self._catch_up_index()
@@ -194,6 +196,7 @@ class _Ingest:
         self._scan()
         self._process()
         self._flush_index(force=True)
+        shutil.rmtree(self.scratch_root, ignore_errors=True)
         self.store.finish_ingest(self.ingest_id, vars(self.counts))
         return IngestReport(self.production.name, self.ingest_id, self.counts, self.new_ids, time.monotonic() - started)
 
