@@ -58,14 +58,7 @@ def _ray() -> Any:
 
 def run_batch(fn: Callable[[Any], Any], limits: WorkerLimits, tasks: list[Any]) -> list[Outcome[Any, Any]]:
     """On a node: the items of one Ray task, each in this worker's child process, with the limits."""
-    key = hashlib.sha256(pickle.dumps((fn, limits))).hexdigest()
-    pool = _POOLS.get(key)
-    if pool is None:
-        for old in _POOLS.values():
-            old.close()
-        _POOLS.clear()
-        pool = _POOLS[key] = LocalPool(fn, workers=1, limits=limits, start_method="forkserver",
-                                       preload=["uncover.ingest.process"], ready_timeout=READY_TIMEOUT)
+    pool = _pool(fn, limits)
     for task in tasks:
         pool.submit(task)
     outcomes = []
@@ -74,6 +67,27 @@ def run_batch(fn: Callable[[Any], Any], limits: WorkerLimits, tasks: list[Any]) 
         outcome.where = where
         outcomes.append(outcome)
     return outcomes
+
+
+def warm(fn: Callable[[Any], Any], limits: WorkerLimits) -> str:
+    """On a node: start this worker's child process (imports, fork server) before items arrive."""
+    _pool(fn, limits)
+    return _node_name()
+
+
+def _pool(fn: Callable[[Any], Any], limits: WorkerLimits) -> LocalPool[Any, Any]:
+    try:
+        key = hashlib.sha256(pickle.dumps((fn, limits))).hexdigest()
+    except (pickle.PicklingError, AttributeError, TypeError):
+        key = f"{id(fn)}-{limits}"
+    pool = _POOLS.get(key)
+    if pool is None:
+        for old in _POOLS.values():
+            old.close()
+        _POOLS.clear()
+        pool = _POOLS[key] = LocalPool(fn, workers=1, limits=limits, start_method="forkserver",
+                                       preload=["uncover.ingest.process"], ready_timeout=READY_TIMEOUT)
+    return pool
 
 
 def _node_name() -> str:
@@ -120,6 +134,9 @@ class RayExecutor(Generic[T, R]):
         self.slots = max(1, int(cpus / cpus_per_task))
         self.remote = ray.remote(num_cpus=cpus_per_task, max_retries=0)(run_batch)
         self.fn_ref = ray.put(fn)
+        # Start every slot's Ray worker and child now: it overlaps the committer's scan and hashing.
+        warmer = ray.remote(num_cpus=cpus_per_task, max_retries=0)(warm)
+        self.warming = [warmer.remote(self.fn_ref, self.limits) for _ in range(self.slots)]
         self.queue: deque[tuple[T, int]] = deque()  # (task, system failures so far)
         self.in_flight: dict[Any, tuple[list[tuple[T, int]], float]] = {}  # ref -> (batch, deadline)
         self.ready: deque[Outcome[T, R]] = deque()
@@ -181,7 +198,7 @@ class RayExecutor(Generic[T, R]):
                 self.ready.append(Outcome(task, failure="crash", detail=f"the cluster worker processing it was lost ({why})"))
 
     def close(self) -> None:
-        for ref in list(self.in_flight):
+        for ref in [*self.in_flight, *self.warming]:
             self.ray.cancel(ref, force=True)
         self.in_flight.clear()
         if self.started_ray:

@@ -193,8 +193,13 @@ class _Ingest:
             self._catch_up_index()
         settings = {"ocr": self.options.ocr, "custodian": self.options.custodian, "workers": self.options.workers}
         self.ingest_id = self.store.begin_ingest(self.production.id, [str(s) for s in self.sources], __version__, settings)
-        self._scan()
-        self._process()
+        cluster = self._cluster() if self.executor is None and self.options.ray else None
+        try:
+            self._scan()  # a cluster's workers start meanwhile
+            self._process(cluster)
+        finally:
+            if cluster is not None:
+                cluster.close()
         self._flush_index(force=True)
         shutil.rmtree(self.scratch_root, ignore_errors=True)
         self.store.finish_ingest(self.ingest_id, vars(self.counts))
@@ -221,22 +226,25 @@ class _Ingest:
         else:
             self.counts.skipped += 1
 
-    def _process(self) -> None:
+    def _cluster(self) -> Executor[ItemTask, ItemResult]:
+        from .cluster import RayExecutor
+
+        assert self.options.ray is not None
+        return RayExecutor(ItemProcessor(self._item_settings()), self.options.ray, self.options.worker_limits)
+
+    def _item_settings(self) -> ItemSettings:
+        return ItemSettings(ocr_mode=self.options.ocr, limits=self.options.limits, withholdings=self.options.analyze)
+
+    def _process(self, cluster: Executor[ItemTask, ItemResult] | None = None) -> None:
         pending = self.store.pending_inputs(self.production.id)
         self.progress.start("Extracting", len(pending))
         if not pending:
             return
-        own_pool = self.executor is None
-        settings = ItemSettings(ocr_mode=self.options.ocr, limits=self.options.limits, withholdings=self.options.analyze)
-        if self.executor is None and not self.options.ray:
+        own_pool = self.executor is None and cluster is None
+        if own_pool:
             warm_up()
-        if self.executor is None and self.options.ray:
-            from .cluster import RayExecutor
-
-            executor: Executor[ItemTask, ItemResult] = RayExecutor(ItemProcessor(settings), self.options.ray,
-                                                                   self.options.worker_limits)
-        else:
-            executor = self.executor or LocalPool(ItemProcessor(settings), self.options.workers, self.options.worker_limits)
+        executor = self.executor or cluster or LocalPool(ItemProcessor(self._item_settings()), self.options.workers,
+                                                         self.options.worker_limits)
         self.pool = executor
         try:
             for record in pending:
