@@ -20,7 +20,6 @@ import random
 import re
 import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -91,21 +90,23 @@ def client(base: str, n: int, rounds: int, doc_ids: list[int], times: dict[str, 
         token = re.search(r'name="csrf_token" value="([^"]+)"|"X-CSRF-Token": "([^"]+)"', page)
         csrf = next(g for g in token.groups() if g)  # type: ignore[union-attr]
         for k in range(rounds):
-            for kind, call in (
-                ("search", lambda: http.get("/search", params={"q": rng.choice(QUERIES)})),
-                ("open", lambda: http.get(f"/documents/{rng.choice(doc_ids)}")),
-                ("tag", lambda: http.post(f"/documents/{doc_ids[(n * rounds + k) % len(doc_ids)]}/tags",
-                                          data={"tag": f"client-{n}"}, headers={"X-CSRF-Token": csrf, "HX-Request": "true"})),
-            ):
+            target = doc_ids[(n * rounds + k) % len(doc_ids)]  # each (document, tag) pair tagged once, by one client
+            for kind in ("search", "open", "tag"):
                 started = time.perf_counter()
-                response = call()
+                if kind == "search":
+                    response = http.get("/search", params={"q": rng.choice(QUERIES)})
+                elif kind == "open":
+                    response = http.get(f"/documents/{rng.choice(doc_ids)}")
+                else:
+                    response = http.post(f"/documents/{target}/tags", data={"tag": f"client-{n}"},
+                                         headers={"X-CSRF-Token": csrf, "HX-Request": "true"})
                 elapsed = time.perf_counter() - started
                 with lock:
                     times.setdefault(kind, []).append(elapsed)
                     if response.status_code >= 400:
                         errors.append(f"{kind} {response.status_code}")
                     elif kind == "tag":
-                        told.append((doc_ids[(n * rounds + k) % len(doc_ids)], f"client-{n}"))
+                        told.append((target, f"client-{n}"))
 
 
 def pct(values: list[float], q: float) -> float:

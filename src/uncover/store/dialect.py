@@ -60,6 +60,10 @@ _EXPR_END = {"AND", "OR", "THEN", "ELSE", "END", "WHEN", "ORDER", "GROUP", "LIMI
              "LIKE", "GLOB", "BETWEEN", "ASC", "DESC", "JOIN", "LEFT", "INNER", "CROSS", "WINDOW", "DO", "SET"}
 
 
+_NOT_ALIAS = {"WHERE", "GROUP", "ORDER", "LIMIT", "JOIN", "LEFT", "INNER", "CROSS", "ON", "UNION", "EXCEPT",
+              "INTERSECT", "HAVING", "WINDOW", "OFFSET", "NATURAL", "USING", "RETURNING"}
+
+
 class DialectError(sqlite3.NotSupportedError):
     """A SQLite construct with no PostgreSQL translation: write it portably at the call site."""
 
@@ -277,7 +281,10 @@ def _function(name: str, args: list[str], distinct: bool) -> str | None:
     if name == "round" and n in (1, 2):
         return f"CAST(round(CAST({args[0]} AS numeric){', ' + args[1] if n == 2 else ''}) AS double precision)"
     if name in ("max", "min") and n >= 2 and not distinct:
-        return f"{'GREATEST' if name == 'max' else 'LEAST'}({', '.join(args)})"
+        call = f"{'GREATEST' if name == 'max' else 'LEAST'}({', '.join(args)})"
+        if any("%s" in a or "%(" in a for a in args):
+            return call  # a placeholder cannot be written twice; GREATEST/LEAST skip NULLs where SQLite gives NULL
+        return f"(CASE WHEN {' OR '.join(f'({a}) IS NULL' for a in args)} THEN NULL ELSE {call} END)"
     if name in ("printf", "format", "json_each", "json_tree", "typeof", "zeroblob", "randomblob", "last_insert_rowid",
                 "changes", "total_changes", "sqlite_version"):
         raise DialectError(f"{name}() has no PostgreSQL translation; write the query portably")
@@ -362,6 +369,10 @@ def _expr(toks: list[Tok]) -> list[Tok]:
             else:
                 out.extend([t, *toks[i + 1:nxt], Tok("op", "("), Tok("expr", ("DISTINCT " if distinct else "")
                                                                      + ", ".join(args)), Tok("op", ")")])
+                if up in ("FROM", "JOIN") and _words(inner)[:1] and _words(inner)[0].up in ("SELECT", "WITH", "VALUES"):
+                    follow = next((x for x in toks[end + 1:] if x.kind != "ws"), None)
+                    if follow is None or follow.text in (")", ",", ";") or follow.up in _NOT_ALIAS:
+                        out.append(Tok("word", f" AS _subquery{end}"))  # PostgreSQL needs a name for it
             i = end + 1
             continue
         if t.kind == "param":

@@ -159,19 +159,21 @@ class PostgresStore(SqliteStore):
                 f"The case's schema {schema} does not exist on {describe(dsn)}: it was dropped, or uncover.toml "
                 "points at another server. Restore it from a backup, or fix [storage] in uncover.toml."
             )
-        self._install_compat()
+        install_compat(self.conn)
         self.migrate()
 
-    def _install_compat(self) -> None:
-        raw = self.conn.raw
-        found = raw.execute("SELECT to_regclass('uncover_compat') IS NOT NULL").fetchone()[0]
-        if found and raw.execute("SELECT COALESCE(MAX(version), 0) FROM uncover_compat").fetchone()[0] >= COMPAT_VERSION:
-            return
-        icu = raw.execute("SELECT 1 FROM pg_collation WHERE collname = 'und-x-icu'").fetchone() is not None
-        with raw.transaction():
-            raw.execute(f"SELECT pg_advisory_xact_lock({self.conn.lock_key})")
-            for statement in _functions(icu):
-                raw.execute(statement)
-            raw.execute("DELETE FROM uncover_compat")
-            raw.execute("INSERT INTO uncover_compat (version) VALUES (%s)", (COMPAT_VERSION,))
-        self.conn.catalog.invalidate()
+
+def install_compat(conn: Any) -> None:
+    """Create (or bring up to date) the SQL functions and the catalog view of a case schema."""
+    raw = conn.raw
+    found = raw.execute("SELECT to_regclass('uncover_compat') IS NOT NULL").fetchone()[0]
+    if found and raw.execute("SELECT COALESCE(MAX(version), 0) FROM uncover_compat").fetchone()[0] >= COMPAT_VERSION:
+        return
+    icu = raw.execute("SELECT 1 FROM pg_collation WHERE collname = 'und-x-icu'").fetchone() is not None
+    with raw.transaction():
+        raw.execute(f"SELECT pg_advisory_xact_lock({conn.lock_key})")
+        for statement in _functions(icu):
+            raw.execute(statement)
+        raw.execute("DELETE FROM uncover_compat")
+        raw.execute("INSERT INTO uncover_compat (version) VALUES (%s)", (COMPAT_VERSION,))
+    conn.catalog.invalidate()
