@@ -14,6 +14,7 @@ belong in uncover.toml: libpq reads them from ~/.pgpass (or PGPASSFILE) or PGPAS
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
 from typing import Any
@@ -100,7 +101,8 @@ def connect(dsn: str, schema: str) -> Any:
     if not SCHEMA_RE.match(schema):
         raise CaseError(f"{schema!r} is not a usable schema name: lower-case letters, digits and _ only.")
     try:
-        raw = psycopg.connect(dsn, autocommit=True, application_name="uncover")
+        # the process id tells an administrator which uncover process holds a connection (or the case's lock)
+        raw = psycopg.connect(dsn, autocommit=True, application_name=f"uncover {os.getpid()}")
     except psycopg.Error as exc:
         raise CaseError(f"Cannot connect to the case's PostgreSQL server {describe(dsn)}: {exc}".strip()) from exc
     raw.execute(f'SET search_path TO "{schema}"')
