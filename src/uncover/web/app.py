@@ -58,13 +58,14 @@ class WebSettings:
 
 
 class CaseHandles:
-    """One open Case per thread, all closed at shutdown."""
+    """One open Case per thread; a thread's Case is closed when the thread is gone (the server's
+    idle worker threads come and go: on PostgreSQL each Case holds a connection), all at shutdown."""
 
     def __init__(self, root: Path) -> None:
         Case.open(root).close()  # fail now, with the plain CaseError, when the folder is not a case
         self.root = root
         self._local = threading.local()
-        self._all: list[Case] = []
+        self._all: list[tuple[threading.Thread, Case]] = []
         self._lock = threading.Lock()
 
     def get(self) -> Case:
@@ -74,17 +75,25 @@ class CaseHandles:
             case.store.conn.execute("PRAGMA temp_store=MEMORY")
             self._local.case = case
             with self._lock:
-                self._all.append(case)
+                gone = [c for t, c in self._all if not t.is_alive()]
+                self._all = [(t, c) for t, c in self._all if t.is_alive()]
+                self._all.append((threading.current_thread(), case))
+            _close_all(gone)
         return case
 
     def close(self) -> None:
         with self._lock:
-            for case in self._all:
-                try:
-                    case.close()
-                except Exception:  # noqa: BLE001 - closing at shutdown, nothing to report to
-                    pass
+            cases = [c for _, c in self._all]
             self._all.clear()
+        _close_all(cases)
+
+
+def _close_all(cases: list[Case]) -> None:
+    for case in cases:
+        try:
+            case.close()
+        except Exception:  # noqa: BLE001 - closing a finished thread's case: nothing to report to
+            pass
 
 
 def get_case(request: Request) -> Case:
