@@ -246,3 +246,4 @@ class IngestCounts:
     pages: int = 0
     pages_ocr: int = 0
     skipped: int = 0  # already ingested earlier
+    loadfiles_not_read: int = 0  # load files describing the same documents again, or RDO files: listed, not inputs

@@ -17,7 +17,7 @@ from uncover.store import duplicates as dstore
 def add_doc(case, production: str, filename: str, sha256: str, text: str = "", **fields) -> int:
     prod = case.store.production(production)
     doc = Document(id=0, production_id=prod.id, kind=fields.pop("kind", DocumentKind.EDOC), filename=filename,
-                   path=filename, sha256=sha256, md5="", size=len(text), **fields)
+                   path=filename, sha256=sha256, md5="", size=fields.pop("size", 1000), **fields)
     with case.store.transaction():
         return case.store.insert_document(doc, None, [Page(document_id=0, number=1, text=text, text_source=TextSource.NATIVE)])
 
@@ -112,3 +112,84 @@ def test_exact_groups_hide_later_top_level_copies():
     groups = exact_duplicate_groups(docs)
     assert [(g.basis, g.primary, g.ids) for g in groups] == [("sha256", 1, [1, 2]), ("text", 1, [1, 2, 3])]
     assert [m.collapsed for m in groups[1].members] == [False, True, True]
+
+
+# --- the rules, one by one ------------------------------------------------------------------------
+FOOTER = ("EDRM Enron Email Data Set has been produced in EML, PST and NSF format by ZL Technologies, Inc. "
+          "This Data Set is licensed under a Creative Commons Attribution 3.0 United States License.")
+MEMO = "The county asked whether it may opt out of Secure Communities before the activation date in March."
+
+
+def mail(case, name: str, sha: str, body: str, **headers) -> int:
+    fields = {"sender": "Marc Rapp <marc.rapp@ice.dhs.gov>", "recipients": "david.venturella@ice.dhs.gov",
+              "subject": "Opt out", "date": "2010-09-07T14:02:00-04:00", **headers}
+    return add_doc(case, "P", name, sha, body, kind=DocumentKind.EMAIL, **fields)
+
+
+def members(case, basis: str) -> list[set[int]]:
+    return [{m.document_id for m in g.members} for g in dstore.duplicate_groups(case.store, basis=basis)]
+
+
+def test_emails_group_by_headers_body_and_attachments_never_by_body_alone(case):
+    a = mail(case, "inbox.eml", "x1", MEMO)
+    b = mail(case, "sent.eml", "x2", MEMO, recipients="DAVID.VENTURELLA@ice.dhs.gov",  # case and offset differ only
+             date="2010-09-07T18:02:30+00:00")
+    other_recipient = mail(case, "c.eml", "x3", MEMO, recipients="sheriff@arlingtonva.us")
+    other_day = mail(case, "d.eml", "x4", MEMO, date="2010-09-08T14:02:00-04:00")
+    with_attachment = mail(case, "e.eml", "x5", MEMO)
+    add_doc(case, "P", "memo.pdf", "att", "attached memo text here", parent_id=with_attachment, family_id=with_attachment)
+    footer_only = [mail(case, f"f{i}.eml", f"y{i}", FOOTER, subject=f"Lunch {i}") for i in range(3)]
+    run_duplicate_passes(case)
+    assert members(case, "email") == [{a, b}]
+    grouped = {d for g in members(case, "email") + members(case, "text") + members(case, "sha256") for d in g}
+    assert not grouped & {other_recipient, other_day, with_attachment, *footer_only}
+    (group,) = dstore.duplicate_groups(case.store, basis="email")
+    assert group.members[0].listing == "inbox.eml · Opt out · 2010-09-07"
+
+
+def test_undated_mail_groups_by_bytes_only(case):
+    a = mail(case, "a.eml", "same-bytes", FOOTER, date=None, subject=None)
+    b = mail(case, "b.eml", "same-bytes", FOOTER, date=None, subject=None)
+    c = mail(case, "c.eml", "other-bytes", FOOTER, date=None, subject=None)
+    run_duplicate_passes(case)
+    assert members(case, "sha256") == [{a, b}] and not members(case, "email")
+    assert c not in {d for g in members(case, "text") for d in g}
+
+
+def test_text_groups_only_loose_substantive_documents(case):
+    loose = [add_doc(case, "P", f"memo{i}.pdf", f"s{i}", MEMO) for i in range(2)]
+    slips = [add_doc(case, "P", f"slip{i}.pdf", f"t{i}", "Document withheld in full\nSYM-0001") for i in range(3)]
+    short = [add_doc(case, "P", f"short{i}.pdf", f"u{i}", "see attached") for i in range(2)]
+    parent = add_doc(case, "P", "cover.pdf", "cover", "cover letter with some words in it for the reader")
+    attached = add_doc(case, "P", "memo-att.pdf", "v", MEMO, parent_id=parent, family_id=parent)
+    run_duplicate_passes(case)
+    assert members(case, "text") == [set(loose)]
+    assert attached not in members(case, "text")[0]
+    assert not {d for g in members(case, "text") for d in g} & {*slips, *short}
+
+
+def test_files_without_content_group_with_nothing(case):
+    empty = [add_doc(case, "P", f"e{i}.txt", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", "",
+                     size=0) for i in range(2)]
+    no_native = [add_doc(case, "P", f"ABC{i}", "same-text-file", "", metadata={"_loadfile": {"original": "text"}})
+                 for i in range(2)]
+    run_duplicate_passes(case)
+    grouped = {d for g in members(case, "sha256") for d in g}
+    assert not grouped & {*empty, *no_native}
+
+
+def test_dupes_command_states_the_basis_and_summarises_long_groups(case):
+    from click.testing import CliRunner
+
+    from uncover.cli import main
+
+    ids = [mail(case, f"copy{i:02d}.eml", f"z{i}", MEMO) for i in range(12)]
+    case.store.conn.commit()
+    result = CliRunner().invoke(main, ["dupes", str(case.root)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "same sender, recipients, subject, sent time, body and attachments" in result.output
+    assert "copy01.eml · Opt out · 2010-09-07" in result.output
+    assert "... and 6 more (uncover dupes CASE --group 1)" in result.output
+    assert "DOC-0000" not in result.output
+    full = CliRunner().invoke(main, ["dupes", str(case.root), "--group", "1"], env={"COLUMNS": "200"})
+    assert all(f"copy{i:02d}.eml" in full.output for i in range(len(ids)))

@@ -19,7 +19,7 @@ import numpy as np
 from ..case import Case
 from ..store import duplicates as dstore
 from ..store.sqlite import SqliteStore
-from .duplicates import DupCandidate, exact_duplicate_groups, text_hash
+from .duplicates import DupCandidate, email_key, exact_duplicate_groups, substantive_words, text_hash
 from .neardup import DEFAULT_THRESHOLD, cluster, signatures
 from .normalize import agency_doc_number
 from .threads import Message, build_threads, printed_headers
@@ -64,7 +64,8 @@ def fingerprint_documents(case: Case, doc_ids: list[int], progress: Progress | N
         texts = [t for _, t in pairs]
         sigs, counts = signatures(texts)
         rows = [
-            dstore.Fingerprint(doc_id, text_hash(text), agency_doc_number(text), int(counts[k]), sigs[k])
+            dstore.Fingerprint(doc_id, text_hash(text), agency_doc_number(text), int(counts[k]), sigs[k],
+                               substantive_words(text))
             for k, (doc_id, text) in enumerate(pairs)
         ]
         with store.transaction():
@@ -164,12 +165,30 @@ def run_versions(store: SqliteStore) -> int:
 
 
 def _dup_candidates(store: SqliteStore) -> Iterator[DupCandidate]:
+    attachments: dict[int, list[str]] = {}
+    for parent, sha in store.conn.execute("SELECT parent_id, sha256 FROM documents WHERE parent_id IS NOT NULL"):
+        attachments.setdefault(parent, []).append(sha)
     rows = store.conn.execute(
-        "SELECT d.id, d.sha256, d.parent_id, d.family_id, s.text_hash FROM documents d "
+        'SELECT d.id, d.sha256, d.parent_id, d.family_id, d.kind, d.size, d.sender, d.recipients, d.cc, d.bcc, '
+        'd.subject, d.date, d.metadata, s.text_hash, s.words FROM documents d '
         "LEFT JOIN document_signatures s ON s.document_id = d.id"
     )
     for r in rows:
-        yield DupCandidate(r[0], r[1], r[4], r[2], r[3])
+        key = None
+        if r["kind"] in ("email", "calendar"):
+            key = email_key(r["sender"], r["recipients"], r["cc"], r["bcc"], r["subject"], r["date"], r["text_hash"],
+                            attachments.get(r["id"], ()))
+        yield DupCandidate(r["id"], r["sha256"], r["text_hash"], r["parent_id"], r["family_id"], r["kind"], key,
+                           r["words"], bool(r["size"]) and _original_is_content(r["metadata"]))
+
+
+def _original_is_content(metadata: str | None) -> bool:
+    """False for a load-file record whose stored original is its text file, an image or the row
+    itself (its native was not produced): those bytes say nothing about the record's content."""
+    if not metadata or '"_loadfile"' not in metadata:
+        return True
+    role = (json.loads(metadata).get("_loadfile") or {}).get("original")
+    return role in (None, "native")
 
 
 def _messages(store: SqliteStore) -> list[Message]:

@@ -90,14 +90,29 @@ def exceptions_command(case_dir: Path, include_warnings: bool, as_json: bool) ->
     if as_json:
         emit_json([asdict(i) for i in issues])
         return
+    # load files not read are about the delivery, not inputs: listed apart, so the count of
+    # exceptions here is the one `ingest` and `status` report (inputs = documents + exceptions)
+    not_read = [i for i in issues if i.stage == "loadfile" and i.input_id is None and i.bates is None]
+    issues = [i for i in issues if i not in not_read]
+    if not_read:
+        table = Table(title=f"{len(not_read)} load file(s) not read")
+        for col in ("load file", "why"):
+            table.add_column(col, overflow="fold")
+        for i in not_read:
+            table.add_row(Path(i.path).name, i.message)
+        console.print(table)
     if not issues:
         console.print("No exceptions: every input became a document.")
         return
-    table = Table(title=f"{len(issues)} exceptions")
-    for col in ("file", "member", "stage", "category", "message"):
+    by_category: dict[str, int] = {}
+    for i in issues:
+        by_category[str(i.category)] = by_category.get(str(i.category), 0) + 1
+    summary = ", ".join(f"{n} {c}" for c, n in sorted(by_category.items(), key=lambda kv: -kv[1]))
+    table = Table(title=f"{len(issues)} {'issues' if include_warnings else 'exceptions'} ({summary})")
+    for col in ("Bates or file", "member", "stage", "category", "message"):
         table.add_column(col, overflow="fold")
     for i in issues:
-        table.add_row(Path(i.path).name, i.member or "", i.stage, str(i.category), i.message)
+        table.add_row(i.bates or Path(i.path).name, i.member or "", i.stage, str(i.category), i.message)
     console.print(table)
 
 

@@ -20,7 +20,8 @@ def _ensure_passes(case: Case, refresh: bool, quiet: bool) -> None:
 
     store = case.store
     missing = store.conn.execute(
-        "SELECT COUNT(*) FROM documents WHERE id NOT IN (SELECT document_id FROM document_signatures)").fetchone()[0]
+        "SELECT COUNT(*) FROM documents WHERE id NOT IN "
+        "(SELECT document_id FROM document_signatures WHERE words IS NOT NULL)").fetchone()[0]
     if not (refresh or missing):
         return
     with RichProgress(console, enabled=not quiet) as bars:
@@ -42,14 +43,27 @@ def _text(case: Case, doc_id: int) -> str:
     return "\n".join(p.text for p in case.store.pages(doc_id))
 
 
+SHOWN = 5  # members listed per group before the rest is summarised as a count
+
+
+def summarise(items: list[str], more_hint: str, shown: int = SHOWN) -> str:
+    """One line per item, the first few only: a group of 1,506 is five lines and a count."""
+    lines = items[:shown]
+    if len(items) > shown:
+        lines.append(f"... and {len(items) - shown:,} more ({more_hint})")
+    return "\n".join(lines)
+
+
 @main.command("dupes")
 @case_argument
 @click.option("--diff", "diff", nargs=2, metavar="DOC1 DOC2", help="Show the word-level differences between two documents.")
+@click.option("--group", "group_id", type=int, help="List every member of one duplicate group.")
 @click.option("--refresh", is_flag=True, help="Recompute every duplicate pass from the stored signatures.")
 @json_option
 @friendly_errors
-def dupes_command(case_dir: Path, diff: tuple[str, str] | None, refresh: bool, as_json: bool) -> None:
-    """Exact duplicate groups (same bytes or same text) and near-duplicate clusters."""
+def dupes_command(case_dir: Path, diff: tuple[str, str] | None, group_id: int | None, refresh: bool, as_json: bool) -> None:
+    """Exact duplicate groups (each with its basis) and near-duplicate clusters."""
+    from ..analyze.duplicates import BASES
     from ..analyze.neardup import format_diff, word_diff
     from ..store import duplicates as dstore
 
@@ -66,24 +80,34 @@ def dupes_command(case_dir: Path, diff: tuple[str, str] | None, refresh: bool, a
         groups = dstore.duplicate_groups(case.store)
         near = dstore.clusters(case.store)
         hidden = len(dstore.collapsed_ids(case.store))
+    if group_id is not None:
+        groups = [g for g in groups if g.id == group_id]
+        if not groups:
+            raise InputError(f"No duplicate group {group_id}; `uncover dupes CASE` lists them.")
     if as_json:
-        emit_json({"duplicate_groups": [g.to_json() for g in groups], "hidden_by_dupe_no": hidden, "near_duplicates": near})
+        emit_json({"duplicate_groups": [{**g.to_json(), "basis_means": BASES[g.basis]} for g in groups],
+                   "hidden_by_dupe_no": hidden, "near_duplicates": [] if group_id is not None else near})
         return
+    shown = 10**9 if group_id is not None else SHOWN
     table = Table(title=f"{len(groups)} exact duplicate groups ({hidden} documents hidden by dupe:no)")
-    for col in ("group", "basis", "kept", "copies", "custodians", "productions"):
+    for col in ("group", "why they are copies", "kept", "copies", "custodians", "productions"):
         table.add_column(col)
     for g in groups:
         primary = next(m for m in g.members if m.is_primary)
-        copies = ", ".join(m.label + (" (other family)" if m.other_family else "") for m in g.members if not m.is_primary)
-        table.add_row(str(g.id), g.basis, primary.label, copies, ", ".join(g.custodians), ", ".join(g.productions))
+        copies = [m.listing + (" (other family, kept)" if m.other_family else "") for m in g.members if not m.is_primary]
+        table.add_row(str(g.id), BASES[g.basis], primary.listing,
+                      summarise(copies, f"uncover dupes CASE --group {g.id}", shown),
+                      ", ".join(g.custodians), ", ".join(g.productions))
     console.print(table)
+    if group_id is not None:
+        return
     table = Table(title=f"{len(near)} near-duplicate clusters")
     for col in ("cluster", "pivot", "members (similarity)"):
         table.add_column(col)
     for c in near:
         pivot = next(m for m in c["members"] if m["document_id"] == c["pivot"])
-        others = ", ".join(f"{m['label']} ({m['score']:.2f})" for m in c["members"] if m["document_id"] != c["pivot"])
-        table.add_row(str(c["id"]), pivot["label"], others)
+        others = [f"{m['listing']} ({m['score']:.2f})" for m in c["members"] if m["document_id"] != c["pivot"]]
+        table.add_row(str(c["id"]), pivot["listing"], summarise(others, "uncover dupes CASE --json"))
     console.print(table)
 
 
@@ -103,12 +127,18 @@ def threads_command(case_dir: Path, thread_id: int | None, refresh: bool, as_jso
     if as_json:
         emit_json(found)
         return
+    one = thread_id is not None
     table = Table(title=f"{len(found)} threads")
     for col in ("thread", "subject", "basis", "messages", "inclusive"):
         table.add_column(col)
     for t in found:
-        inclusive = [m["label"] for m in t["members"] if m["inclusive"]]
-        table.add_row(str(t["id"]), t["subject"] or "", t["basis"], str(len(t["members"])), ", ".join(inclusive))
+        if one:
+            listed = [("* " if m["inclusive"] else "  ") + m["listing"] for m in t["members"]]
+            table.add_row(str(t["id"]), t["subject"] or "", t["basis"], "\n".join(listed), "* inclusive")
+            continue
+        inclusive = [m["listing"] for m in t["members"] if m["inclusive"]]
+        table.add_row(str(t["id"]), t["subject"] or "", t["basis"], str(len(t["members"])),
+                      summarise(inclusive, f"uncover threads CASE --thread {t['id']}"))
     console.print(table)
 
 
@@ -140,6 +170,7 @@ def versions_command(case_dir: Path, production: str | None, against: str | None
     for col in ("earlier", "later", "basis", "revealed", "newly withheld"):
         table.add_column(col)
     for p in pairs:
-        table.add_row(f"{p['earlier']} ({p['earlier_production']})", f"{p['later']} ({p['later_production']})", p["basis"],
-                      "\n".join(p["revealed"]), "\n".join(p["withheld"]))
+        table.add_row(f"{p['earlier_listing']} ({p['earlier_production']})", f"{p['later_listing']} ({p['later_production']})",
+                      p["basis"], summarise(p["revealed"], "uncover versions CASE --json"),
+                      summarise(p["withheld"], "uncover versions CASE --json"))
     console.print(table)

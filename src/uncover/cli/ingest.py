@@ -47,12 +47,18 @@ def print_report(case: Case, report: IngestReport, as_json: bool) -> None:
     c = report.counts
     if as_json:
         emit_json({"production": report.production, "ingest_id": report.ingest_id, "seconds": round(report.seconds, 2),
-                   "counts": vars(c), "reconciliation": rec})
+                   "counts": vars(c), "reconciliation": rec, "delivery_files": report.delivery_files})
         return
     console.print(
         f"[bold]{report.production}[/]: {c.documents} documents, {c.pages} pages ({c.pages_ocr} OCR'd), "
         f"{c.exceptions} exceptions, {c.skipped} already ingested, in {report.seconds:.1f} s"
     )
+    if c.loadfiles_not_read:
+        console.print(f"{c.loadfiles_not_read} load file(s) not read (variants of the one used, or RDO files): "
+                      "[bold]uncover exceptions[/] lists them with the reason.")
+    if report.delivery_files:
+        names = ", ".join(Path(f).name for f in report.delivery_files)
+        console.print(f"Beside the volumes, not documents: {names} (the delivery's own manifest or load files).")
     colour = "green" if rec["difference"] == 0 else "red"
     console.print(
         f"Reconciliation: {rec['inputs']} inputs = {rec['documents']} documents + {rec['exceptions']} exceptions"

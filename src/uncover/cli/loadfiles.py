@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.table import Table
 
 from ..ingest import loadfiles_search  # noqa: F401  (registers bates: and the load-file fields in search)
 from ..ingest.export import export_volume
-from ..ingest.volume import read_volume
+from ..ingest.volume import Volume, delivery_files, find_volumes, read_volume
 from .base import case_argument, console, emit_json, friendly_errors, json_option, main, open_case
 from .progress import RichProgress
 
@@ -44,8 +45,43 @@ def export_command(case_dir: Path, fmt: str, out_dir: Path, production: str | No
 @json_option
 @friendly_errors
 def loadfiles_command(volume_dir: Path, as_json: bool) -> None:
-    """Show what a volume's load files hold: dialect detected, records, warnings (nothing is ingested)."""
-    volume = read_volume(volume_dir)
+    """Show what a volume's load files hold (or each volume's, for a folder of volumes): dialect
+    detected, records, warnings, load files not read (nothing is ingested)."""
+    found = find_volumes(volume_dir)
+    volumes = [read_volume(v) for v in found] if found else [read_volume(volume_dir)]  # no volume: the reason
+    delivery = delivery_files(volume_dir, found)
+    summaries = [_summary(volume) for volume in volumes]
+    if as_json:
+        emit_json({"volume": str(volumes[0].root) if len(volumes) == 1 else str(volume_dir),
+                   "documents": sum(s["documents"] for s in summaries), "warnings": sum(s["warnings"] for s in summaries),
+                   "loadfiles": [r for s in summaries for r in s["loadfiles"]],
+                   "first_warnings": [w for s in summaries for w in s["first_warnings"]][:10],
+                   "not_read": [n for s in summaries for n in s["not_read"]], "volumes": summaries,
+                   "delivery_files": [str(p) for p in delivery]})
+        return
+    for summary in summaries:
+        table = Table("load file", "kind", "lines/records", "detected", "unknown fields",
+                      title=f"Volume {Path(summary['volume']).name}")
+        for r in summary["loadfiles"]:
+            d = r["dialect"]
+            detected = ", ".join(f"{k}={d[k]}" for k in ("encoding", "delimiter", "qualifier", "header") if k in d)
+            table.add_row(Path(str(r["path"])).name, str(r["kind"]), str(r["records"]), detected,
+                          ", ".join(r["unknown_fields"]) or "-")
+        console.print(table)
+        console.print(f"{summary['documents']} documents, {summary['warnings']} warnings")
+        for line in summary["first_warnings"]:
+            console.print(f"  {line}")
+        if summary["not_read"]:
+            console.print(f"{len(summary['not_read'])} load file(s) not read:")
+            for item in summary["not_read"]:
+                console.print(f"  {item['message']}")
+    if len(summaries) > 1:
+        console.print(f"{len(summaries)} volumes, {sum(s['documents'] for s in summaries)} documents in all")
+    if delivery:
+        console.print(f"Beside the volumes, not documents: {', '.join(p.name for p in delivery)}")
+
+
+def _summary(volume: Volume) -> dict[str, Any]:
     records = warnings = 0
     examples: list[str] = []
     for record in volume.records():
@@ -54,17 +90,5 @@ def loadfiles_command(volume_dir: Path, as_json: bool) -> None:
         examples.extend(record.warnings[: max(0, 10 - len(examples))])
     runs = [{"path": str(r.path), "kind": r.kind, "records": r.records, "warnings": r.warnings,
              "dialect": r.dialect, "unknown_fields": r.unknown_fields} for r in volume.runs]
-    if as_json:
-        emit_json({"volume": str(volume.root), "documents": records, "warnings": warnings, "loadfiles": runs,
-                   "first_warnings": examples})
-        return
-    table = Table("load file", "kind", "lines/records", "detected", "unknown fields")
-    for r in runs:
-        d = r["dialect"]
-        detected = ", ".join(f"{k}={d[k]}" for k in ("encoding", "delimiter", "qualifier", "header") if k in d)
-        table.add_row(Path(str(r["path"])).name, str(r["kind"]), str(r["records"]), detected,
-                      ", ".join(r["unknown_fields"]) or "-")  # type: ignore[arg-type]
-    console.print(table)
-    console.print(f"{records} documents, {warnings} warnings")
-    for line in examples:
-        console.print(f"  {line}")
+    return {"volume": str(volume.root), "documents": records, "warnings": warnings, "loadfiles": runs,
+            "first_warnings": examples, "not_read": [{"path": str(p), "message": m} for p, m in volume.not_read()]}

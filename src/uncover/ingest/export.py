@@ -7,7 +7,12 @@
     OUT/IMAGES/<Bates>.<ext>    page images, one file per image (multi-page files once)
 
 The header has the canonical columns (BEGBATES, ENDBATES, BEGATTACH, ...) and then every raw field
-the producer sent, so nothing received is lost. Documents without Bates numbers get them here
+the producer sent, so nothing received is lost. Where the producer named a canonical field its
+own way (`Control Number`, `BegBates`), that name is the column, holding the value as produced:
+no twin columns that differ only in spelling, and a round trip changes no field except the paths
+of the text and native files (which point into the new volume). A standalone document's
+BEGATTACH/ENDATTACH are its own range unless the producer sent them otherwise; each OPT line
+names the volume the page was produced in. Documents without Bates numbers get them here
 (prefix `UNC`, width 7 by default); the case itself is not changed. Re-ingesting the export with
 `ingest_volume` gives the same documents, fields, Bates numbers and page texts.
 """
@@ -23,7 +28,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..model import BatesNumber, Document, Page
-from .loadfiles.fields import EXPORT_NAMES
+from .loadfiles.fields import EXPORT_NAMES, canonical_name, normalize_name
 
 NEWLINE_MARKER = "\u00ae"
 Progress = Callable[[int, int | None, str], None]
@@ -82,9 +87,10 @@ def export_volume(case: Any, out_dir: Path | str, fmt: str = "dat-opt", producti
             assigned[doc.id] = [str(BatesNumber(prefix, next_number + i, width)) for i in range(count)]
             next_number += count
         begins[doc.id] = doc.bates_begin or assigned[doc.id][0]
-    taken = {EXPORT_NAMES[c] for c in COLUMNS}
-    raw_columns = [n for n in raw_names if n not in taken]
-    header = [EXPORT_NAMES[c] for c in COLUMNS] + raw_columns
+    named = header_names(raw_names)
+    used = {normalize_name(n) for n in named.values()}
+    raw_columns = [n for n in raw_names if n not in named.values() and normalize_name(n) not in used]
+    header = [named[c] for c in COLUMNS] + raw_columns
     result = ExportResult(out, bates_assigned=sum(len(v) for v in assigned.values()))
     with open(out / "DATA" / "export.dat", "w", encoding="utf-8", newline="") as dat_fh, \
             open(out / "DATA" / "export.opt", "w", encoding="utf-8", newline="") as opt_fh:
@@ -94,12 +100,29 @@ def export_volume(case: Any, out_dir: Path | str, fmt: str = "dat-opt", producti
             pages = store.pages(doc.id)
             page_bates = _page_bates(doc, pages, assigned.get(doc.id))
             row = _row(case, doc, pages, page_bates, begins, out, volume, opt_fh, result)
+            for c in COLUMNS:  # a field the producer sent under this column name: as produced
+                if c not in COMPUTED and named[c] in doc.raw_fields:
+                    row[c] = doc.raw_fields[named[c]]
             dat.writerow([_flat(row.get(c, "")) for c in COLUMNS] + [_flat(doc.raw_fields.get(n, "")) for n in raw_columns])
             result.documents += 1
             result.pages += len(pages)
             if progress:
                 progress(result.documents, total, page_bates[0])
     return result
+
+
+# Columns whose value the export writes itself: the pages' Bates numbers and the new file paths
+COMPUTED = ("bates_begin", "bates_end", "text_path", "native_path")
+
+
+def header_names(raw_names: dict[str, None]) -> dict[str, str]:
+    """Canonical column -> its name in the header: the producer's own name where one maps to it."""
+    named: dict[str, str] = {}
+    for raw in raw_names:
+        canonical = canonical_name(raw)
+        if canonical in COLUMNS and canonical not in named:
+            named[canonical] = raw
+    return {c: named.get(c, EXPORT_NAMES[c]) for c in COLUMNS}
 
 
 def _flat(value: object) -> str:
@@ -135,6 +158,8 @@ def _row(case: Any, doc: Document, pages: list[Page], page_bates: list[str], beg
         members = sorted(begins.get(m.id, m.bates_begin or "") for m in family)
         ends = sorted((m.bates_end or begins.get(m.id, "")) for m in family)
         row["attach_begin"], row["attach_end"] = members[0], ends[-1]
+    else:  # a family of one: its own range, never blank
+        row["attach_begin"], row["attach_end"] = begin, end
     if doc.parent_id is not None:
         row["parent_id"] = begins.get(doc.parent_id, "")
     row["md5"] = str(meta.get("md5") or doc.md5)
@@ -152,7 +177,9 @@ def _row(case: Any, doc: Document, pages: list[Page], page_bates: list[str], beg
         shutil.copyfile(case.blobs.path_for(doc.sha256), target)
         row["native_path"] = f"NATIVES\\{target.name}"
         result.natives += 1
-    _write_images(case, pages, page_bates, out, volume, opt_fh, result)
+    loadfile = meta.get("_loadfile") if isinstance(meta.get("_loadfile"), dict) else {}
+    produced_in = str(loadfile.get("volume") or meta.get("volume") or volume)
+    _write_images(case, pages, page_bates, out, produced_in, opt_fh, result)
     return row
 
 

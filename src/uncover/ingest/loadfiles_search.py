@@ -23,6 +23,11 @@ LOADFILE_FIELDS = {"begattach": "attach_begin", "endattach": "attach_end", "pare
                    "folder": "folder_path", "doctype": "doc_type", "volume": "volume", "datesent": "date_sent"}
 
 
+# the volume column of the image load file (or the folder's name) kept at ingest, or a VOLUME field
+VOLUME_SQL = ("SELECT id FROM documents WHERE lower(json_extract(metadata, '$._loadfile.volume')) = lower(?) "
+              "OR lower(json_extract(metadata, '$.volume')) = lower(?)")
+
+
 def bates_sql(value: str) -> tuple[str, tuple[object, ...]]:
     """SQL returning the ids of documents holding a page or overlapping a range."""
     value = value.strip()
@@ -58,12 +63,18 @@ def _register() -> None:
     register_field("bates", lambda f: SqlFilter(*bates_sql(f.value)),
                    description="the document holding a page, or documents overlapping a range", example=_EXAMPLE)
     for name, key in LOADFILE_FIELDS.items():
+        if name == "volume":
+            continue
+
         def sql(f: Any, key: str = key) -> SqlFilter:
             return SqlFilter("SELECT id FROM documents WHERE lower(json_extract(metadata, ?)) = lower(?)",
                              (f"$.{key}", f.value.strip()))
 
         register_field(name, sql, description=f"the load file's {key} value (case-insensitive)",
                        example=f"{name}:value")
+    register_field("volume", lambda f: SqlFilter(VOLUME_SQL, (f.value.strip(), f.value.strip())),
+                   description="the volume a record was produced in (the image load file's volume, the VOLUME "
+                               "field, or the volume folder)", example="volume:VOL00001")
 
 
 _register()

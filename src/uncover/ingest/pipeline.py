@@ -24,10 +24,10 @@ from ..model import Document, DocumentKind, IngestCounts, IssueCategory, Page, P
 from ..store import InputRecord
 from ..store.blobs import process_tag, remove_stale
 from .bates_stamps import find_bates
-from .formats.base import Extraction, Limits
-from .loadfiles import detect_loadfiles
+from .formats.base import Extraction, Limits, LostChild
 from .process import ItemProcessor, ItemResult, ItemSettings, ItemTask, warm_up
 from .scan import SourceFile, item_key, walk_sources
+from .volume import delivery_files, find_volumes
 from .workers import Executor, LocalPool, Outcome, WorkerLimits
 
 MANIFEST_BATCH = 200
@@ -76,6 +76,7 @@ class IngestReport:
     counts: IngestCounts
     new_document_ids: list[int]
     seconds: float
+    delivery_files: list[str] = field(default_factory=list)  # beside the volumes, about the delivery: not documents
 
 
 # Case passes run on the documents an ingest added, in order, each showing its own progress.
@@ -116,14 +117,16 @@ def ingest(case: Case, paths: Sequence[Path | str], options: IngestOptions | Non
     if options.ocr not in ("auto", "always", "never"):
         raise InputError(f"--ocr must be auto, always or never, not {options.ocr!r}.")
     started = time.monotonic()
-    volumes, natives = split_volumes(sources)
+    volumes, natives, delivery = split_volumes(sources)
     reports = [_ingest_volume(case, volume, options, progress) for volume in volumes]
-    if natives:
-        reports.append(_Ingest(case, natives, options, progress, executor, exclude=set(volumes)).run())
+    exclude = {*volumes, *delivery}
+    if natives and (not reports or next(walk_sources(natives, exclude=exclude), None) is not None):
+        reports.append(_Ingest(case, natives, options, progress, executor, exclude=exclude).run())
     report = IngestReport(
         production=", ".join(dict.fromkeys(r.production for r in reports)), ingest_id=reports[-1].ingest_id,
         counts=IngestCounts(**{k: sum(getattr(r.counts, k) for r in reports) for k in vars(IngestCounts())}),
         new_document_ids=[i for r in reports for i in r.new_document_ids], seconds=0.0,
+        delivery_files=[str(f) for f in delivery],
     )
     if options.analyze and report.new_document_ids:
         for case_pass in CASE_PASSES:
@@ -132,21 +135,21 @@ def ingest(case: Case, paths: Sequence[Path | str], options: IngestOptions | Non
     return report
 
 
-def split_volumes(sources: list[Path]) -> tuple[list[Path], list[Path]]:
-    """Load-file volumes (a folder with load files, or such folders one level down) and the rest.
+def split_volumes(sources: list[Path]) -> tuple[list[Path], list[Path], list[Path]]:
+    """Load-file volumes (a folder with load files, or such folders one level down), the rest, and
+    the delivery's own files beside the volumes (a MANIFEST.tsv: not documents).
 
     Productions often arrive as PROD001/VOL001, PROD001/VOL002: each volume is read through its
     load files, and any other file in the delivery is ingested as a native.
     """
-    volumes, natives = [], []
+    volumes, natives, delivery = [], [], []
     for source in sources:
-        if source.is_dir() and detect_loadfiles(source):
-            volumes.append(source)
-            continue
-        if source.is_dir():
-            volumes.extend(sub for sub in sorted(source.iterdir()) if sub.is_dir() and detect_loadfiles(sub))
-        natives.append(source)
-    return volumes, natives
+        found = find_volumes(source)
+        volumes.extend(found)
+        delivery.extend(delivery_files(source, found))
+        if found != [source]:
+            natives.append(source)
+    return volumes, natives, delivery
 
 
 def _ingest_volume(case: Case, volume: Path, options: IngestOptions, progress: Progress) -> IngestReport:
@@ -314,6 +317,8 @@ class _Ingest:
                 )
                 if created:
                     new_inputs.append(input_id)
+            for lost in extraction.lost:
+                self._lost_child(record, lost)
         self.counts.documents += 1
         self.counts.inputs += len(new_inputs)
         self.counts.pages += len(pages)
@@ -329,6 +334,22 @@ class _Ingest:
             self.progress.grow("Extracting", len(new_inputs))
             for input_id in new_inputs:
                 self.pool.submit(self._task(self.store.input(input_id)))
+
+    def _lost_child(self, record: InputRecord, lost: LostChild) -> None:
+        """An attachment that could not be written out: an input with no content, and its exception."""
+        member = f"{record.member_path}//{lost.name}" if record.member_path else lost.name
+        input_id, created = self.store.add_input(
+            item_key=item_key(self.production.id, f"{lost.name}\0lost", "", parent_key=record.item_key),
+            ingest_id=self.ingest_id, production_id=self.production.id, parent_input_id=record.id,
+            source_path=record.source_path, member_path=member, display_name=f"{record.display_name}//{lost.name}",
+            sha256="", md5="", size=0, custodian=record.custodian,
+        )
+        if not created:
+            return
+        self.store.record_issue(ProcessingIssue(path=record.source_path, member=member, category=lost.category,
+                                                message=lost.message, stage="extract", input_id=input_id), self.ingest_id)
+        self.counts.inputs += 1
+        self.counts.exceptions += 1
 
     @staticmethod
     def _stamp_bates(doc: Document, pages: list[Page]) -> None:

@@ -25,7 +25,8 @@ class SourceFile:
 def walk_sources(paths: Iterable[Path], exclude: set[Path] | frozenset[Path] = frozenset()) -> Iterator[SourceFile]:
     """Every regular file under the given paths, in a stable order; symlinked folders not followed.
 
-    Folders in `exclude` (load-file volumes, read through their load files) are skipped.
+    Folders and files in `exclude` (load-file volumes, read through their load files, and the
+    delivery's manifest beside them) are skipped.
     """
     for given in paths:
         if not given.exists():
@@ -37,7 +38,7 @@ def walk_sources(paths: Iterable[Path], exclude: set[Path] | frozenset[Path] = f
             dirs[:] = sorted(d for d in dirs if Path(root) / d not in exclude)
             for name in sorted(files):
                 path = Path(root) / name
-                if path.is_file():
+                if path.is_file() and path not in exclude:
                     yield SourceFile(path, path.relative_to(given).as_posix())
 
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from ..errors import InputError, LoadFileError
 from ..model import BatesRange
-from .loadfiles import IMAGE_KINDS, LoadFile, detect_loadfiles, loadfile_kind
+from .loadfiles import IMAGE_KINDS, LoadFile, detect_loadfiles, detect_rdo, is_rdo, loadfile_kind
 from .loadfiles.bates import RangeSet, page_sequence, parse_range
 from .loadfiles.dat import DatRecord, read_dat
 from .loadfiles.dii import read_dii
@@ -38,6 +38,7 @@ class PageRef:
     image: Path | None = None  # resolved file, None when absent
     image_written: str = ""  # as the load file names it
     frame: int | None = None  # page inside a multi-page TIFF/PDF
+    volume: str = ""  # the image load file's volume column, as produced
 
 
 @dataclass
@@ -56,6 +57,7 @@ class VolumeRecord:
     child_keys: list[str] = field(default_factory=list)
     child_boundary: bool = False  # LFP boundary C
     warnings: list[str] = field(default_factory=list)
+    volume: str = ""  # the volume the record was produced in: the OPT/LFP volume, else the folder's name
 
     @property
     def page_bates(self) -> list[str]:
@@ -203,6 +205,16 @@ class Volume:
     loadfiles: list[LoadFile]
     runs: list[LoadFileRun] = field(default_factory=list)
     ignored: list[LoadFile] = field(default_factory=list)  # other load files describing the same records
+    rdo: list[Path] = field(default_factory=list)  # Relativity Dynamic Object files: objects, not documents
+
+    def not_read(self) -> list[tuple[Path, str]]:
+        """Load files in the volume that were not read, each with the reason a user is told."""
+        used = ", ".join(lf.path.name for lf in self.loadfiles)
+        out = [(lf.path, f"{lf.path.name} was not read: {used} already describe(s) this volume's documents; "
+                         "pass load files explicitly to use another.") for lf in self.ignored]
+        out += [(path, f"{path.name} is a Relativity Dynamic Objects (RDO) load file: it lists objects such as "
+                       "domains or custodians, not documents, and was not read.") for path in self.rdo]
+        return out
 
     @property
     def name(self) -> str:
@@ -225,11 +237,13 @@ class Volume:
         index = _ImageIndex(image_docs)
         resolver = PathResolver([self.root, *(lf.path.parent for lf in self.loadfiles), self.root.parent])
         texts = _TextFolder(self.root)
+        produced = self.produced_name()
         for lf in self.data_files:
             run = LoadFileRun(lf.path, lf.kind)
             self.runs.append(run)
             for rec in self._data_records(lf, run):
                 vr = _link(rec, lf, index, resolver, texts, seen, {ft.key: ft.value for ft in full_text})
+                vr.volume = vr.volume or produced
                 run.records += 1
                 run.warnings += len(vr.warnings)
                 yield vr
@@ -238,9 +252,24 @@ class Volume:
             rec = DatRecord(doc.pages[0].line if doc.pages else 0, {})
             lf = self.image_files[0]
             vr = _link(rec, lf, None, resolver, texts, seen, {ft.key: ft.value for ft in full_text}, image_doc=doc)
+            vr.volume = vr.volume or produced
             if has_data:
                 vr.warn("loadfile", f"{vr.key}: pages in {lf.path.name} but no row in the data load file")
             yield vr
+
+    def produced_name(self) -> str:
+        """The volume's name as produced: the image load file's volume column when its first line
+        names one (`VOL01` in `ABC0001,VOL01,IMAGES\\...`), else the folder's name. Records without
+        images (natives, text only) are in that volume too."""
+        for lf in self.image_files[:1]:
+            try:
+                source = read_opt(lf.path) if lf.kind == "opt" else read_lfp(lf.path, [])
+                first = next(iter(source), None)
+            except Exception:  # noqa: BLE001 - an unreadable image load file is reported when read
+                first = None
+            if first is not None and first.volume.strip():
+                return first.volume.strip()
+        return self.name
 
     def _image_documents(self, full_text: list[FullText]) -> Iterator[ImageDocument] | None:
         files = self.image_files
@@ -345,7 +374,8 @@ def _link(rec: DatRecord, lf: LoadFile, index: _ImageIndex | None, resolver: Pat
     if images:
         for i, img in enumerate(images):
             bates = img.key or (sequence[i] if i < len(sequence) else f"{begin}#{i + 1}")
-            vr.pages.append(PageRef(bates, None, img.path, img.frame))
+            vr.pages.append(PageRef(bates, None, img.path, img.frame, img.volume))
+        vr.volume = images[0].volume.strip()
     elif sequence:
         vr.pages = [PageRef(b) for b in sequence]
     else:
@@ -449,7 +479,32 @@ def read_volume(volume_dir: Path | str, loadfiles: list[Path | str] | None = Non
         raise LoadFileError(
             f"No load file in {root} (looked in DATA/, LOADFILES/ and the folder itself for .dat .opt .lfp .dii .xml "
             ".csv): for a folder of Bates-stamped PDFs use `uncover ingest` instead.", path=str(root))
-    return Volume(root, found, ignored=ignored if not loadfiles else [])
+    return Volume(root, found, ignored=ignored if not loadfiles else [], rdo=detect_rdo(root))
+
+
+# Files a producer delivers beside its volumes that describe the delivery, not records in it.
+_DELIVERY_NAMES = re.compile(r"^(?:manifest|checksums?|md5sums?|sha\d*sums?|hashes|file_?list|index)\b.*"
+                             r"|.*\.(?:md5|sha1|sha256|sfv|cksum)$", re.IGNORECASE)
+
+
+def find_volumes(path: Path) -> list[Path]:
+    """The load-file volumes a path holds: itself, or its sub-folders one level down (PROD001/VOL001)."""
+    path = Path(path)
+    if not path.is_dir():
+        return []
+    if detect_loadfiles(path):
+        return [path]
+    return [sub for sub in sorted(path.iterdir()) if sub.is_dir() and detect_loadfiles(sub)]
+
+
+def delivery_files(parent: Path, volumes: list[Path]) -> list[Path]:
+    """Files beside a delivery's volumes that are about the delivery (a MANIFEST.tsv, checksum
+    lists, load files left at the top): never documents of the production."""
+    parent = Path(parent)
+    if not volumes or parent in volumes:
+        return []
+    return [p for p in sorted(parent.iterdir())
+            if p.is_file() and (_DELIVERY_NAMES.match(p.name) or loadfile_kind(p) or is_rdo(p))]
 
 
 DATA_PREFERENCE = ("dat", "edrm_xml", "dii", "delimited")
@@ -475,5 +530,5 @@ def choose_loadfiles(found: list[LoadFile]) -> tuple[list[LoadFile], list[LoadFi
 
 from .volume_commit import ingest_volume, link_families  # noqa: E402  (re-exported: the committing half)
 
-__all__ = ["LoadFileRun", "PageRef", "PathResolver", "Volume", "VolumeRecord", "ingest_volume", "link_families",
-           "read_volume"]
+__all__ = ["LoadFileRun", "PageRef", "PathResolver", "Volume", "VolumeRecord", "delivery_files", "find_volumes",
+           "ingest_volume", "link_families", "read_volume"]

@@ -25,6 +25,7 @@ from ..errors import ExtractionError
 from ..model import Document, DocumentKind, IngestCounts, IssueCategory, Page, ProcessingIssue, TextSource
 from ..store.blobs import Fingerprint
 from ..store.loadfiles import record_run
+from .formats.email_common import plausible_year
 from .loadfiles.dat import detect_encoding
 from .volume import VolumeRecord, read_volume
 
@@ -83,12 +84,10 @@ def ingest_volume(case: Any, volume_dir: Path | str, production: str, custodian:
     with store.transaction():
         for run in volume.runs:
             record_run(store.conn, ingest_id, prod.id, run)
-        used = ", ".join(lf.path.name for lf in volume.loadfiles)
-        for lf in volume.ignored:
-            store.record_issue(ProcessingIssue(
-                path=str(lf.path), category=IssueCategory.LOADFILE, stage="loadfile",
-                message=f"{lf.path.name} was not read: {used} already describe(s) this volume's documents; "
-                        "pass load files explicitly to use another."), ingest_id)
+        for path, message in volume.not_read():
+            store.record_issue(ProcessingIssue(path=str(path), category=IssueCategory.LOADFILE, stage="loadfile",
+                                               message=message), ingest_id)
+            counts.loadfiles_not_read += 1
     link_families(case, prod.id, ingest_id)
     store.finish_ingest(ingest_id, {k: getattr(counts, k) for k in
                                     ("inputs", "documents", "exceptions", "pages", "pages_ocr", "skipped")})
@@ -141,7 +140,7 @@ def _prepare(case: Any, rec: VolumeRecord, item_key: str, scratch: Path, ocr: st
     needed = [False] * len(pages)
     text_source = _fill_text(rec, pages, needed, scratch, ocr, engine)
     meta = dict(rec.fields)
-    meta["_loadfile"] = {"source": rec.source, "original": role, "text": text_source}
+    meta["_loadfile"] = {"source": rec.source, "original": role, "text": text_source, "volume": rec.volume}
     if rec.child_boundary:
         meta["_loadfile"]["child"] = True
     return _Prepared(rec, item_key, original, original_path, role, pages, needed, _kind(rec), meta)
@@ -271,6 +270,8 @@ def iso_date(date: str, time: str = "") -> str | None:
                 value = datetime.strptime(text, fmt)
             except ValueError:
                 continue
+            if not plausible_year(value.year):
+                return None  # `01/01/0002`: a warning (the caller's), not a date
             has_time = any(c in fmt for c in "HI")
             return value.strftime("%Y-%m-%dT%H:%M:%S" if has_time else "%Y-%m-%d")
     return None
@@ -284,7 +285,8 @@ def _document(p: _Prepared, production_id: int, custodian: str | None) -> Docume
         if f.get(d_key):
             date = iso_date(f[d_key], f.get(t_key, ""))
             if date is None:
-                rec.warn("loadfile", f"{rec.key}: unreadable date {f[d_key]!r} in {d_key}; kept as produced")
+                rec.warn("loadfile", f"{rec.key}: unreadable date {f[d_key]!r} in {d_key} (not a date, or outside "
+                                     "1900 to next year); kept as produced, not used as the date")
             break
     name = f.get("filename") or (rec.native_path.name if rec.native_path else f"{rec.bates_begin}")
     return Document(

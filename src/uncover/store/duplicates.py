@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from ..model import Document, DocumentKind
 from .sqlite import SqliteStore
 
 
@@ -24,12 +25,14 @@ class Fingerprint:
     doc_number: str | None
     shingles: int
     signature: np.ndarray  # uint32 (num_perm,)
+    words: int | None = None  # substantive words (analyze.duplicates.substantive_words)
 
 
 @dataclass
 class DuplicateMember:
     document_id: int
     label: str
+    listing: str  # Bates or file name, subject, date: what a person reads (Document.listing)
     production: str
     custodian: str | None
     family_id: int | None
@@ -66,18 +69,19 @@ class DuplicateGroup:
 # -- signatures --------------------------------------------------------------------------------
 def save_fingerprints(store: SqliteStore, rows: Iterable[Fingerprint]) -> None:
     store.conn.executemany(
-        "INSERT OR REPLACE INTO document_signatures (document_id, text_hash, doc_number, shingles, num_perm, signature) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT OR REPLACE INTO document_signatures (document_id, text_hash, doc_number, shingles, num_perm, signature, words) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
         [
             (f.document_id, f.text_hash, f.doc_number, f.shingles, int(f.signature.size),
-             np.ascontiguousarray(f.signature, dtype="<u4").tobytes())
+             np.ascontiguousarray(f.signature, dtype="<u4").tobytes(), f.words)
             for f in rows
         ],
     )
 
 
 def fingerprinted_ids(store: SqliteStore) -> set[int]:
-    return {r[0] for r in store.conn.execute("SELECT document_id FROM document_signatures")}
+    """Documents whose fingerprint is complete (one stored before migration 0018 lacks `words`)."""
+    return {r[0] for r in store.conn.execute("SELECT document_id FROM document_signatures WHERE words IS NOT NULL")}
 
 
 def load_signatures(store: SqliteStore) -> tuple[list[int], np.ndarray, np.ndarray]:
@@ -123,7 +127,7 @@ def replace_duplicate_groups(store: SqliteStore, groups: Sequence[tuple[str, str
 def duplicate_groups(store: SqliteStore, basis: str | None = None) -> list[DuplicateGroup]:
     sql = (
         "SELECT g.id, g.basis, g.key, g.primary_id, m.document_id, m.is_primary, m.other_family, m.collapsed, "
-        "d.bates_begin, d.bates_end, d.custodian, d.family_id, d.parent_id, p.name AS production "
+        f"{_LISTING_COLUMNS}, d.custodian, d.family_id, d.parent_id, p.name AS production "
         "FROM duplicate_groups g JOIN duplicate_members m ON m.group_id = g.id "
         "JOIN documents d ON d.id = m.document_id JOIN productions p ON p.id = d.production_id"
     )
@@ -136,7 +140,7 @@ def duplicate_groups(store: SqliteStore, basis: str | None = None) -> list[Dupli
         group = groups.setdefault(r["id"], DuplicateGroup(r["id"], r["basis"], r["key"], r["primary_id"]))
         label = _label(r["document_id"], r["bates_begin"], r["bates_end"])
         group.members.append(DuplicateMember(
-            r["document_id"], label, r["production"], r["custodian"], r["family_id"], r["parent_id"],
+            r["document_id"], label, listing(r), r["production"], r["custodian"], r["family_id"], r["parent_id"],
             bool(r["is_primary"]), bool(r["other_family"]), bool(r["collapsed"]),
         ))
     return list(groups.values())
@@ -172,14 +176,14 @@ def replace_clusters(store: SqliteStore, clusters: Iterable[tuple[int, float, Se
 def clusters(store: SqliteStore) -> list[dict[str, Any]]:
     out: dict[int, dict[str, Any]] = {}
     rows = store.conn.execute(
-        "SELECT c.id, c.pivot_id, c.threshold, m.document_id, m.score, d.bates_begin, d.bates_end, p.name AS production "
+        f"SELECT c.id, c.pivot_id, c.threshold, m.document_id, m.score, {_LISTING_COLUMNS}, p.name AS production "
         "FROM neardup_clusters c JOIN neardup_members m ON m.cluster_id = c.id JOIN documents d ON d.id = m.document_id "
         "JOIN productions p ON p.id = d.production_id ORDER BY c.pivot_id, m.score DESC, m.document_id"
     )
     for r in rows:
         c = out.setdefault(r["id"], {"id": r["id"], "pivot": r["pivot_id"], "threshold": r["threshold"], "members": []})
         c["members"].append({"document_id": r["document_id"], "label": _label(r["document_id"], r["bates_begin"], r["bates_end"]),
-                             "production": r["production"], "score": r["score"]})
+                             "listing": listing(r), "production": r["production"], "score": r["score"]})
     return list(out.values())
 
 
@@ -206,8 +210,8 @@ def replace_threads(store: SqliteStore, threads: Iterable[tuple[str, str | None,
 
 def threads(store: SqliteStore, thread_id: int | None = None) -> list[dict[str, Any]]:
     sql = (
-        "SELECT t.id, t.key, t.subject, t.basis, m.document_id, m.parent_document_id, m.position, m.inclusive, "
-        "d.bates_begin, d.bates_end, d.sender, d.date FROM threads t JOIN thread_members m ON m.thread_id = t.id "
+        "SELECT t.id, t.key, t.subject AS thread_subject, t.basis, m.document_id, m.parent_document_id, m.position, "
+        f"m.inclusive, {_LISTING_COLUMNS}, d.sender FROM threads t JOIN thread_members m ON m.thread_id = t.id "
         "JOIN documents d ON d.id = m.document_id"
     )
     args: tuple[Any, ...] = ()
@@ -216,9 +220,11 @@ def threads(store: SqliteStore, thread_id: int | None = None) -> list[dict[str, 
         args = (thread_id,)
     out: dict[int, dict[str, Any]] = {}
     for r in store.conn.execute(sql + " ORDER BY t.id, m.position", args):
-        t = out.setdefault(r["id"], {"id": r["id"], "key": r["key"], "subject": r["subject"], "basis": r["basis"], "members": []})
+        t = out.setdefault(r["id"], {"id": r["id"], "key": r["key"], "subject": r["thread_subject"], "basis": r["basis"],
+                                     "members": []})
         t["members"].append({
             "document_id": r["document_id"], "label": _label(r["document_id"], r["bates_begin"], r["bates_end"]),
+            "listing": listing(r),
             "parent": r["parent_document_id"], "position": r["position"], "inclusive": bool(r["inclusive"]),
             "sender": r["sender"], "date": r["date"],
         })
@@ -249,6 +255,8 @@ def version_pairs(store: SqliteStore) -> list[dict[str, Any]]:
     rows = store.conn.execute(
         "SELECT v.*, a.production_id AS earlier_production, b.production_id AS later_production, "
         "a.bates_begin AS a_bb, a.bates_end AS a_be, b.bates_begin AS b_bb, b.bates_end AS b_be "
+        ", a.filename AS a_filename, a.subject AS a_subject, a.title AS a_title, a.date AS a_date, a.kind AS a_kind"
+        ", b.filename AS b_filename, b.subject AS b_subject, b.title AS b_title, b.date AS b_date, b.kind AS b_kind "
         "FROM version_pairs v JOIN documents a ON a.id = v.earlier_id JOIN documents b ON b.id = v.later_id ORDER BY v.id"
     )
     names = {p.id: p.name for p in store.productions()}
@@ -257,11 +265,30 @@ def version_pairs(store: SqliteStore) -> list[dict[str, Any]]:
         out.append({
             "id": r["id"], "earlier_id": r["earlier_id"], "later_id": r["later_id"],
             "earlier": _label(r["earlier_id"], r["a_bb"], r["a_be"]), "later": _label(r["later_id"], r["b_bb"], r["b_be"]),
+            "earlier_listing": listing(r, "a_", r["earlier_id"]), "later_listing": listing(r, "b_", r["later_id"]),
             "earlier_production": names.get(r["earlier_production"]), "later_production": names.get(r["later_production"]),
             "basis": r["basis"], "similarity": r["similarity"], "revealed": json.loads(r["revealed"]),
             "withheld": json.loads(r["withheld"]), "changed": json.loads(r["changed"]),
         })
     return out
+
+
+_LISTING_COLUMNS = "d.bates_begin, d.bates_end, d.filename, d.subject, d.title, d.date, d.kind"
+
+
+def listing(row: Any, prefix: str = "", doc_id: int | None = None) -> str:
+    """`Document.listing` for a row holding the listing columns (`a_filename`... with a prefix)."""
+    def col(name: str) -> Any:
+        key = f"{prefix}{name}" if prefix else name
+        return row[key]
+
+    short = {"bates_begin": "bb", "bates_end": "be"}
+    bb = row[f"{prefix}{short['bates_begin']}"] if prefix else row["bates_begin"]
+    be = row[f"{prefix}{short['bates_end']}"] if prefix else row["bates_end"]
+    doc = Document(id=doc_id if doc_id is not None else row["document_id"], production_id=0,
+                   kind=DocumentKind(col("kind")), filename=col("filename") or "", path="", sha256="", md5="", size=0,
+                   subject=col("subject"), title=col("title"), date=col("date"), bates_begin=bb, bates_end=be)
+    return doc.listing
 
 
 def _label(doc_id: int, bates_begin: str | None, bates_end: str | None) -> str:

@@ -19,10 +19,13 @@ FORMAT_MODULES = (
     "docx",
     "xlsx",
     "pptx",
+    "odf",
     "legacy_office",
     "rtf",
     "html",
     "zip",
+    "sevenzip",
+    "tar",
     "text",
 )
 

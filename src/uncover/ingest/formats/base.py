@@ -43,6 +43,16 @@ class ChildFile:
 
 
 @dataclass
+class LostChild:
+    """An attachment the reader saw but could not write out: an exception of its own, so every
+    attachment is either a child document or a line in the exception report."""
+
+    name: str
+    category: IssueCategory
+    message: str
+
+
+@dataclass
 class Extraction:
     kind: DocumentKind
     pages: list[PageText] = field(default_factory=list)
@@ -52,6 +62,7 @@ class Extraction:
     children: list[ChildFile] = field(default_factory=list)
     html_body: str | None = None  # raw, unsanitized e-mail HTML; sanitized before display
     warnings: list[str] = field(default_factory=list)
+    lost: list[LostChild] = field(default_factory=list)
 
 
 @dataclass

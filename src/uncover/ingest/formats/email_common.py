@@ -104,12 +104,28 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+FIRST_PLAUSIBLE_YEAR = 1900
+# a four-digit year before 1900 written in a date (`30 Nov 0002`): not a time zone (-0800) nor a time
+_EARLY_YEAR = re.compile(r"(?<![+\-\d:])(?:0\d{3}|1[0-8]\d{2})(?![\d:])")
+
+
+def plausible_year(year: int) -> bool:
+    """Records are dated between 1900 and next year; anything else is a clock or typing error."""
+    return FIRST_PLAUSIBLE_YEAR <= year <= datetime.now(UTC).year + 1
+
+
 def iso_date(value: str | datetime | None) -> str | None:
-    """ISO 8601 with an offset; a date without a zone (RFC 5322 `-0000`) is taken as UTC."""
+    """ISO 8601 with an offset; a date without a zone (RFC 5322 `-0000`) is taken as UTC.
+
+    None for a date outside the plausible range: `30 Nov 0002` is not 2002 (the parser's two-digit
+    year rule would make it so), and the caller keeps the raw text with a warning.
+    """
     if value is None:
         return None
+    if isinstance(value, str) and _EARLY_YEAR.search(value):
+        return None
     dt = value if isinstance(value, datetime) else _parse_date(value)
-    if dt is None:
+    if dt is None or not plausible_year(dt.year):
         return None
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
@@ -309,13 +325,14 @@ class ChildWriter:
         with open(path, "xb") as fh:
             fh.write(data)
         self.count += 1
-        return ChildFile(name, path)
+        return ChildFile(path.name, path)  # unique: two attachments of one name stay two children
 
     def reserve(self, name: str) -> ChildFile:
-        """A path for a child written by someone else (an embedded MSG exported by extract-msg)."""
+        """A path for a child the caller writes itself (an MBOX message streamed to its file)."""
         self.scratch.mkdir(parents=True, exist_ok=True)
         self.count += 1
-        return ChildFile(name, self.unique_path(name))
+        path = self.unique_path(name)
+        return ChildFile(path.name, path)
 
 
 def decode_words(value: str, fallback_charset: str | None = None) -> str:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from ...errors import ExtractionError
 from ...model import DocumentKind, IssueCategory
-from .base import ChildFile, Extraction, ReadContext, display
+from .base import ChildFile, Extraction, LostChild, ReadContext, display
 from .email_common import (
     ChildWriter,
     clean_text,
@@ -143,13 +143,26 @@ def read_message(data: bytes, ctx: ReadContext, name: str, warnings: list[str]) 
         text = html_to_text(html)
     children = body.children
     return Extraction(
-        kind=DocumentKind.EMAIL,
+        lost=body.lost,
+        kind=item_kind(msg),
         pages=[email_page(meta, text, [c.name for c in children])],
         metadata=meta,
         children=children,
         html_body=html,
         warnings=warnings,
     )
+
+
+# Content-Class (Exchange's, and what `mapi.to_rfc822` writes for Outlook items) -> kind
+_CONTENT_CLASSES = {"appointment": DocumentKind.CALENDAR, "calendarmessage": DocumentKind.CALENDAR,
+                    "person": DocumentKind.OTHER, "group": DocumentKind.OTHER, "task": DocumentKind.OTHER,
+                    "note": DocumentKind.OTHER, "journal": DocumentKind.OTHER}
+
+
+def item_kind(msg: Message) -> DocumentKind:
+    """An e-mail, unless its Content-Class says it is a meeting, a contact, a task or a note."""
+    value = (raw_header(msg, "Content-Class") or "").strip().lower()
+    return _CONTENT_CLASSES.get(value.rsplit(":", 1)[-1], DocumentKind.EMAIL) if value else DocumentKind.EMAIL
 
 
 def repair_headers(data: bytes, warnings: list[str]) -> bytes:
@@ -260,7 +273,11 @@ def addresses(msg: Message, name: str, hint: str | None) -> str | None:
         except Exception:  # the strict address parser gave up: show the header as it reads
             parsed = ()
         if parsed:
-            out.extend(format_address(clean_text(a.display_name), clean_text(a.addr_spec)) for a in parsed)
+            for a in parsed:
+                name, spec = clean_text(a.display_name), clean_text(a.addr_spec)
+                if not name and "@" not in spec:  # `From: Kevin Roast`: a name without an address
+                    name, spec = spec.strip('"'), ""
+                out.append(format_address(name, spec))
         elif one_line(text):
             out.append(one_line(decode_words(text, hint)))
     out = [a for a in out if a]
@@ -292,7 +309,8 @@ def message_metadata(msg: Message, hint: str | None, warnings: list[str]) -> dic
         meta["date_raw"] = raw_date
         meta["date"] = iso_date(raw_date)
         if meta["date"] is None:
-            warnings.append(f"the Date header {raw_date!r} is not a date that could be read")
+            warnings.append(f"the Date header {raw_date!r} is not a date that could be read, or lies outside "
+                            "1900 to next year: kept as written, not used as the date")
     return {k: v for k, v in meta.items() if v}
 
 
@@ -377,9 +395,12 @@ class BodyWalker:
         self.hint = hint
         self.linesep = linesep
         self.warnings = warnings
-        self.plain: list[str] = []
-        self.html: list[str] = []
+        self.plain: list[str] = []  # the body's text segments, in order: every part a reader sees
+        self.html: list[str] = []  # raw HTML parts, for display
+        self.html_text: list[str] = []  # text of HTML parts inside a multipart/alternative
+        self.alternative_depth = 0
         self.children: list[ChildFile] = []
+        self.lost: list[LostChild] = []
         self.encrypted: str | None = None
 
     def walk(self, part: Message, depth: int = 0) -> None:
@@ -389,6 +410,8 @@ class BodyWalker:
         ctype = content_type(part)
         if ctype.startswith("message/"):
             self.attach_message(part, ctype)
+        elif ctype == "multipart/alternative":
+            self.alternative(part, depth)
         elif part.is_multipart():
             if ctype == "multipart/encrypted":
                 self.encrypted = "PGP/MIME"
@@ -396,6 +419,21 @@ class BodyWalker:
                 self.walk(sub, depth + 1)
         else:
             self.leaf(part, ctype)
+
+    def alternative(self, part: Message, depth: int) -> None:
+        """Versions of one body: the plain text where there is one, else the HTML's text. Parts
+        outside an alternative (a multipart/mixed of plain and HTML parts) are each their own text."""
+        outer_plain, outer_html = self.plain, self.html_text
+        self.plain, self.html_text = [], []
+        self.alternative_depth += 1
+        try:
+            for sub in subparts(part):
+                self.walk(sub, depth + 1)
+        finally:
+            self.alternative_depth -= 1
+            chosen = self.plain if any(t.strip() for t in self.plain) else self.html_text
+            self.plain, self.html_text = outer_plain, outer_html
+            self.plain.extend(chosen)
 
     def leaf(self, part: Message, ctype: str) -> None:
         filename = part_filename(part, self.hint)
@@ -407,7 +445,11 @@ class BodyWalker:
             self.note_smime(part)
         if ctype in ("text/plain", "text/html") and not filename and disposition != "attachment":
             text = self.text(part, ctype)
-            (self.plain if ctype == "text/plain" else self.html).append(text)
+            if ctype == "text/plain":
+                self.plain.append(text)
+            else:
+                self.html.append(text)
+                (self.html_text if self.alternative_depth else self.plain).append(html_to_text(text))
         elif ctype.startswith("multipart/"):  # a multipart part whose boundary is missing: show its text
             self.plain.append(self.text(part, ctype))
         else:
@@ -446,7 +488,8 @@ class BodyWalker:
             else:
                 data = payload_bytes(part)
         except Exception as exc:
-            self.warnings.append(f"an attached {ctype} part could not be written out ({type(exc).__name__})")
+            self.lost.append(LostChild(f"attached {ctype} part", IssueCategory.CORRUPT,
+                                       f"an attached {ctype} part could not be written out ({type(exc).__name__})"))
             return
         filename = part_filename(part, self.hint)
         if not filename and ctype in ("message/rfc822", "message/global") and inner:

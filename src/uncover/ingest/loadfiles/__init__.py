@@ -63,6 +63,30 @@ def loadfile_kind(path: Path) -> str | None:
     return kind
 
 
+def is_rdo(path: Path) -> bool:
+    """A Relativity Dynamic Object load file: a DAT of objects (domains, custodians...) keyed by
+    `Name` and `Artifact ID`, not documents. Read by nothing here, but named to the user."""
+    if path.suffix.lower() not in (".dat", ".csv", ".txt"):
+        return False
+    from .dat import sniff
+    from .fields import normalize_name
+
+    try:
+        dialect = sniff(path)
+    except Exception:  # noqa: BLE001 - an unreadable file is simply not an RDO file
+        return False
+    names = {normalize_name(n) for n in dialect.field_names} if dialect.header else set()
+    return "artifactid" in names and "name" in names
+
+
+def detect_rdo(volume_dir: Path) -> list[Path]:
+    """RDO load files beside a volume's load files (same folders `detect_loadfiles` looks in)."""
+    volume_dir = Path(volume_dir)
+    folders = [p for p in sorted(volume_dir.iterdir()) if p.is_dir() and p.name.lower() in _FOLDERS]
+    return [path for folder in [*folders, volume_dir] for path in sorted(folder.iterdir())
+            if path.is_file() and not path.name.startswith(".") and is_rdo(path)]
+
+
 def detect_loadfiles(volume_dir: Path) -> list[LoadFile]:
     """Load files in DATA/, LOADFILES/ (any letter case) or the volume's root, data files first."""
     volume_dir = Path(volume_dir)
@@ -80,4 +104,4 @@ def detect_loadfiles(volume_dir: Path) -> list[LoadFile]:
     return found
 
 
-__all__ = ["DATA_KINDS", "IMAGE_KINDS", "LoadFile", "detect_loadfiles", "loadfile_kind"]
+__all__ = ["DATA_KINDS", "IMAGE_KINDS", "LoadFile", "detect_loadfiles", "detect_rdo", "is_rdo", "loadfile_kind"]
