@@ -95,7 +95,7 @@ def committer_docs_per_s(root: Path, n: int = 2000) -> float:
         doc = Document(id=0, production_id=prod.id, kind=DocumentKind.EDOC, filename=f"d{i}.pdf", path=f"d{i}.pdf",
                        sha256=f"{i:064x}", md5=f"{i:032x}", size=1000, page_count=2)
         with store.transaction():
-            store.insert_document(doc, None, [Page(0, p, text, TextSource.TEXT_LAYER) for p in (1, 2)])
+            store.insert_document(doc, None, [Page(0, p, text, TextSource.LAYER) for p in (1, 2)])
     rate = n / (time.perf_counter() - started)
     case.close()
     return rate
@@ -117,14 +117,16 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--node-cores", type=int, default=16, help="cores per node in the scaling model")
     ap.add_argument("--keep", type=Path)
+    ap.add_argument("--model-only", type=float, metavar="OCR_S_PER_PAGE_CORE",
+                    help="skip the A/B ingests; model with this OCR time (s per page per core) and fresh overheads")
     args = ap.parse_args()
     from ray.cluster_utils import Cluster
 
     root = args.keep or Path(tempfile.mkdtemp(prefix="uncover-cluster-bench-"))
     text, scans = root / "text", root / "scans"
-    if not text.exists():
+    if not text.exists() and not args.model_only:
         generate_text_pdfs(text, args.pdfs, args.pages)
-    if not scans.exists():
+    if not scans.exists() and not args.model_only:
         generate_scans(scans, args.scans)
     cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": args.cores, "object_store_memory": 200 * 1024**2,
                                                             "include_dashboard": False})
@@ -132,7 +134,7 @@ def main() -> int:
         print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at start; Ray cluster of one node "
               f"with {args.cores} CPUs at {cluster.address}; the local pool with {args.cores} workers")
         results: dict[str, dict[str, list[float]]] = {}
-        for label, source, ocr in (("text PDFs", text, "never"), ("OCR pages", scans, "always")):
+        for label, source, ocr in () if args.model_only else (("text PDFs", text, "never"), ("OCR pages", scans, "always")):
             runs: dict[str, list[float]] = {"local": [], "ray": []}
             for _ in range(args.rounds):  # A/B interleaved
                 runs["local"].append(ingest_rate(root / "case-local", source, args.cores, ocr, None))
@@ -147,7 +149,7 @@ def main() -> int:
               "{ray_item_s_batch8:.4f}, local pool {local_item_s:.5f}".format(**overheads))
         commit = committer_docs_per_s(root)
         print(f"committer (SQLite, one document of 2 pages per transaction): {commit:,.0f} documents/s")
-        ocr_s = args.cores / statistics.median(results["OCR pages"]["local"])
+        ocr_s = args.model_only or args.cores / statistics.median(results["OCR pages"]["local"])
         print(f"OCR: {ocr_s:.2f} s per page per core (this machine)")
         print(f"model, nodes of {args.node_cores} cores, one scanned page per document, tasks of 8 items:")
         for nodes in (1, 10, 100):
