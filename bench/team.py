@@ -93,13 +93,18 @@ def client(base: str, n: int, rounds: int, doc_ids: list[int], times: dict[str, 
             target = doc_ids[(n * rounds + k) % len(doc_ids)]  # each (document, tag) pair tagged once, by one client
             for kind in ("search", "open", "tag"):
                 started = time.perf_counter()
-                if kind == "search":
-                    response = http.get("/search", params={"q": rng.choice(QUERIES)})
-                elif kind == "open":
-                    response = http.get(f"/documents/{rng.choice(doc_ids)}")
-                else:
-                    response = http.post(f"/documents/{target}/tags", data={"tag": f"client-{n}"},
-                                         headers={"X-CSRF-Token": csrf, "HX-Request": "true"})
+                try:
+                    if kind == "search":
+                        response = http.get("/search", params={"q": rng.choice(QUERIES)})
+                    elif kind == "open":
+                        response = http.get(f"/documents/{rng.choice(doc_ids)}")
+                    else:
+                        response = http.post(f"/documents/{target}/tags", data={"tag": f"client-{n}"},
+                                             headers={"X-CSRF-Token": csrf, "HX-Request": "true"})
+                except httpx.HTTPError as exc:
+                    with lock:
+                        errors.append(f"{kind} {type(exc).__name__}")
+                    continue
                 elapsed = time.perf_counter() - started
                 with lock:
                     times.setdefault(kind, []).append(elapsed)
