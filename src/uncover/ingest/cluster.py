@@ -132,10 +132,11 @@ class RayExecutor(Generic[T, R]):
             self.started_ray = True
         cpus = float(ray.cluster_resources().get("CPU", 1.0))
         self.slots = max(1, int(cpus / cpus_per_task))
-        self.remote = ray.remote(num_cpus=cpus_per_task, max_retries=0)(run_batch)
+        # SPREAD: batches go round the nodes instead of filling the first one
+        self.remote = ray.remote(num_cpus=cpus_per_task, max_retries=0, scheduling_strategy="SPREAD")(run_batch)
         self.fn_ref = ray.put(fn)
         # Start every slot's Ray worker and child now: it overlaps the committer's scan and hashing.
-        warmer = ray.remote(num_cpus=cpus_per_task, max_retries=0)(warm)
+        warmer = ray.remote(num_cpus=cpus_per_task, max_retries=0, scheduling_strategy="SPREAD")(warm)
         self.warming = [warmer.remote(self.fn_ref, self.limits) for _ in range(self.slots)]
         self.queue: deque[tuple[T, int]] = deque()  # (task, system failures so far)
         self.in_flight: dict[Any, tuple[list[tuple[T, int]], float]] = {}  # ref -> (batch, deadline)
