@@ -6,7 +6,8 @@
     ├── QueryError               a search query that does not parse
     ├── ExtractionError          one file could not be read: carries an IssueCategory
     │   └── EncryptedError
-    └── LoadFileError            a load file that cannot be parsed at all
+    ├── LoadFileError            a load file that cannot be parsed at all
+    └── ClusterError             the Ray cluster of `ingest --ray` cannot be reached or used
 
 Every message names the file (and Bates number where known) and says what to do.
 """
@@ -43,6 +44,10 @@ class QueryError(UncoverError):
 
 class LoadFileError(UncoverError):
     exit_code = 5
+
+
+class ClusterError(UncoverError):
+    exit_code = 6
 
 
 class ExtractionError(UncoverError):

@@ -32,7 +32,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from ..errors import UncoverError
+from ..errors import ClusterError
 from .workers import LocalPool, Outcome, WorkerLimits
 
 T = TypeVar("T")
@@ -42,10 +42,6 @@ BATCH = 8  # items per Ray task: amortizes the task overhead; small enough to sp
 READY_TIMEOUT = 120.0  # seconds a node's child process may take to start (imports) before its first item
 SYSTEM_RETRIES = 1  # a batch lost with its worker or node is run again once, item by item
 _POOLS: dict[str, LocalPool[Any, Any]] = {}  # per Ray worker process: its child-process pool
-
-
-class ClusterError(UncoverError):
-    """The Ray cluster could not be reached or used."""
 
 
 def _ray() -> Any:
