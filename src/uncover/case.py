@@ -15,6 +15,8 @@ import os
 import re
 import shutil
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -22,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import CaseError
 from .store import BlobStore, SqliteStore
+from .store.lock import CaseLock
 
 if TYPE_CHECKING:
     from .search.index import SearchIndex
@@ -80,6 +83,8 @@ class Case:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.settings = CaseSettings.load(root / SETTINGS_FILE)
+        self._lock: CaseLock | None = None
+        self._lock_depth = 0
 
     @classmethod
     def init(cls, root: Path | str, name: str | None = None, database: str | None = None, schema: str | None = None) -> Case:
@@ -156,7 +161,43 @@ class Case:
             return PostgresStore(storage["dsn"], storage["schema"])
         if storage["backend"] not in ("", "sqlite"):
             raise CaseError(f"{self.root / SETTINGS_FILE}: [storage] backend must be \"sqlite\" or \"postgresql\".")
-        return SqliteStore(self.root / "case.db")
+        # A new database only where the case holds nothing yet: never over existing originals or index.
+        return SqliteStore(self.root / "case.db", create=self._holds_nothing())
+    def _holds_nothing(self) -> bool:
+        for sub in ("originals", "index"):
+            folder = self.root / sub
+            if folder.is_dir():
+                with os.scandir(folder) as entries:
+                    if any(not e.name.startswith(".") for e in entries):
+                        return False
+        return True
+
+    @property
+    def readonly(self) -> bool:
+        """A case on read-only media: search, show, status and exceptions work; changes do not."""
+        return self.store.readonly
+
+    @contextmanager
+    def writing(self, command: str, wait: float = 0.0) -> Iterator[Case]:
+        """Hold the case lock for a command that changes the case (re-entrant in one process).
+
+        Taken before anything is touched: a second writer waits up to `wait` seconds, then stops
+        with a plain CaseBusyError naming the process that holds the case.
+        """
+        if self._lock_depth == 0:
+            if self.readonly:
+                raise CaseError(f"{self.root} is read-only: `uncover {command}` changes the case; run it on a "
+                                "writable copy.", path=str(self.root))
+            if self.backend == "sqlite":  # PostgreSQL serializes a team's writers itself (store/pgconnection.py)
+                self._lock = CaseLock(self.root, command, wait).acquire()
+        self._lock_depth += 1
+        try:
+            yield self
+        finally:
+            self._lock_depth -= 1
+            if self._lock_depth == 0 and self._lock is not None:
+                self._lock.release()
+                self._lock = None
 
     @property
     def backend(self) -> str:
@@ -170,6 +211,8 @@ class Case:
     def index(self) -> SearchIndex:
         from .search.index import SearchIndex
 
+        if self.readonly:
+            return SearchIndex.read_only(self.root / "index")
         return SearchIndex(self.root / "index", shared=self.backend == "postgresql")
 
     @property
@@ -185,6 +228,9 @@ class Case:
         return path
 
     def close(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock, self._lock_depth = None, 0
         if "index" in self.__dict__:
             self.index.close()
         if "store" in self.__dict__:

@@ -49,6 +49,9 @@ class IssueCategory(StrEnum):
     CRASH = "crash"  # the parsing process died (segfault, abort)
     MISSING = "missing"  # a load file names a file that is not in the volume
     LOADFILE = "loadfile"  # a load-file defect: page-count mismatch, duplicate Bates, orphan child...
+    LINK = "link"  # a symbolic link in the production: recorded with its target, never followed
+    SPECIAL = "special"  # a named pipe, socket or device: recorded, never read
+    UNREADABLE = "unreadable"  # a file the operating system would not let us read, or that vanished
 
 
 _BATES_RE = re.compile(r"^(?P<prefix>.*?)(?P<number>\d+)(?P<suffix>(?:[_.][A-Za-z0-9]+)*)$")

@@ -1,7 +1,8 @@
 """The duplicate case passes: fingerprints, exact duplicates, near-duplicates, threads, versions.
 
-The ingest pipeline calls `run_duplicate_passes(case, new_doc_ids)` after each ingest. Only the new
-documents are read and fingerprinted (normalized-text hash, agency document number, MinHash
+The ingest pipeline calls `finish_case_passes` after each ingest: every pass keeps, in
+`case_passes`, the highest document id it has finished, so a pass killed halfway (or skipped with
+--no-analyze) stays pending and the next run finishes it. Only the pending documents are read and fingerprinted (normalized-text hash, agency document number, MinHash
 signature, stored in `document_signatures`), and near-duplicate candidates are only those pairs
 touching a new document, joined to the clusters already stored. Exact duplicate groups, threads
 and versions are recomputed from stored fingerprints and headers, which is cheap (hash maps), so
@@ -26,6 +27,9 @@ from .threads import Message, build_threads, printed_headers
 from .versions import VersionCandidate, compare_versions, match_versions
 
 Progress = Callable[[str, int, int], None]
+# A case pass over the pending documents (ids above its mark), reporting (stage, done, total).
+CasePass = Callable[[Case, list[int], Progress], object]
+TEXT_BATCH_BYTES = 16 * 1024 * 1024  # text fingerprinted at once: bounds the pass's memory
 
 
 @dataclass
@@ -39,40 +43,103 @@ class PassSummary:
     version_pairs: int = 0
 
 
+def pending_documents(store: SqliteStore, name: str) -> list[int]:
+    """Documents the pass `name` has not finished: every id above its mark."""
+    row = store.conn.execute("SELECT done_through FROM case_passes WHERE name = ?", (name,)).fetchone()
+    done = int(row[0]) if row else 0
+    return [int(r[0]) for r in store.conn.execute("SELECT id FROM documents WHERE id > ? ORDER BY id", (done,))]
+
+
+def mark_done(store: SqliteStore, name: str, through: int) -> None:
+    """Record that the pass `name` has finished every document up to `through`."""
+    with store.transaction() as conn:
+        conn.execute("DELETE FROM case_passes WHERE name = ?", (name,))
+        conn.execute("INSERT INTO case_passes (name, done_through, updated_at) "
+                     "VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))", (name, through))
+
+
+def pending_counts(store: SqliteStore) -> dict[str, int]:
+    """For `status`: how many documents each pass still has to do."""
+    newest = int(store.conn.execute("SELECT COALESCE(MAX(id), 0) FROM documents").fetchone()[0])
+    marks = dict(store.conn.execute("SELECT name, done_through FROM case_passes").fetchall())
+    return {name: int(store.conn.execute("SELECT COUNT(*) FROM documents WHERE id > ?", (done,)).fetchone()[0])
+            for name, done in marks.items() if int(done) < newest}
+
+
+def finish_case_passes(case: Case, passes: Iterable[tuple[str, CasePass]], progress: Progress) -> dict[str, object]:
+    """Run each pass over its pending documents and only then move its mark: a pass killed at any
+    point is simply run again by the next call, over the same documents, with the same result."""
+    results: dict[str, object] = {}
+    with case.writing("ingest"):
+        for name, run in passes:
+            todo = pending_documents(case.store, name)
+            if todo:
+                results[name] = run(case, todo, progress)
+                mark_done(case.store, name, todo[-1])
+    return results
+
+
 def document_texts(store: SqliteStore, ids: Iterable[int]) -> Iterator[tuple[int, str]]:
-    """(document id, its pages' text joined) for each id, in the order given, 500 at a time."""
-    ids = list(ids)
+    """(document id, its pages' text joined) for each id, in id order, one document in memory at a time."""
+    ids = sorted(set(ids))
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        texts: dict[int, list[str]] = {i: [] for i in chunk}
         rows = store.conn.execute(
             f"SELECT document_id, text FROM pages WHERE document_id IN ({','.join('?' * len(chunk))}) "
             "ORDER BY document_id, number", chunk)
+        pending = iter(chunk)
+        current, parts = None, []
         for doc_id, text in rows:
-            texts[doc_id].append(text or "")
-        for doc_id in chunk:
-            yield doc_id, "\n".join(texts[doc_id])
+            if doc_id != current:
+                if current is not None:
+                    yield current, "\n".join(parts)
+                for skipped in pending:  # documents with no pages come in their place, with no text
+                    if skipped == doc_id:
+                        break
+                    yield skipped, ""
+                current, parts = doc_id, []
+            parts.append(text or "")
+        if current is not None:
+            yield current, "\n".join(parts)
+        for rest in pending:
+            yield rest, ""
 
 
 def fingerprint_documents(case: Case, doc_ids: list[int], progress: Progress | None = None) -> int:
-    """Compute and store text hash, document number and MinHash signature of each document."""
+    """Compute and store text hash, document number and MinHash signature of each document.
+
+    Texts are taken in batches of at most TEXT_BATCH_BYTES (not a count of documents), so a
+    production of a few very long texts (an archive nest of 1 MB leaves) needs no more memory
+    than one of many short ones.
+    """
     store = case.store
     done = 0
-    for start in range(0, len(doc_ids), 5000):
-        chunk = doc_ids[start : start + 5000]
-        pairs = list(document_texts(store, chunk))
-        texts = [t for _, t in pairs]
-        sigs, counts = signatures(texts)
+    batch: list[tuple[int, str]] = []
+    size = 0
+
+    def flush() -> None:
+        nonlocal done, size
+        sigs, counts = signatures([t for _, t in batch])
         rows = [
             dstore.Fingerprint(doc_id, text_hash(text), agency_doc_number(text), int(counts[k]), sigs[k],
                                substantive_words(text))
-            for k, (doc_id, text) in enumerate(pairs)
+            for k, (doc_id, text) in enumerate(batch)
         ]
         with store.transaction():
             dstore.save_fingerprints(store, rows)
-        done += len(chunk)
+        done += len(batch)
+        batch.clear()
+        size = 0
         if progress:
             progress("fingerprints", done, len(doc_ids))
+
+    for doc_id, text in document_texts(store, doc_ids):
+        batch.append((doc_id, text))
+        size += len(text)
+        if size >= TEXT_BATCH_BYTES or len(batch) >= 5000:
+            flush()
+    if batch:
+        flush()
     return done
 
 
@@ -150,10 +217,9 @@ def run_versions(store: SqliteStore) -> int:
             "WHERE m.document_id != c.pivot_id")
     ]
     matches = match_versions(candidates, near)
-    needed = sorted({m.earlier_id for m in matches} | {m.later_id for m in matches})
-    texts = dict(document_texts(store, needed))
     rows = []
-    for m in matches:
+    for m in matches:  # two texts in memory at a time, however many records were re-produced
+        texts = dict(document_texts(store, (m.earlier_id, m.later_id)))
         diff = compare_versions(texts[m.earlier_id], texts[m.later_id])
         rows.append({
             "earlier_id": m.earlier_id, "later_id": m.later_id, "basis": m.basis, "similarity": m.similarity,
@@ -201,10 +267,10 @@ def _messages(store: SqliteStore) -> list[Message]:
         'SELECT id, kind, message_id, in_reply_to, "references", subject, sender, recipients, cc, date, metadata, raw_fields '
         "FROM documents WHERE parent_id IS NULL OR kind = 'email' ORDER BY id"
     ).fetchall()
-    texts = dict(document_texts(store, [r["id"] for r in rows]))
+    by_id = {r["id"]: r for r in rows}
     out = []
-    for r in rows:
-        body = texts.get(r["id"], "")
+    for doc_id, body in document_texts(store, by_id):  # one text at a time: only e-mail bodies are kept
+        r = by_id[doc_id]
         is_mail = r["kind"] == "email" or bool(r["message_id"])
         if not is_mail:
             head = "\n".join(body.splitlines()[:40])

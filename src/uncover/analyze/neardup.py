@@ -30,6 +30,11 @@ NUM_PERM = 128
 SEED = 20110117  # fixed: stored signatures must stay comparable across runs
 SHINGLE_SIZE = 5
 BATCH = 2000
+# Shingling costs about 65 bytes of memory per byte of text, so texts are shingled at most
+# BATCH_BYTES at a time, and a text longer than MAX_TEXT is compared on its first MAX_TEXT
+# characters (its near-duplicates agree there too): one 50 MB text would otherwise need 3 GB.
+BATCH_BYTES = 4 * 1024 * 1024
+MAX_TEXT = 4 * 1024 * 1024
 EMPTY = np.uint32(0xFFFFFFFF)
 
 
@@ -67,10 +72,14 @@ def signatures(
             progress(len(batch))
         batch.clear()
 
+    size = 0
     for text in texts:
+        text = text[:MAX_TEXT]
         batch.append(text)
-        if len(batch) >= BATCH:
+        size += len(text)
+        if len(batch) >= BATCH or size >= BATCH_BYTES:
             flush()
+            size = 0
     if batch:
         flush()
     if not sig_parts:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -11,10 +12,11 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
 from .. import __version__
 from ..case import Case
-from ..errors import UncoverError
+from ..errors import UncoverError, explain
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -41,20 +43,30 @@ def emit_json(data: Any) -> None:
 
 
 def friendly_errors(fn: F) -> F:
-    """Turn UncoverError into one plain sentence on stderr and its exit code."""
+    """Turn UncoverError (and a full disk, a damaged or read-only case database) into one plain
+    sentence on stderr and its exit code."""
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
         except UncoverError as exc:
-            err_console.print(f"[bold red]error:[/] {exc.message}")
-            sys.exit(exc.exit_code)
+            fail(exc)
+        except (OSError, sqlite3.Error, ValueError) as exc:
+            known = explain(exc, str(kwargs.get("case_dir") or "the case"))
+            if known is None:
+                raise
+            fail(known)
         except KeyboardInterrupt:
             err_console.print("[yellow]interrupted[/]: run the same command again to resume; nothing done so far is lost.")
             sys.exit(130)
 
     return wrapper  # type: ignore[return-value]
+
+
+def fail(exc: UncoverError) -> None:
+    err_console.print(f"[bold red]error:[/] {escape(exc.message)}", soft_wrap=True)
+    sys.exit(exc.exit_code)
 
 
 def open_case(case_dir: Path) -> Case:

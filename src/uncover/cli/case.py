@@ -1,4 +1,4 @@
-"""`uncover init`, `status`, `exceptions` and `show`: the case and what is in it."""
+"""`uncover init`, `status`, `exceptions`, `show` and `verify`: the case and what is in it."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from pathlib import Path
 import click
 from rich.table import Table
 
+from ..analyze.casepasses import pending_counts
 from ..case import Case
 from ..document_view import document_view, resolve_document
-from ..errors import InputError
+from ..errors import CustodyError, InputError
 from ..ingest.pipeline import reconcile
 from .base import case_argument, console, emit_json, friendly_errors, json_option, main, open_case
 
@@ -55,8 +56,10 @@ def status_command(case_dir: Path, as_json: bool) -> None:
     counts = case.store.counts()
     rec = reconcile(case)
     productions = case.store.production_counts()
+    pending = pending_counts(case.store)
     if as_json:
-        emit_json({"case": case.name, "counts": counts, "reconciliation": rec, "productions": productions})
+        emit_json({"case": case.name, "counts": counts, "reconciliation": rec, "productions": productions,
+                   "passes_pending": pending, "readonly": case.readonly})
         return
     table = Table(title=f"Case {case.name}")
     for col in ("production", "documents", "pages", "received"):
@@ -76,6 +79,9 @@ def status_command(case_dir: Path, as_json: bool) -> None:
     )
     if counts["unindexed"]:
         console.print(f"[yellow]{counts['unindexed']} documents are not in the search index yet: run uncover reindex.[/]")
+    if pending:
+        console.print("[yellow]Case passes not finished for " + ", ".join(f"{n} ({k} documents)" for n, k in pending.items())
+                      + ": run the ingest again (any ingest into this case finishes them).[/]")
 
 
 @main.command("exceptions")
@@ -158,3 +164,38 @@ def show_command(case_dir: Path, docid: str, no_text: bool, as_json: bool) -> No
         for finding in page.get("findings", []):
             console.print(f"[magenta]{finding}[/]")
         console.print(page["text"], markup=False)
+
+
+@main.command("verify")
+@case_argument
+@click.argument("documents", nargs=-1)
+@click.option("--production", help="Only the originals of this production.")
+@json_option
+@friendly_errors
+def verify_command(case_dir: Path, documents: tuple[str, ...], production: str | None, as_json: bool) -> None:
+    """Re-hash the stored originals (all, some DOCUMENTS, or one production) against the hashes taken at
+    ingest; lists every altered or missing original with its Bates number and exits 8 if there is one."""
+    from ..custody import verify_originals
+    from .progress import RichProgress
+
+    case = open_case(case_dir)
+    with RichProgress(console, enabled=not as_json) as bars:
+        report = verify_originals(case, documents, production, lambda done, total: bars.set("Verifying", done, total))
+    if as_json:
+        emit_json(report.to_dict())
+    else:
+        colour = "green" if report.ok else "red"
+        console.print(f"[{colour}]{report.intact:,} of {report.checked:,} originals intact[/] ({report.bytes / 1e6:,.1f} MB "
+                      f"re-hashed, {report.scope}); database: {report.database}; checked {report.at}"
+                      + ("" if report.recorded else " (read-only case: not written to the audit log)"))
+        if report.problems:
+            table = Table(title=f"{len(report.problems)} originals altered or missing")
+            for col in ("status", "documents (Bates or file name)", "sha256 recorded at ingest"):
+                table.add_column(col, overflow="fold")
+            for p in report.problems:
+                table.add_row(p.status, "\n".join(p.documents or [f"{i} (exception)" for i in p.inputs]), p.sha256)
+            console.print(table)
+    if not report.ok:
+        raise CustodyError(f"{len(report.problems)} originals are altered or missing"
+                           + ("" if report.database == "ok" else f" and the database is {report.database}")
+                           + "; restore them from the production (the hashes above say which bytes are expected).")

@@ -15,17 +15,20 @@ from .progress import RichProgress
 
 
 def _ensure_passes(case: Case, refresh: bool, quiet: bool) -> None:
-    """Run the duplicate passes where documents have no fingerprint yet (or on --refresh)."""
-    from ..analyze.casepasses import run_duplicate_passes
+    """Run the duplicate passes where documents have no fingerprint yet, where a pass was left
+    unfinished, or on --refresh (a read-only case shows what it holds)."""
+    from ..analyze.casepasses import mark_done, pending_documents, run_duplicate_passes
 
     store = case.store
     missing = store.conn.execute(
         "SELECT COUNT(*) FROM documents WHERE id NOT IN "
         "(SELECT document_id FROM document_signatures WHERE words IS NOT NULL)").fetchone()[0]
-    if not (refresh or missing):
+    if not (refresh or missing or pending_documents(store, "duplicates")) or case.readonly:
         return
-    with RichProgress(console, enabled=not quiet) as bars:
+    with case.writing("dupes"), RichProgress(console, enabled=not quiet) as bars:
+        newest = int(store.conn.execute("SELECT COALESCE(MAX(id), 0) FROM documents").fetchone()[0])
         run_duplicate_passes(case, progress=lambda stage, done, total: bars.set(stage.capitalize(), done, total))
+        mark_done(store, "duplicates", newest)
 
 
 def _document_id(case: Case, ref: str) -> int:

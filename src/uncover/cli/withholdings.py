@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from ..errors import InputError
 from .base import case_argument, console, emit_json, friendly_errors, json_option, main, open_case
 from .progress import RichProgress
 
@@ -19,11 +18,14 @@ from .progress import RichProgress
 @friendly_errors
 def analyze_command(case_dir: Path, as_json: bool) -> None:
     """Find exemption markings and redaction boxes in every document (re-runnable)."""
+    from ..analyze.casepasses import mark_done
     from ..analyze.withholdings import analyze_documents
 
-    with open_case(case_dir) as case:
+    with open_case(case_dir) as case, case.writing("analyze"):
         with RichProgress(console, enabled=not as_json) as bars:
+            newest = int(case.store.conn.execute("SELECT COALESCE(MAX(id), 0) FROM documents").fetchone()[0])
             summary = analyze_documents(case, progress=lambda done, total, doc: bars.set("Analyzing", done, total))
+            mark_done(case.store, "withholdings", newest)
     if as_json:
         emit_json(asdict(summary))
         return
@@ -93,11 +95,9 @@ def _recovered(case, doc, redaction) -> str:  # type: ignore[no-untyped-def]
     import pypdfium2 as pdfium
 
     from ..analyze.redactions import recovered_text
+    from ..custody import intact_original
 
-    path = case.blobs.path_for(doc.sha256)
-    if not path.exists():
-        raise InputError(f"The original of {doc.label} ({doc.filename}) is missing from {path.parent}; re-ingest it.")
-    pdf = pdfium.PdfDocument(path)
+    pdf = pdfium.PdfDocument(intact_original(case, doc.sha256, doc.listing))
     try:
         return recovered_text(pdf[redaction.page - 1], redaction.bbox)
     finally:

@@ -6,6 +6,10 @@
     OUT/NATIVES/<Bates>.<ext>   natives, copied from the stored originals
     OUT/IMAGES/<Bates>.<ext>    page images, one file per image (multi-page files once)
 
+Originals go out only as the bytes hashed at ingest: each is checked before anything is written
+(`custody.intact_original`) and hashed again while it is copied, and an export that meets an
+altered or missing original stops with a message naming `uncover verify`.
+
 The header has the canonical columns (BEGBATES, ENDBATES, BEGATTACH, ...) and then every raw field
 the producer sent, so nothing received is lost. Where the producer named a canonical field its
 own way (`Control Number`, `BegBates`), that name is the column, holding the value as produced:
@@ -20,12 +24,12 @@ names the volume the page was produced in. Documents without Bates numbers get t
 from __future__ import annotations
 
 import csv
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..custody import copy_intact, intact_original
 from ..errors import InputError
 from ..model import BatesNumber, Document, Page
 from .loadfiles.fields import EXPORT_NAMES, canonical_name, normalize_name
@@ -69,8 +73,6 @@ def export_volume(case: Any, out_dir: Path | str, fmt: str = "dat-opt", producti
             names = ", ".join(p.name for p in store.productions()) or "none yet"
             raise InputError(f"No production named {production!r} in this case (productions: {names}).")
         production_id = match[0].id
-    for sub in ("DATA", "TEXT", "NATIVES", "IMAGES"):
-        (out / sub).mkdir(parents=True, exist_ok=True)
     volume = out.name or "EXPORT"
     # pass 1: raw field names (in first-seen order) and Bates numbers for documents without them
     raw_names: dict[str, None] = {}
@@ -80,6 +82,7 @@ def export_volume(case: Any, out_dir: Path | str, fmt: str = "dat-opt", producti
     total = 0
     for doc in store.iter_documents(production_id):
         total += 1
+        _check_originals(case, doc)
         for name in doc.raw_fields:
             raw_names.setdefault(name, None)
         if not doc.bates_begin:
@@ -87,6 +90,8 @@ def export_volume(case: Any, out_dir: Path | str, fmt: str = "dat-opt", producti
             assigned[doc.id] = [str(BatesNumber(prefix, next_number + i, width)) for i in range(count)]
             next_number += count
         begins[doc.id] = doc.bates_begin or assigned[doc.id][0]
+    for sub in ("DATA", "TEXT", "NATIVES", "IMAGES"):
+        (out / sub).mkdir(parents=True, exist_ok=True)
     named = header_names(raw_names)
     used = {normalize_name(n) for n in named.values()}
     raw_columns = [n for n in raw_names if n not in named.values() and normalize_name(n) not in used]
@@ -109,6 +114,20 @@ def export_volume(case: Any, out_dir: Path | str, fmt: str = "dat-opt", producti
             if progress:
                 progress(result.documents, total, page_bates[0])
     return result
+
+
+def _check_originals(case: Any, doc: Document) -> None:
+    """Refuse, before a single file is written, a volume that would carry an altered original."""
+    if _native_role(doc) in (None, "native"):
+        intact_original(case, doc.sha256, doc.listing)
+    for (ref,) in case.store.conn.execute("SELECT DISTINCT image_ref FROM pages WHERE document_id = ? "
+                                          "AND image_ref IS NOT NULL", (doc.id,)):
+        intact_original(case, ref.split("#", 1)[0], f"a page image of {doc.listing}")
+
+
+def _native_role(doc: Document) -> str | None:
+    meta = doc.metadata
+    return meta.get("_loadfile", {}).get("original") if isinstance(meta.get("_loadfile"), dict) else None
 
 
 # Columns whose value the export writes itself: the pages' Bates numbers and the new file paths
@@ -168,13 +187,13 @@ def _row(case: Any, doc: Document, pages: list[Page], page_bates: list[str], beg
         (out / "TEXT" / f"{begin}.txt").write_text("\f".join(p.text for p in pages), "utf-8")
         row["text_path"] = f"TEXT\\{begin}.txt"
         result.texts += 1
-    role = meta.get("_loadfile", {}).get("original") if isinstance(meta.get("_loadfile"), dict) else None
-    if role in (None, "native") and case.blobs.has(doc.sha256):
+    role = _native_role(doc)
+    if role in (None, "native"):
         ext = Path(doc.filename).suffix or (f".{meta['file_ext']}" if meta.get("file_ext") else "")
         if role == "native" and meta.get("native_path"):
             ext = Path(str(meta["native_path"]).replace("\\", "/")).suffix or ext
         target = out / "NATIVES" / f"{begin}{ext}"
-        shutil.copyfile(case.blobs.path_for(doc.sha256), target)
+        copy_intact(intact_original(case, doc.sha256, doc.listing), target, doc.sha256, doc.listing, case)
         row["native_path"] = f"NATIVES\\{target.name}"
         result.natives += 1
     loadfile = meta.get("_loadfile") if isinstance(meta.get("_loadfile"), dict) else {}
@@ -194,11 +213,9 @@ def _write_images(case: Any, pages: list[Page], page_bates: list[str], out: Path
         # a multi-page file is written once; single-page images once per page, even when two look alike
         key = sha if "#" in page.image_ref else page.image_ref + "@" + bates
         if key not in written:
-            source = case.blobs.path_for(sha)
-            if not source.exists():
-                continue
+            source = intact_original(case, sha, f"the page image {bates}")
             name = f"{bates}{_image_ext(source)}"
-            shutil.copyfile(source, out / "IMAGES" / name)
+            copy_intact(source, out / "IMAGES" / name, sha, f"the page image {bates}", case)
             written[key] = f"IMAGES\\{name}"
             result.images += 1
         lines.append((bates, written[key]))

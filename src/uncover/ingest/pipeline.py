@@ -3,12 +3,16 @@
 The parent process owns the case: it writes the manifest, hands items to the executor, and
 commits each result in one transaction (document, pages, children's manifest rows, input state).
 Children found by a reader (attachments, archive members) are stored, hashed and queued like any
-other input, so containers are handled recursively by the same code. A killed ingest, started
-again with the same command, finds the inputs still pending and finishes exactly those.
+other input, so containers are handled recursively by the same code, each charged to the
+expansion budget of the top-level input it came from. A killed ingest, started again with the
+same command, finds the inputs still pending and finishes exactly those, then the case passes
+still pending. The whole run holds the case lock; a full disk stops it cleanly, with the item
+being processed still pending.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from collections.abc import Callable, Sequence
@@ -19,19 +23,21 @@ from typing import Protocol
 from .. import __version__
 from ..analyze.withholdings import save_withholdings
 from ..case import Case
-from ..errors import InputError
+from ..errors import DiskFullError, InputError, disk_full, is_disk_full
 from ..model import Document, DocumentKind, IngestCounts, IssueCategory, Page, ProcessingIssue, TextSource
-from ..store import InputRecord
+from ..store import Fingerprint, InputRecord
 from ..store.blobs import process_tag, remove_stale
 from .bates_stamps import find_bates
+from .budget import BudgetLedger
 from .formats.base import Extraction, Limits, LostChild
 from .process import ItemProcessor, ItemResult, ItemSettings, ItemTask, warm_up
-from .scan import SourceFile, item_key, walk_sources
+from .scan import SourceFile, item_key, link_target, printable_name, walk_sources
 from .volume import delivery_files, find_volumes
 from .workers import Executor, LocalPool, Outcome, WorkerLimits
 
 MANIFEST_BATCH = 200
 INDEX_COMMIT_SECONDS = 5.0
+MIN_FREE_BYTES = 1024 * 1024  # below this, the disk is treated as full before it fails halfway
 
 
 class Progress(Protocol):
@@ -66,6 +72,7 @@ class IngestOptions:
     limits: Limits = field(default_factory=Limits)
     index: bool = True
     analyze: bool = True  # run the case passes (withholdings, duplicates) on the new documents
+    lock_wait: float = 0.0  # seconds to wait for another process writing to the case
     ray: str | None = None  # process items on a Ray cluster: "auto", "local" or its address (ingest/cluster.py)
 
 
@@ -79,7 +86,8 @@ class IngestReport:
     delivery_files: list[str] = field(default_factory=list)  # beside the volumes, about the delivery: not documents
 
 
-# Case passes run on the documents an ingest added, in order, each showing its own progress.
+# Case passes run on the documents no run has finished them for, in order, each showing its own
+# progress; each keeps its mark in the case (analyze.casepasses), so a killed pass is finished later.
 CasePass = Callable[[Case, list[int], Progress], object]
 
 
@@ -101,11 +109,12 @@ def duplicates_pass(case: Case, doc_ids: list[int], progress: Progress) -> objec
     return run_duplicate_passes(case, doc_ids, lambda stage, done, total: progress.set(stage.capitalize(), done, total))
 
 
-CASE_PASSES: list[CasePass] = [withholdings_pass, duplicates_pass]
+CASE_PASSES: list[tuple[str, CasePass]] = [("withholdings", withholdings_pass), ("duplicates", duplicates_pass)]
 
 
 def ingest(case: Case, paths: Sequence[Path | str], options: IngestOptions | None = None,
            progress: Progress | None = None, executor: Executor[ItemTask, ItemResult] | None = None) -> IngestReport:
+    """Ingest files and folders into the case; re-running finishes whatever is still pending."""
     options = options or IngestOptions()
     progress = progress or SilentProgress()
     sources = [Path(p) for p in paths]
@@ -116,6 +125,21 @@ def ingest(case: Case, paths: Sequence[Path | str], options: IngestOptions | Non
             raise InputError(f"{source} does not exist; check the path and try again.", path=str(source))
     if options.ocr not in ("auto", "always", "never"):
         raise InputError(f"--ocr must be auto, always or never, not {options.ocr!r}.")
+    with case.writing("ingest", options.lock_wait):
+        try:
+            return _ingest_locked(case, sources, options, progress, executor)
+        except DiskFullError:
+            raise
+        except Exception as exc:
+            if is_disk_full(exc):
+                raise disk_full(str(case.root)) from exc
+            raise
+
+
+def _ingest_locked(case: Case, sources: list[Path], options: IngestOptions, progress: Progress,
+                   executor: Executor[ItemTask, ItemResult] | None) -> IngestReport:
+    from ..analyze.casepasses import finish_case_passes
+
     started = time.monotonic()
     volumes, natives, delivery = split_volumes(sources)
     reports = [_ingest_volume(case, volume, options, progress) for volume in volumes]
@@ -128,11 +152,18 @@ def ingest(case: Case, paths: Sequence[Path | str], options: IngestOptions | Non
         new_document_ids=[i for r in reports for i in r.new_document_ids], seconds=0.0,
         delivery_files=[str(f) for f in delivery],
     )
-    if options.analyze and report.new_document_ids:
-        for case_pass in CASE_PASSES:
-            case_pass(case, report.new_document_ids, progress)
+    if options.analyze:
+        finish_case_passes(case, CASE_PASSES, progress)
     report.seconds = time.monotonic() - started
     return report
+
+
+def free_bytes(path: Path) -> int:
+    try:
+        info = os.statvfs(path)
+    except (OSError, AttributeError):
+        return MIN_FREE_BYTES
+    return info.f_bavail * info.f_frsize
 
 
 def split_volumes(sources: list[Path]) -> tuple[list[Path], list[Path], list[Path]]:
@@ -183,6 +214,7 @@ class _Ingest:
         self.unindexed: list[int] = []
         self.last_index_commit = time.monotonic()
         self.scratch_root = case.derived / "scratch" / process_tag()  # per ingest: several may run at once
+        self.ledger = BudgetLedger(self.store, options.limits)
         name = options.production or sources[0].resolve().name or "production"
         self.production = self.store.production(name, source=", ".join(str(s) for s in sources))
 
@@ -212,22 +244,45 @@ class _Ingest:
         files = list(walk_sources(self.sources, exclude=self.exclude))
         self.progress.start("Hashing", len(files))
         for start in range(0, len(files), MANIFEST_BATCH):
-            batch = [(f, self.case.blobs.put_file(f.path)) for f in files[start : start + MANIFEST_BATCH]]
+            batch = [(f, *self._store_source(f)) for f in files[start : start + MANIFEST_BATCH]]
             with self.store.transaction():
-                for source, fp in batch:
-                    self._add_input(source, fp.sha256, fp.md5, fp.size)
+                for source, fp, issue in batch:
+                    self._add_input(source, fp, issue)
             self.progress.advance("Hashing", len(batch))
 
-    def _add_input(self, source: SourceFile, sha256: str, md5: str, size: int) -> None:
-        _, created = self.store.add_input(
-            item_key=item_key(self.production.id, source.display, sha256), ingest_id=self.ingest_id,
-            production_id=self.production.id, source_path=str(source.path), member_path=None,
-            display_name=source.display, sha256=sha256, md5=md5, size=size, custodian=self.options.custodian,
+    def _store_source(self, source: SourceFile) -> tuple[Fingerprint, tuple[IssueCategory, str] | None]:
+        """Hash and keep one thing found in the production; what cannot be read is kept as a record."""
+        blobs = self.case.blobs
+        if source.kind == "link":
+            return blobs.put_bytes(link_target(source)), (IssueCategory.LINK, f"{source.display}: {source.note}.")
+        if source.kind == "special":
+            return blobs.put_bytes(b""), (IssueCategory.SPECIAL, f"{source.display}: {source.note}; recorded, never read.")
+        try:
+            return blobs.put_file(source.path, follow_links=source.path in self.sources), None
+        except DiskFullError:
+            raise
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            return blobs.put_bytes(b""), (IssueCategory.UNREADABLE,
+                                          f"{source.display} could not be read ({reason}); check its permissions and "
+                                          "run the ingest again.")
+
+    def _add_input(self, source: SourceFile, fp: Fingerprint, issue: tuple[IssueCategory, str] | None) -> None:
+        input_id, created = self.store.add_input(
+            item_key=item_key(self.production.id, source.display, fp.sha256, raw=source.raw), ingest_id=self.ingest_id,
+            production_id=self.production.id, source_path=printable_name(str(source.path))[0], member_path=None,
+            display_name=source.display, sha256=fp.sha256, md5=fp.md5, size=fp.size, custodian=self.options.custodian,
+            raw_name=source.raw,
         )
-        if created:
-            self.counts.inputs += 1
-        else:
+        if not created:
             self.counts.skipped += 1
+            return
+        self.counts.inputs += 1
+        if issue is not None:
+            self.store.record_issue(ProcessingIssue(path=printable_name(str(source.path))[0], member=None, category=issue[0],
+                                                    message=issue[1], stage="scan", sha256=fp.sha256, input_id=input_id),
+                                    self.ingest_id)
+            self.counts.exceptions += 1
 
     def _cluster(self) -> Executor[ItemTask, ItemResult]:
         from .cluster import RayExecutor
@@ -262,7 +317,7 @@ class _Ingest:
 
     def _task(self, record: InputRecord) -> ItemTask:
         return ItemTask(record.id, self.case.blobs.path_for(record.sha256), record.display_name,
-                        self.scratch_root / str(record.id), record.size)
+                        self.scratch_root / str(record.id), record.size, self.ledger.budget(record))
 
     # -- results --------------------------------------------------------------------------------------
     def _handle(self, outcome: Outcome[ItemTask, ItemResult]) -> None:
@@ -274,6 +329,9 @@ class _Ingest:
         else:
             result = outcome.result
             assert result is not None
+            if result.disk_full or free_bytes(self.case.root) < MIN_FREE_BYTES:
+                shutil.rmtree(task.scratch, ignore_errors=True)
+                raise disk_full(str(self.case.root))  # this item stays pending; nothing is half-kept
             if result.extraction is None:
                 self._exception(record, result.category or IssueCategory.CORRUPT, result.message)
             else:
@@ -294,7 +352,12 @@ class _Ingest:
         extraction = result.extraction
         assert extraction is not None
         reader = result.reader or ""
-        children = [(child, self.case.blobs.put_file(child.path)) for child in extraction.children]
+        over = self.ledger.refusal(record, extraction, [child.path.stat().st_size for child in extraction.children])
+        if over is not None:
+            self._exception(record, IssueCategory.BOMB, f"{record.display_name}: {over}. Treated as a zip bomb: nothing "
+                                                        "inside it was kept; its original is hashed and kept.")
+            return
+        children = [(child, self.case.blobs.put_file(child.path, follow_links=False)) for child in extraction.children]
         doc = self._document(record, extraction, reader)
         pages = [
             Page(document_id=0, number=i + 1, text=p.text, text_source=p.source, ocr_confidence=p.ocr_confidence)
@@ -303,24 +366,41 @@ class _Ingest:
         if record.parent_input_id is None and doc.kind in (DocumentKind.EDOC, DocumentKind.SCAN):
             self._stamp_bates(doc, pages)
         new_inputs: list[int] = []
+        depth = record.depth + (1 if extraction.kind == DocumentKind.ARCHIVE else 0)
+        ancestors = self.store.ancestor_hashes(record.id) if children else set()
+        added = [0, 0]
         with self.store.transaction():
             doc_id = self.store.insert_document(doc, record.id, pages, [p.needed_ocr for p in extraction.pages])
             if result.withholdings is not None:
                 save_withholdings(self.case, doc_id, result.withholdings)
             for child, fp in children:
-                member = f"{record.member_path}//{child.name}" if record.member_path else child.name
+                name, raw = printable_name(child.name)
+                member = f"{record.member_path}//{name}" if record.member_path else name
                 input_id, created = self.store.add_input(
-                    item_key=item_key(self.production.id, child.name, fp.sha256, parent_key=record.item_key),
+                    item_key=item_key(self.production.id, name, fp.sha256, parent_key=record.item_key, raw=raw),
                     ingest_id=self.ingest_id, production_id=self.production.id, parent_input_id=record.id,
-                    source_path=record.source_path, member_path=member, display_name=f"{record.display_name}//{child.name}",
-                    sha256=fp.sha256, md5=fp.md5, size=fp.size, custodian=record.custodian,
+                    source_path=record.source_path, member_path=member, display_name=f"{record.display_name}//{name}",
+                    sha256=fp.sha256, md5=fp.md5, size=fp.size, custodian=record.custodian, raw_name=raw,
+                    root_input_id=record.root_id, depth=depth,
                 )
-                if created:
+                if not created:
+                    continue
+                added[0] += fp.size
+                added[1] += 1
+                if fp.sha256 in ancestors:  # a ZIP quine: the archive holds a copy of itself
+                    self.store.record_issue(ProcessingIssue(
+                        path=record.source_path, member=member, category=IssueCategory.BOMB, stage="extract",
+                        message=f"{record.display_name}//{name} is a copy of an archive that contains it (an archive "
+                                "that holds itself): recorded, not opened again.", sha256=fp.sha256, input_id=input_id,
+                    ), self.ingest_id)
+                    self.counts.exceptions += 1
+                else:
                     new_inputs.append(input_id)
             for lost in extraction.lost:
                 self._lost_child(record, lost)
+        self.ledger.charge(record, *added)
         self.counts.documents += 1
-        self.counts.inputs += len(new_inputs)
+        self.counts.inputs += added[1]
         self.counts.pages += len(pages)
         self.counts.pages_ocr += sum(p.text_source == TextSource.OCR for p in pages)
         self.new_ids.append(doc_id)
@@ -337,12 +417,15 @@ class _Ingest:
 
     def _lost_child(self, record: InputRecord, lost: LostChild) -> None:
         """An attachment that could not be written out: an input with no content, and its exception."""
-        member = f"{record.member_path}//{lost.name}" if record.member_path else lost.name
+        name, raw = printable_name(lost.name)
+        member = f"{record.member_path}//{name}" if record.member_path else name
         input_id, created = self.store.add_input(
-            item_key=item_key(self.production.id, f"{lost.name}\0lost", "", parent_key=record.item_key),
+            item_key=item_key(self.production.id, f"{name}\0lost", "", parent_key=record.item_key,
+                              raw=raw + b"\0lost" if raw else None),
             ingest_id=self.ingest_id, production_id=self.production.id, parent_input_id=record.id,
-            source_path=record.source_path, member_path=member, display_name=f"{record.display_name}//{lost.name}",
-            sha256="", md5="", size=0, custodian=record.custodian,
+            source_path=record.source_path, member_path=member, display_name=f"{record.display_name}//{name}",
+            sha256="", md5="", size=0, custodian=record.custodian, raw_name=raw, root_input_id=record.root_id,
+            depth=record.depth,
         )
         if not created:
             return

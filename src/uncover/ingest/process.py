@@ -8,6 +8,7 @@ the local pool or on a cluster.
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from ..analyze.withholdings import WithholdingsFindings, find_withholdings
-from ..errors import ExtractionError
+from ..errors import DiskFullError, ExtractionError, is_disk_full
 from ..model import IssueCategory, Page, Redaction
 from .formats import identify
-from .formats.base import Extraction, Limits, ReadContext
+from .formats.base import ExpansionBudget, Extraction, Limits, ReadContext
 from .ocr import OcrEngine, default_engine
 
 
@@ -29,6 +30,7 @@ class ItemTask:
     display_name: str
     scratch: Path  # where children are written; removed by the parent once stored
     size: int
+    budget: ExpansionBudget | None = None  # what is left of its top-level input's expansion budget
 
 
 @dataclass
@@ -46,6 +48,22 @@ class ItemResult:
     category: IssueCategory | None = None
     message: str = ""
     withholdings: WithholdingsFindings | None = None
+    disk_full: bool = False  # the disk filled up: not the file's fault; the item stays pending
+
+
+SCRATCH_MIN_FREE = 1024 * 1024
+
+
+def _disk_was_full(scratch: Path, extraction: Extraction) -> bool:
+    """A reader may swallow a write error as a damaged member; a disk left nearly full, or a
+    warning quoting the OS's words, means the extraction cannot be trusted to be complete."""
+    if any(is_disk_full(Exception(w)) for w in extraction.warnings):
+        return True
+    try:
+        info = os.statvfs(scratch if scratch.exists() else scratch.parent)
+    except (OSError, AttributeError):
+        return False
+    return info.f_bavail * info.f_frsize < SCRATCH_MIN_FREE
 
 
 _ENGINE: OcrEngine | None = None
@@ -76,10 +94,13 @@ def process_item(task: ItemTask, settings: ItemSettings) -> ItemResult:
     task.scratch.mkdir(parents=True, exist_ok=True)
     boxes: list[Redaction] = []
     ctx = ReadContext(scratch=task.scratch, ocr=_ocr_engine(settings.ocr_mode), ocr_mode=settings.ocr_mode,
-                      limits=settings.limits, display_name=name,
+                      limits=settings.limits, budget=task.budget, display_name=name,
                       page_hook=_box_collector(boxes) if settings.withholdings else None)
     try:
         extraction = reader.read(task.original, ctx)
+    except DiskFullError:
+        shutil.rmtree(task.scratch, ignore_errors=True)
+        return ItemResult(task.input_id, reader=reader.name, disk_full=True, message="the disk is full")
     except ExtractionError as exc:
         shutil.rmtree(task.scratch, ignore_errors=True)
         return ItemResult(task.input_id, reader=reader.name, category=exc.category, message=exc.message)
@@ -89,8 +110,13 @@ def process_item(task: ItemTask, settings: ItemSettings) -> ItemResult:
                           message=f"{name} needed more memory than the worker limit allows; raise --memory-limit to retry it.")
     except Exception as exc:  # noqa: BLE001 - a parser bug on a hostile file is that file's problem
         shutil.rmtree(task.scratch, ignore_errors=True)
+        if is_disk_full(exc):
+            return ItemResult(task.input_id, reader=reader.name, disk_full=True, message="the disk is full")
         return ItemResult(task.input_id, reader=reader.name, category=IssueCategory.CORRUPT,
                           message=f"{name} could not be read as {reader.name} ({type(exc).__name__}: {exc}); it may be damaged.")
+    if _disk_was_full(task.scratch, extraction):
+        shutil.rmtree(task.scratch, ignore_errors=True)
+        return ItemResult(task.input_id, reader=reader.name, disk_full=True, message="the disk is full")
     if not extraction.children:
         shutil.rmtree(task.scratch, ignore_errors=True)  # here, in parallel, not in the parent
     result = ItemResult(task.input_id, extraction=extraction, reader=reader.name)

@@ -28,6 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..case import Case
+from ..custody import intact_original
 from ..errors import InputError
 from ..model import DocumentKind, TextSource
 from ..store import review as review_sql
@@ -199,6 +200,8 @@ def build_snapshot(case: Case, publication: Publication, *, images_dir: Path | N
         used_slugs.add(slug)
         original = case.blobs.path_for(doc.sha256)
         kind = source_kind(original) if original.exists() else None
+        if kind is not None or not original.exists():  # pictures and text come only from the bytes that were hashed
+            intact_original(case, doc.sha256, doc.listing)
         boxes: dict[int, list] = defaultdict(list)
         for r in withholdings_sql.redactions(conn, doc.id):
             boxes[r.page].append(r)

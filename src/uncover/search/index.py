@@ -20,8 +20,10 @@ ingests interleave their commits instead of the second one failing.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
@@ -123,6 +125,28 @@ class SearchIndex:
         self.created = self._open_folder()
         self._index = tantivy.Index(self.schema, str(self.path), reuse=True)
         self._writer: tantivy.IndexWriter | None = None
+        self._shadow: tempfile.TemporaryDirectory[str] | None = None
+
+    @classmethod
+    def read_only(cls, path: Path) -> SearchIndex:
+        """An index on read-only media. Tantivy writes lock files even to read, so it reads
+        through a temporary folder of links to the index's (immutable) files."""
+        self = cls.__new__(cls)
+        self.path, self.writer_heap, self.writer_threads, self.lock_wait = Path(path), 0, 0, 0.0
+        self.schema, self.created, self._writer = build_schema(), False, None
+        try:
+            version = json.loads((self.path / VERSION_FILE).read_text("utf-8")).get("schema")
+        except (OSError, ValueError):
+            version = None
+        if version != SCHEMA_VERSION or not tantivy.Index.exists(str(self.path)):
+            raise UncoverError(f"The search index in {self.path} is missing or from another version, and the case is "
+                               "read-only: run `uncover reindex` on a writable copy.", path=str(self.path))
+        self._shadow = tempfile.TemporaryDirectory(prefix="uncover-index-")
+        for entry in self.path.iterdir():
+            if not entry.name.startswith(".tantivy-") or not entry.name.endswith(".lock"):
+                os.symlink(entry.resolve(), Path(self._shadow.name) / entry.name)
+        self._index = tantivy.Index(self.schema, self._shadow.name, reuse=True)
+        return self
 
     def _open_folder(self) -> bool:
         """Create the folder; start afresh if it holds an index of another schema version."""
@@ -143,6 +167,9 @@ class SearchIndex:
 
     # -- writing ------------------------------------------------------------------------------------
     def writer(self) -> tantivy.IndexWriter:
+        if self._shadow is not None:
+            raise UncoverError(f"The search index in {self.path} is read-only; change the case on a writable copy.",
+                               path=str(self.path))
         if self._writer is None:
             deadline = time.monotonic() + self.lock_wait
             while True:
@@ -218,6 +245,9 @@ class SearchIndex:
             self._writer.wait_merging_threads()
             self._writer = None
             self._index.reload()
+        if self._shadow is not None:
+            self._shadow.cleanup()
+            self._shadow = None
 
     def __enter__(self) -> SearchIndex:
         return self
@@ -416,13 +446,14 @@ def reindex(case: Case, progress: Progress | None = None) -> int:
 
     Documents are marked unindexed first, so a reindex killed halfway is finished by catch_up.
     """
-    store = case.store
-    ids = [int(r[0]) for r in store.conn.execute("SELECT id FROM documents ORDER BY id")]
-    store.mark_all_unindexed()
-    case.index.clear()
-    if progress:
-        progress(0, len(ids))
-    return _index_ids(case, ids, progress, replace=False, every=REBUILD_COMMIT_EVERY)
+    with case.writing("reindex"):
+        store = case.store
+        ids = [int(r[0]) for r in store.conn.execute("SELECT id FROM documents ORDER BY id")]
+        store.mark_all_unindexed()
+        case.index.clear()
+        if progress:
+            progress(0, len(ids))
+        return _index_ids(case, ids, progress, replace=False, every=REBUILD_COMMIT_EVERY)
 
 
 def catch_up(case: Case, progress: Progress | None = None) -> int:

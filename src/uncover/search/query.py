@@ -25,6 +25,7 @@ import tantivy
 from ..errors import QueryError
 
 EXAMPLE = '"release in part" AND custodian:"Marc Rapp" -draft date:2011-01-01..2011-01-31'
+MAX_NESTING = 64  # parentheses and NOTs inside one another: deeper is an attack, not a question
 MAX_TOKEN_BYTES = 40  # Tantivy's default tokenizer drops tokens this long or longer
 
 
@@ -364,6 +365,14 @@ class _Parser:
     def __init__(self, lexemes: list[_Lexeme]) -> None:
         self.lx = lexemes
         self.i = 0
+        self.depth = 0
+
+    def deeper(self, at: _Lexeme) -> None:
+        """Recursive descent recurses once per '(' or NOT: bound it, or 300 parentheses overflow the stack."""
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise _fail(f"The query nests parentheses or NOTs more than {MAX_NESTING} deep (at position {at.pos + 1}); "
+                        "write it flatter", "(memo OR letter) AND NOT draft")
 
     def peek(self) -> _Lexeme | None:
         return self.lx[self.i] if self.i < len(self.lx) else None
@@ -401,7 +410,10 @@ class _Parser:
         p = self.peek()
         if p is not None and p.kind == "NOT":
             self.take()
-            return Not(self.unary(after=p))
+            self.deeper(p)
+            node = Not(self.unary(after=p))
+            self.depth -= 1
+            return node
         return self.primary(after)
 
     def primary(self, after: _Lexeme | None) -> Node:
@@ -418,7 +430,9 @@ class _Parser:
         if p.kind == "(":
             if (q := self.peek()) is not None and q.kind == ")":
                 raise _fail(f"The parentheses at position {p.pos + 1} are empty", "(memo OR letter)")
+            self.deeper(p)
             node = self.or_expr()
+            self.depth -= 1
             close = self.peek()
             if close is None or close.kind != ")":
                 raise _fail(f"The '(' at position {p.pos + 1} is never closed; add a ')'", "(memo OR letter) AND draft")

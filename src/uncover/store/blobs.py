@@ -6,6 +6,7 @@ never held in memory, and the stored bytes are exactly the bytes that were hashe
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
@@ -13,8 +14,11 @@ import socket
 import stat
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from ..errors import disk_full, is_disk_full
 
 CHUNK = 1024 * 1024
 
@@ -46,14 +50,35 @@ class BlobStore:
     def has(self, sha256: str) -> bool:
         return self.path_for(sha256).exists()
 
-    def put_file(self, source: Path) -> Fingerprint:
-        """Copy a file in, hashing as it streams; an existing blob is kept, never rewritten."""
+    def put_file(self, source: Path, *, follow_links: bool = True) -> Fingerprint:
+        """Copy a file in, hashing as it streams; an existing blob is kept, never rewritten.
+
+        With follow_links False (files found by walking a folder) the file is opened without
+        following a link and must still be a regular file when opened: a file swapped for a link
+        or a FIFO after the scan is refused, never read through. A full disk raises DiskFullError.
+        """
+        flags = os.O_RDONLY | getattr(os, "O_BINARY", 0)
+        if not follow_links:
+            flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        fd_in = os.open(source, flags)
+        if not stat.S_ISREG(os.fstat(fd_in).st_mode):
+            os.close(fd_in)
+            raise OSError(errno.EINVAL, "not a regular file", str(source))
+        with open(fd_in, "rb") as src:
+            return self._put(iter(lambda: src.read(CHUNK), b""))
+
+    def put_bytes(self, data: bytes) -> Fingerprint:
+        """Store a few bytes as an original (what a symbolic link in a production points to)."""
+        return self._put(iter((data,)))
+
+    def _put(self, chunks: Iterator[bytes]) -> Fingerprint:
         self.root.mkdir(parents=True, exist_ok=True)
         sha, md5, size = hashlib.sha256(), hashlib.md5(), 0
-        fd, tmp_name = tempfile.mkstemp(dir=self.root, prefix=f".incoming-{process_tag()}-")
+        tmp_name = ""
         try:
-            with open(source, "rb") as src, os.fdopen(fd, "wb") as dst:
-                while chunk := src.read(CHUNK):
+            fd, tmp_name = tempfile.mkstemp(dir=self.root, prefix=f".incoming-{process_tag()}-")
+            with os.fdopen(fd, "wb") as dst:
+                for chunk in chunks:
                     sha.update(chunk)
                     md5.update(chunk)
                     size += len(chunk)
@@ -67,9 +92,11 @@ class BlobStore:
                 os.chmod(tmp_name, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
                 os.replace(tmp_name, target)
             return fp
-        except BaseException:
-            if os.path.exists(tmp_name):
+        except BaseException as exc:
+            if tmp_name and os.path.exists(tmp_name):
                 os.unlink(tmp_name)
+            if is_disk_full(exc):
+                raise disk_full(str(self.root.parent)) from exc
             raise
 
     def verify(self, sha256: str) -> bool:

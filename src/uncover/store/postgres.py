@@ -152,6 +152,7 @@ class PostgresStore(SqliteStore):
     def __init__(self, dsn: str, schema: str) -> None:
         self.dsn = dsn
         self.schema = schema
+        self.readonly = False  # a read-only case is a SQLite file on read-only media; a server grants or refuses
         self.path = f"PostgreSQL schema {schema} on {describe(dsn)}"  # type: ignore[assignment]
         self.conn = connect(dsn, schema)  # type: ignore[assignment]
         exists = self.conn.raw.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)).fetchone()

@@ -17,6 +17,7 @@ from typing import Any
 
 from ..errors import CaseError
 from ..model import Document, DocumentKind, IssueCategory, Page, ProcessingIssue, Production, TextSource
+from .sqlite_file import check_database_file, connect_readonly, damaged, writable
 
 
 @dataclass
@@ -34,6 +35,13 @@ class InputRecord:
     size: int
     custodian: str | None
     state: str
+    raw_name: bytes | None = None  # the name's exact bytes where display_name escapes some
+    root_input_id: int | None = None  # the top-level input this member came from
+    depth: int = 0  # archives it sits inside
+
+    @property
+    def root_id(self) -> int:
+        return self.root_input_id if self.root_input_id is not None else self.id
 
 
 DOCUMENT_COLUMNS = (
@@ -54,14 +62,43 @@ def migrations() -> list[tuple[int, str, str]]:
 
 
 class SqliteStore:
-    def __init__(self, path: Path) -> None:
+    """The case database. `create` allows making a new, empty database where none exists; a case
+    that already holds originals or an index never gets one silently (Case decides)."""
+
+    def __init__(self, path: Path, *, create: bool = True) -> None:
         self.path = path
-        self.conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
-        self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA synchronous=NORMAL")
-        self.conn.execute("PRAGMA foreign_keys=ON")
-        self.migrate()
+        self.readonly = False
+        check_database_file(path, create)
+        try:
+            if path.exists() and not writable(path):
+                self.readonly = True
+                self.conn = connect_readonly(path)
+            else:
+                self.conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+            self.conn.row_factory = sqlite3.Row
+            if not self.readonly:
+                self.conn.execute("PRAGMA journal_mode=WAL")
+                self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self.conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise damaged(path, str(exc)) from exc
+        if self.readonly:
+            self._require_current_schema()
+        else:
+            self.migrate()
+
+    def _require_current_schema(self) -> None:
+        try:
+            applied = {row[0] for row in self.conn.execute("SELECT version FROM schema_migrations")}
+        except sqlite3.DatabaseError as exc:
+            raise damaged(self.path, str(exc)) from exc
+        missing = [name for version, name, _ in migrations() if version not in applied]
+        if missing:
+            raise CaseError(
+                f"{self.path} is read-only and was written by an older uncover (it lacks {', '.join(missing)}); "
+                "open it once where it can be written, so it can be upgraded, then read it from anywhere."
+            )
 
     # -- schema -------------------------------------------------------------------------------
     def migrate(self) -> None:
@@ -85,6 +122,14 @@ class SqliteStore:
 
     def schema_version(self) -> int:
         return self.conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").fetchone()[0]
+
+    def check_integrity(self) -> str:
+        """'ok', or what SQLite's quick_check finds wrong with the file (for `uncover verify`)."""
+        try:
+            rows = [r[0] for r in self.conn.execute("PRAGMA quick_check(5)")]
+        except sqlite3.DatabaseError as exc:
+            return f"damaged: {exc}"
+        return "ok" if rows == ["ok"] else "damaged: " + "; ".join(rows)
 
     def transaction(self) -> _Transaction:
         return _Transaction(self.conn)
@@ -141,6 +186,25 @@ class SqliteStore:
             sql += " AND production_id = ?"
             args = (production_id,)
         return [_input(r) for r in self.conn.execute(sql + " ORDER BY id", args)]
+
+    def expansion_used(self, root_id: int) -> tuple[int, int]:
+        """(bytes, inputs) expanded so far from the top-level input `root_id`, over every level."""
+        row = self.conn.execute("SELECT COALESCE(SUM(size), 0), COUNT(*) FROM inputs WHERE root_input_id = ?",
+                                (root_id,)).fetchone()
+        return int(row[0]), int(row[1])
+
+    def ancestor_hashes(self, input_id: int) -> set[str]:
+        """The SHA-256 of an input and of every container above it (a member equal to one of them
+        is an archive that contains itself)."""
+        found: set[str] = set()
+        current: int | None = input_id
+        while current is not None and len(found) < 10_000:
+            row = self.conn.execute("SELECT sha256, parent_input_id FROM inputs WHERE id = ?", (current,)).fetchone()
+            if row is None:
+                break
+            found.add(row[0])
+            current = row[1]
+        return found
 
     def document_id_for_input(self, input_id: int) -> int | None:
         row = self.conn.execute("SELECT id FROM documents WHERE input_id = ?", (input_id,)).fetchone()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import secrets
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -31,7 +32,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..case import Case
-from ..errors import UncoverError
+from ..errors import CustodyError, UncoverError
 from ..store import review as review_sql
 from . import auth
 from .facets import FacetCache
@@ -140,6 +141,8 @@ def create_app(case_dir: Path, settings: WebSettings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.cases = cases
     app.state.facet_cache = FacetCache()  # exact facet counts, cached per data version
+    app.state.secret = secrets.token_bytes(32)  # binds anonymous CSRF tokens; never stored
+    app.state.login_limiter = auth.LoginLimiter()
     with Case.open(case_dir) as case:
         app.state.case_name = case.name
         team_database = case.backend == "postgresql"
@@ -165,16 +168,22 @@ def create_app(case_dir: Path, settings: WebSettings | None = None) -> FastAPI:
             return PlainTextResponse("This address is not served here. Open the address `uncover serve` printed.", 400)
         path = request.url.path
         if path.startswith("/static/"):
-            return _secure(await call_next(request))
+            return _secure(await call_next(request), request)
+        if request.method not in auth.SAFE_METHODS and not auth.same_origin(request):
+            return _secure(PlainTextResponse("This request did not come from a page of this workspace, so it was refused. "
+                                             "Open the workspace and try again from there.", 403), request)
         conn = cases.get().store.conn
-        session = auth.load_session(conn, request.cookies.get(auth.COOKIE))
-        if session is None:
-            session = auth.new_session(conn, None)
+        session = auth.load_session(conn, request.cookies.get(auth.COOKIE))  # reads; never writes
         request.state.session = session
-        request.state.csrf = session.csrf
+        anonymous = None
+        if session is None:  # no row for a visitor who has not signed in: the token lives in a cookie
+            anonymous = auth.anonymous_csrf(app.state.secret, request.cookies.get(auth.ANON_COOKIE))
+            request.state.csrf = anonymous[1]
+        else:
+            request.state.csrf = session.csrf
         who: auth.Principal | None = auth.LOCAL_USER
         if settings.team:
-            user = review_sql.user_by_id(conn, session.user_id) if session.user_id else None
+            user = review_sql.user_by_id(conn, session.user_id) if session and session.user_id else None
             who = auth.Principal(user.name, user.role, user.id) if user else None
         request.state.principal = who
         if who is None and path not in PUBLIC_PATHS:
@@ -185,9 +194,10 @@ def create_app(case_dir: Path, settings: WebSettings | None = None) -> FastAPI:
                 response = PlainTextResponse("Sign in to continue.", 401)
         else:
             response = await call_next(request)
-        if session.new and not getattr(request.state, "session_replaced", False):
-            set_session_cookie(response, session.token, settings)
-        return _secure(response)
+        if anonymous is not None and anonymous[2] and not getattr(request.state, "session_replaced", False):
+            response.set_cookie(auth.ANON_COOKIE, anonymous[0], httponly=True, samesite="strict",
+                                secure=secure_cookies(request, settings), path="/")
+        return _secure(response, request)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -202,7 +212,7 @@ def create_app(case_dir: Path, settings: WebSettings | None = None) -> FastAPI:
 
     @app.exception_handler(UncoverError)
     async def uncover_error(request: Request, exc: UncoverError) -> Response:
-        return error_page(request, 400, exc.message)
+        return error_page(request, 409 if isinstance(exc, CustodyError) else 400, exc.message)
 
     return app
 
@@ -223,9 +233,17 @@ def app_from_environment() -> FastAPI:
     return create_app(Path(spec["case"]), WebSettings(**values))
 
 
-def set_session_cookie(response: Response, token: str, settings: WebSettings) -> None:
+def secure_cookies(request: Request, settings: WebSettings) -> bool:
+    """Secure cookies when asked (`--secure-cookies`) or when the request came over HTTPS (TLS here,
+    or a proxy on this machine saying so in X-Forwarded-Proto)."""
+    return settings.secure_cookies or request.url.scheme == "https"
+
+
+def set_session_cookie(response: Response, token: str, request: Request) -> None:
+    secure = secure_cookies(request, request.app.state.settings)
     response.set_cookie(auth.COOKIE, token, max_age=auth.SESSION_DAYS * 86400, httponly=True, samesite="lax",
-                        secure=settings.secure_cookies, path="/")
+                        secure=secure, path="/")
+    response.delete_cookie(auth.ANON_COOKIE, path="/", secure=secure, httponly=True, samesite="strict")
 
 
 def error_page(request: Request, status: int, message: str) -> Response:
@@ -233,16 +251,21 @@ def error_page(request: Request, status: int, message: str) -> Response:
         message = "There is no such page, document or file in this case."
     if is_htmx(request) or request.url.path.endswith((".png", "/image", "/original", ".csv")):
         return PlainTextResponse(message, status)
-    titles = {400: "That did not work", 401: "Sign in", 403: "Not allowed", 404: "Not found"}
+    titles = {400: "That did not work", 401: "Sign in", 403: "Not allowed", 404: "Not found", 409: "Not handed out",
+              429: "Too many attempts"}
     return render(request, "error.html", status_code=status, title=titles.get(status, "Something went wrong"), message=message)
 
 
-def _secure(response: Response) -> Response:
+def _secure(response: Response, request: Request) -> Response:
     headers = response.headers
     if "content-security-policy" not in headers:
         headers["Content-Security-Policy"] = APP_CSP
     headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "no-referrer")
+    # same-origin, not no-referrer: under no-referrer a browser sends `Origin: null` with the app's
+    # own POSTs, and the Origin check could not tell them from a forged one; other sites still get nothing.
+    headers.setdefault("Referrer-Policy", "same-origin")
+    if request.url.scheme == "https":
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     return response

@@ -1,9 +1,17 @@
 """Who is asking, and may they: argon2 passwords, session cookies, roles, CSRF tokens.
 
-Laptop mode (no --team) has one local user with every right and no login, but still a session
-cookie and a CSRF token: a web page open in the same browser could otherwise post a tag or a note
-to 127.0.0.1. Team mode requires a login; the cookie carries a random token, and only its SHA-256
-is stored, so a copy of case.db does not hand out live sessions.
+Laptop mode (no --team) has one local user with every right and no login, but still a CSRF
+token: a web page open in the same browser could otherwise post a tag or a note to 127.0.0.1.
+Team mode requires a login; the session cookie carries a random token, and only its SHA-256 is
+stored, so a copy of case.db does not hand out live sessions.
+
+Nobody writes to the case without signing in: a request with no session (every visitor in
+laptop mode, and team-mode visitors before they sign in) gets its CSRF token from a random value
+in a cookie of its own, bound to it by an HMAC with a secret that lives only in the server's
+memory (signed double-submit), so a crawler or a flood of cookie-less requests adds no row.
+State-changing requests must also come from a page of this site (Origin, else Referer, must name
+this host; a browser cannot forge either), and sign-in attempts are limited per account and per
+address (`LoginLimiter`), so passwords cannot be guessed at argon2's pace, only at ours.
 """
 
 from __future__ import annotations
@@ -11,9 +19,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import threading
+import time
+from collections import OrderedDict, deque
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Annotated
+from urllib.parse import urlsplit
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -26,6 +38,7 @@ if TYPE_CHECKING:
     import sqlite3
 
 COOKIE = "uncover_session"
+ANON_COOKIE = "uncover_csrf"  # the random value an anonymous visitor's CSRF token is bound to
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
 SESSION_DAYS = 7
@@ -123,6 +136,85 @@ def new_session(conn: sqlite3.Connection, user_id: int | None) -> SessionInfo:
 
 def end_session(conn: sqlite3.Connection, token: str) -> None:
     sql.delete_session(conn, token_hash(token))
+
+
+def anonymous_csrf(secret: bytes, nonce: str | None) -> tuple[str, str, bool]:
+    """(nonce, CSRF token, whether the nonce cookie must be sent) for a request with no session.
+
+    Nothing is stored: the token is HMAC(secret, nonce), the nonce lives in the visitor's cookie.
+    """
+    if not nonce or len(nonce) > 100 or not nonce.replace("-", "").replace("_", "").isalnum():
+        nonce, new = secrets.token_urlsafe(24), True
+    else:
+        new = False
+    return nonce, hmac.new(secret, nonce.encode(), hashlib.sha256).hexdigest(), new
+
+
+def same_origin(request: Request) -> bool:
+    """True when a state-changing request comes from a page of this site, as the browser says.
+
+    Browsers send Origin on every POST (`null` from sandboxed or privacy-stripped contexts, which
+    is refused); a request with neither Origin nor Referer is not a browser's cross-site request,
+    and still needs its CSRF token.
+    """
+    source = request.headers.get("origin") or request.headers.get("referer")
+    if source is None:
+        return True
+    if source == "null":
+        return False
+    host = (request.headers.get("host") or "").lower()
+    return bool(host) and urlsplit(source).netloc.lower() == host
+
+
+class LoginLimiter:
+    """Failed sign-ins per account and per address in a sliding window; memory stays bounded.
+
+    After `per_account` failures for one name, or `per_address` from one address, within
+    `window` seconds, further attempts are refused (429) without checking the password until
+    the oldest failure leaves the window. A success clears the account's count. In memory:
+    a restart forgets, which costs an attacker a restart of our server per window.
+    """
+
+    def __init__(self, per_account: int = 5, per_address: int = 20, window: float = 900.0, keys: int = 10_000) -> None:
+        self.limits = {"account": per_account, "address": per_address}
+        self.window = window
+        self.keys = keys
+        self.failures: OrderedDict[tuple[str, str], deque[float]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def _recent(self, key: tuple[str, str], now: float) -> deque[float]:
+        found = self.failures.get(key)
+        if found is None:
+            return deque()
+        while found and found[0] <= now - self.window:
+            found.popleft()
+        return found
+
+    def blocked(self, account: str, address: str) -> float:
+        """Seconds until this account and address may try again (0: now)."""
+        now = time.monotonic()
+        wait = 0.0
+        with self.lock:
+            for kind, value in (("account", account.casefold()), ("address", address)):
+                recent = self._recent((kind, value), now)
+                if len(recent) >= self.limits[kind]:
+                    wait = max(wait, recent[0] + self.window - now)
+        return wait
+
+    def failed(self, account: str, address: str) -> None:
+        now = time.monotonic()
+        with self.lock:
+            for key in (("account", account.casefold()), ("address", address)):
+                recent = self._recent(key, now)
+                recent.append(now)
+                self.failures[key] = recent
+                self.failures.move_to_end(key)
+            while len(self.failures) > self.keys:
+                self.failures.popitem(last=False)
+
+    def succeeded(self, account: str) -> None:
+        with self.lock:
+            self.failures.pop(("account", account.casefold()), None)
 
 
 # -- guards used by the routes -------------------------------------------------------------------------

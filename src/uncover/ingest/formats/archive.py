@@ -1,8 +1,9 @@
 """What every archive reader (TAR, 7z) shares with the ZIP reader: safe member paths and the bomb budget.
 
 `MemberSink` writes the members of one archive into the scratch folder. It applies the same rules
-as the ZIP reader, with the same `ctx.limits` and the same `_Expansion` counter, so one budget
-covers all archive formats: names that would escape the folder (absolute, `..`, drive letters) and
+as the ZIP reader, with the same `ctx.limits`, the same `_Expansion` counter and the expansion
+budget of the top-level input (`ctx.expansion`: bytes, members, depth), so one budget covers all
+archive formats and every nest of them: names that would escape the folder (absolute, `..`, drive letters) and
 links are never written; bytes are counted while they stream, against the total, the overall
 ratio and the member's own ratio where the format states a compressed size; the member count is
 capped. `extraction()` turns the outcome into the archive's document, or into the error that says
@@ -16,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ...errors import EncryptedError, ExtractionError
+from ...errors import EncryptedError, ExtractionError, disk_full, is_disk_full
 from ...model import DocumentKind, IssueCategory, TextSource
 from .base import ChildFile, Extraction, PageText, ReadContext
 from .zip import _Expansion, _inside, _unique_target, safe_member_path
@@ -40,7 +41,9 @@ class MemberSink:
     expansion: _Expansion = field(init=False)
 
     def __post_init__(self) -> None:
-        self.expansion = _Expansion(self.label, self.archive_bytes, self.ctx)
+        budget = self.ctx.expansion(self.archive_bytes)
+        budget.enter_archive(self.label)
+        self.expansion = _Expansion(self.label, self.archive_bytes, self.ctx, budget)
         self.ctx.scratch.mkdir(parents=True, exist_ok=True)
 
     @property
@@ -99,6 +102,7 @@ class MemberSink:
         return writer.close()
 
     def open(self, name: str, target: Path, compressed: int | None = None) -> MemberWriter:
+        self.expansion.budget.take_member(self.label, name)
         target.parent.mkdir(parents=True, exist_ok=True)
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
         return MemberWriter(self, name, target, os.fdopen(os.open(target, flags, 0o600), "wb"), compressed)
@@ -150,7 +154,13 @@ class MemberWriter:
         self.written += len(chunk)
         # without a compressed size (TAR, solid 7z) only the total and overall ratio apply
         self.sink.expansion.add(self.name, self.written if self.compressed else 0, self.compressed or 1, len(chunk))
-        self.fh.write(chunk)  # type: ignore[attr-defined]
+        try:
+            self.fh.write(chunk)  # type: ignore[attr-defined]
+        except OSError as exc:  # the disk's problem, not the archive's: the item stays pending
+            if is_disk_full(exc):
+                self.discard()
+                raise disk_full(str(self.sink.ctx.scratch)) from exc
+            raise
         return len(chunk)
 
     def discard(self) -> None:

@@ -65,13 +65,76 @@ class Extraction:
     lost: list[LostChild] = field(default_factory=list)
 
 
+RATIO_FLOOR = 1024 * 1024  # below this many expanded bytes, a high ratio is just repetitive text
+
+
 @dataclass
 class Limits:
     max_file_bytes: int = 2 * 1024**3
-    max_expanded_bytes: int = 4 * 1024**3  # total bytes an archive may expand to
-    max_expansion_ratio: float = 200.0  # expanded / compressed, per member and overall
+    # What one top-level input (a file the producer sent) may expand to, summed over every
+    # archive, attachment and nested archive inside it, however they are nested:
+    max_expanded_bytes: int = 4 * 1024**3
+    max_expansion_ratio: float = 200.0  # expanded / compressed: per member, per archive and overall
     max_members: int = 100_000
+    max_depth: int = 16  # archives inside archives
     max_pages: int = 20_000
+
+    def budget(self, root_size: int, label: str = "") -> ExpansionBudget:
+        """The whole budget of a top-level input that has expanded to nothing yet."""
+        return ExpansionBudget(self.max_expanded_bytes, self.max_members, 0, self.max_depth, root_size, 0,
+                               self.max_expansion_ratio, label)
+
+
+@dataclass
+class ExpansionBudget:
+    """What a container may still expand to: what is left of its top-level input's budget.
+
+    A budget per archive is not enough: a 3 KB ZIP of ZIPs, six wide and three deep, passes
+    every per-archive check and still becomes 475 inputs and hundreds of megabytes. So the
+    budget belongs to the file the producer sent, and every archive reader (ZIP here; 7z, TAR
+    and ODF readers alike) charges it: `enter_archive` once, `take_member` per member written,
+    `take_bytes` per chunk written. The parent hands each container the part still left and
+    charges the same totals again when it stores the children, so no nest of archives read in
+    different workers, at different times, can exceed it.
+    """
+
+    bytes_left: int
+    members_left: int
+    depth: int = 0  # archives the file being read sits inside
+    max_depth: int = 16
+    root_size: int = 0  # bytes of the top-level input
+    expanded: int = 0  # bytes expanded from the top-level input so far
+    max_ratio: float = 200.0
+    label: str = ""  # the top-level input's name, for messages
+
+    def enter_archive(self, label: str) -> None:
+        if self.depth >= self.max_depth:
+            raise ExtractionError(
+                f"{label} is an archive nested {self.depth + 1} archives deep (limit {self.max_depth}): treated as a "
+                "zip bomb; it was not opened, and its original is kept.", IssueCategory.BOMB)
+
+    def take_member(self, label: str, member: str) -> None:
+        self.members_left -= 1
+        if self.members_left < 0:
+            raise ExtractionError(
+                f"{label}: member {member!r} takes {self._root()} past its limit of members (files inside files): "
+                "treated as a zip bomb; nothing from this archive was kept, its original is.", IssueCategory.BOMB)
+
+    def take_bytes(self, label: str, member: str, size: int) -> None:
+        self.bytes_left -= size
+        self.expanded += size
+        if self.bytes_left < 0:
+            raise ExtractionError(
+                f"{label}: member {member!r} takes {self._root()} past its expansion limit of bytes: treated as a "
+                "zip bomb; nothing from this archive was kept, its original is.", IssueCategory.BOMB)
+        if self.expanded > RATIO_FLOOR and self.expanded / max(self.root_size, 1) > self.max_ratio:
+            raise ExtractionError(
+                f"{label}: member {member!r} makes {self._root()} expand more than {self.max_ratio:,.0f} times its "
+                "size, counting every archive nested in it: treated as a zip bomb; nothing from this archive was "
+                "kept, its original is.", IssueCategory.BOMB)
+
+    def _root(self) -> str:
+        return f"the production's file {self.label}" if self.label else "the file it came from"
 
 
 @dataclass
@@ -82,10 +145,17 @@ class ReadContext:
     ocr: OcrEngine | None = None
     ocr_mode: str = "auto"  # auto: only pages without usable text; always; never
     limits: Limits = field(default_factory=Limits)
+    budget: ExpansionBudget | None = None  # what this file may still expand to; None: a top-level input's whole budget
     display_name: str = ""  # the file's name in the production, for messages
     # Called by a reader with each native page object (a pypdfium2 page) and its number while the
     # page is open, so an analysis of the page's drawing (redaction boxes) needs no second parse.
     page_hook: Callable[[Any, int], None] | None = None
+
+    def expansion(self, size: int) -> ExpansionBudget:
+        """The budget an archive reader charges (created on first use for a top-level input)."""
+        if self.budget is None:
+            self.budget = self.limits.budget(size, self.display_name)
+        return self.budget
 
     def page_from_text_or_ocr(self, text: str, render: Callable[[], Image], source: TextSource) -> PageText:
         """Keep a page's own text when it is usable, else OCR the rendered page (per ocr_mode)."""

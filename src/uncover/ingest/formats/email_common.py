@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
-from ...errors import ExtractionError
+from ...errors import ExtractionError, disk_full, is_disk_full
 from ...model import IssueCategory, TextSource
 from .base import ChildFile, PageText, ReadContext, display, require_content
 
@@ -322,8 +322,14 @@ class ChildWriter:
     def write(self, name: str, data: bytes) -> ChildFile:
         self.scratch.mkdir(parents=True, exist_ok=True)
         path = self.unique_path(name)
-        with open(path, "xb") as fh:
-            fh.write(data)
+        try:
+            with open(path, "xb") as fh:
+                fh.write(data)
+        except OSError as exc:
+            path.unlink(missing_ok=True)
+            if is_disk_full(exc):  # the disk's problem, not the message's: the item stays pending
+                raise disk_full(str(self.scratch)) from exc
+            raise
         self.count += 1
         return ChildFile(path.name, path)  # unique: two attachments of one name stay two children
 
@@ -347,3 +353,35 @@ def decode_words(value: str, fallback_charset: str | None = None) -> str:
             chunk, _ = decode_bytes(chunk, [charset, fallback_charset])
         out.append(chunk)
     return clean_text("".join(out), fallback_charset)
+
+
+# -- the raw bytes of MIME parts -------------------------------------------------------------------
+_HEAD_END = re.compile(rb"\r?\n\r?\n")
+
+
+def split_head(raw: bytes) -> tuple[bytes, bytes]:
+    """(header block, body) of a raw MIME part; a part with no blank line is all headers."""
+    if raw.startswith((b"\r\n", b"\n")):
+        return b"", raw[2:] if raw.startswith(b"\r\n") else raw[1:]
+    end = _HEAD_END.search(raw)
+    return (raw[: end.start()], raw[end.end() :]) if end else (raw, b"")
+
+
+def raw_parts(body: bytes, boundary: str) -> list[bytes]:
+    """The raw bytes of each part of a multipart body, cut at its boundary lines (RFC 2046: the
+    line break before a delimiter belongs to the delimiter). Parts are copied out exactly as they
+    were sent, so an attached message is kept byte for byte, however deeply it nests others."""
+    delimiter = re.compile(rb"(?m)^--" + re.escape(boundary.encode("latin-1", "replace")) + rb"(--)?[ \t]*(?:\r\n|\r|\n|$)")
+    parts: list[bytes] = []
+    start: int | None = None
+    for match in delimiter.finditer(body):
+        if start is not None:
+            end = match.start()
+            end -= 2 if body[end - 2 : end] == b"\r\n" else 1 if body[end - 1 : end] in (b"\n", b"\r") else 0
+            parts.append(body[start:max(end, start)])
+        if match.group(1):  # the close delimiter
+            return parts
+        start = match.end()
+    if start is not None:
+        parts.append(body[start:])  # never closed: the rest is the last part
+    return parts

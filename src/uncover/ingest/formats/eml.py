@@ -36,7 +36,9 @@ from .email_common import (
     html_to_text,
     iso_date,
     one_line,
+    raw_parts,
     read_checked,
+    split_head,
 )
 
 _HEADER = re.compile(rb"^[\x21-\x39\x3b-\x7e]+[ \t]*:")
@@ -131,7 +133,7 @@ def read_message(data: bytes, ctx: ReadContext, name: str, warnings: list[str]) 
 
     linesep = "\r\n" if b"\r\n" in data[:65536] else "\n"
     body = BodyWalker(ChildWriter(ctx.scratch), hint, linesep, warnings)
-    body.walk(msg)
+    body.walk(msg, raw=data)
     warnings.extend(defect_warnings(msg))
     if body.encrypted:
         meta["encrypted"] = body.encrypted
@@ -403,32 +405,33 @@ class BodyWalker:
         self.lost: list[LostChild] = []
         self.encrypted: str | None = None
 
-    def walk(self, part: Message, depth: int = 0) -> None:
+    def walk(self, part: Message, depth: int = 0, raw: bytes | None = None) -> None:
+        """`raw`: the part's bytes as sent (headers and body), where they could be located."""
         if depth > 100:
             self.warnings.append("MIME parts nested more than 100 deep were not read")
             return
         ctype = content_type(part)
         if ctype.startswith("message/"):
-            self.attach_message(part, ctype)
+            self.attach_message(part, ctype, raw)
         elif ctype == "multipart/alternative":
-            self.alternative(part, depth)
+            self.alternative(part, depth, raw)
         elif part.is_multipart():
             if ctype == "multipart/encrypted":
                 self.encrypted = "PGP/MIME"
-            for sub in subparts(part):
-                self.walk(sub, depth + 1)
+            for sub, sub_raw in raw_subparts(part, raw):
+                self.walk(sub, depth + 1, sub_raw)
         else:
             self.leaf(part, ctype)
 
-    def alternative(self, part: Message, depth: int) -> None:
+    def alternative(self, part: Message, depth: int, raw: bytes | None = None) -> None:
         """Versions of one body: the plain text where there is one, else the HTML's text. Parts
         outside an alternative (a multipart/mixed of plain and HTML parts) are each their own text."""
         outer_plain, outer_html = self.plain, self.html_text
         self.plain, self.html_text = [], []
         self.alternative_depth += 1
         try:
-            for sub in subparts(part):
-                self.walk(sub, depth + 1)
+            for sub, sub_raw in raw_subparts(part, raw):
+                self.walk(sub, depth + 1, sub_raw)
         finally:
             self.alternative_depth -= 1
             chosen = self.plain if any(t.strip() for t in self.plain) else self.html_text
@@ -478,19 +481,29 @@ class BodyWalker:
         elif smime_type == "signed-data":
             self.warnings.append("the body is inside an opaque S/MIME signature (smime.p7m) and was not read")
 
-    def attach_message(self, part: Message, ctype: str) -> None:
-        """An attached message becomes its own .eml child (other message/* parts: their text)."""
+    def attach_message(self, part: Message, ctype: str, raw: bytes | None = None) -> None:
+        """An attached message becomes its own .eml child (other message/* parts: their text).
+
+        The child is the attached message's bytes exactly as they were sent; only where those
+        cannot be located is the parsed message written out again. Either way each nested
+        message is read as its own document, so a message nested 200 deep is 200 documents.
+        """
         inner = subparts(part) if isinstance(part.get_payload(), list) else None
+        encoding = str(part.get("Content-Transfer-Encoding", ""))
         try:
-            if inner is not None:
+            if inner is not None and raw is not None:
+                data = decode_transfer_encoding(split_head(raw)[1], encoding)
+            elif inner is not None:
                 data = self.linesep.encode().join(serialize(m, self.linesep) for m in inner)
-                data = decode_transfer_encoding(data, str(part.get("Content-Transfer-Encoding", "")))
+                data = decode_transfer_encoding(data, encoding)
             else:
                 data = payload_bytes(part)
         except Exception as exc:
-            self.lost.append(LostChild(f"attached {ctype} part", IssueCategory.CORRUPT,
-                                       f"an attached {ctype} part could not be written out ({type(exc).__name__})"))
-            return
+            if raw is None:
+                self.lost.append(LostChild(f"attached {ctype} part", IssueCategory.CORRUPT,
+                                           f"an attached {ctype} part could not be written out ({type(exc).__name__})"))
+                return
+            data = split_head(raw)[1]  # kept as sent rather than lost
         filename = part_filename(part, self.hint)
         if not filename and ctype in ("message/rfc822", "message/global") and inner:
             subject = header(inner[0], "Subject", self.hint)
@@ -500,6 +513,17 @@ class BodyWalker:
         if ext_type == "message/rfc822" and not name.lower().endswith(".eml"):
             name += ".eml"
         self.children.append(self.writer.write(name, data))
+
+
+def raw_subparts(part: Message, raw: bytes | None) -> list[tuple[Message, bytes | None]]:
+    """Each subpart with its bytes as sent, where the boundaries in `raw` match the parsed parts."""
+    subs = subparts(part)
+    boundary = part.get_boundary() if raw is not None else None
+    if boundary:
+        found = raw_parts(split_head(raw or b"")[1], boundary)
+        if len(found) == len(subs):
+            return list(zip(subs, found, strict=True))
+    return [(sub, None) for sub in subs]
 
 
 def subparts(part: Message) -> list[Message]:

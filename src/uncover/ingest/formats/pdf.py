@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ...errors import EncryptedError, ExtractionError
+from ...errors import EncryptedError, ExtractionError, disk_full, is_disk_full
 from ...model import DocumentKind, IssueCategory, TextSource
 from ..ocr import OCR_DPI
 from .base import ChildFile, Extraction, PageText, ReadContext, extension_score, require_content
@@ -239,7 +239,13 @@ def _attachments(
             continue
         ctx.scratch.mkdir(parents=True, exist_ok=True)
         target = ctx.scratch / f"pdf-attachment-{index + 1:03d}-{_safe_name(name)}"
-        target.write_bytes(data)
+        try:
+            target.write_bytes(data)
+        except OSError as exc:
+            target.unlink(missing_ok=True)
+            if is_disk_full(exc):
+                raise disk_full(str(ctx.scratch)) from exc
+            raise
         children.append(ChildFile(name, target))
     return children
 

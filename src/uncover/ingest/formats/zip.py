@@ -6,12 +6,13 @@ A production ZIP is untrusted input, and the two classic attacks are the point o
   later member land outside the work area. Names are normalized component by component; anything
   absolute, with a drive, with `..`, or a symlink entry is not written (a warning says so), and the
   final path is checked to lie inside the scratch folder and opened with O_NOFOLLOW|O_EXCL.
-- *Zip bombs*: expansion is capped by `ctx.limits` (total bytes, ratio, member count), first on the
-  sizes the archive declares, then on the bytes actually produced while streaming, because the
-  declared sizes are written by the attacker.
+- *Zip bombs*: expansion is capped by `ctx.limits` (ratio, per member and per archive) and by the
+  expansion budget of the top-level input (`ctx.expansion`: bytes, members and depth summed over
+  every archive nested in it), first on the sizes the archive declares, then on the bytes actually
+  produced while streaming, because the declared sizes are written by the attacker.
 
-Members are not read here: each child goes back through the pipeline, so a nested archive is
-checked by its own read at its own level.
+Members are not read here: each child goes back through the pipeline with what is left of the
+budget, so a nested archive is checked by its own read at its own level and by the whole nest's.
 """
 
 from __future__ import annotations
@@ -24,9 +25,18 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from ...errors import EncryptedError, ExtractionError
+from ...errors import EncryptedError, ExtractionError, disk_full, is_disk_full
 from ...model import DocumentKind, IssueCategory, TextSource
-from .base import ChildFile, Extraction, PageText, ReadContext, display, require_content
+from .base import (
+    RATIO_FLOOR,
+    ChildFile,
+    ExpansionBudget,
+    Extraction,
+    PageText,
+    ReadContext,
+    display,
+    require_content,
+)
 
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 # ZIP-based formats that have (or ought to have) their own reader: the archive reader defers.
@@ -35,7 +45,6 @@ PACKAGE_EXTENSIONS = (
     ".pptx", ".pptm", ".potx", ".potm", ".ppsx", ".ppsm", ".odt", ".ods", ".odp", ".odg", ".epub",
     ".jar", ".apk", ".xps", ".oxps", ".vsdx",
 )
-RATIO_FLOOR = 1024 * 1024  # below this many expanded bytes, a high ratio is just repetitive text
 CHUNK = 64 * 1024
 MAX_COMPONENT = 200  # bytes per path component: well under every file system's limit
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -94,6 +103,19 @@ def check_declared_expansion(
             )
 
 
+def check_declared_budget(members: list[zipfile.ZipInfo], label: str, budget: ExpansionBudget) -> None:
+    """Refuse at once an archive whose declared members or sizes exceed what its top-level input has left."""
+    if len(members) > budget.members_left:
+        raise ExtractionError(
+            f"{label} has {len(members):,} members, more than the {max(budget.members_left, 0):,} its top-level "
+            "file has left: treated as a zip bomb; unpack it by hand if it is genuine.", IssueCategory.BOMB)
+    declared = sum(info.file_size for info in members)
+    if declared > budget.bytes_left:
+        raise ExtractionError(
+            f"{label} declares {declared:,} bytes when expanded, more than the {max(budget.bytes_left, 0):,} its "
+            "top-level file has left: treated as a zip bomb.", IssueCategory.BOMB)
+
+
 def safe_member_path(name: str) -> PurePosixPath | None:
     """A relative, normalized path for a member name; None when the name tries to escape."""
     name = name.replace("\\", "/")
@@ -122,16 +144,19 @@ def _is_symlink(info: zipfile.ZipInfo) -> bool:
 
 @dataclass
 class _Expansion:
-    """Bytes produced so far, checked against the limits on every chunk."""
+    """Bytes produced so far, checked against the limits on every chunk: this archive's own and
+    the budget of the top-level input it came from."""
 
     label: str
     archive_bytes: int
     ctx: ReadContext
+    budget: ExpansionBudget
     total: int = 0
     warnings: list[str] = field(default_factory=list)
 
     def add(self, member: str, member_total: int, member_compressed: int, size: int) -> None:
         self.total += size
+        self.budget.take_bytes(self.label, member, size)
         limits = self.ctx.limits
         if self.total > limits.max_expanded_bytes:
             raise ExtractionError(
@@ -186,8 +211,10 @@ def _extract_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, ex
                 written += len(chunk)
                 expansion.add(info.filename, written, info.compress_size, len(chunk))
                 out.write(chunk)
-    except BaseException:
+    except BaseException as exc:
         target.unlink(missing_ok=True)
+        if is_disk_full(exc):  # the disk's problem, not the archive's: the item stays pending
+            raise disk_full(str(target.parent)) from exc
         raise
 
 
@@ -218,13 +245,16 @@ class ZipReader:
             return self._read_archive(zf, size, label, ctx)
 
     def _read_archive(self, zf: zipfile.ZipFile, size: int, label: str, ctx: ReadContext) -> Extraction:
+        budget = ctx.expansion(size)
+        budget.enter_archive(label)
         check_declared_expansion(zf, size, label, ctx)
         members = [info for info in zf.infolist() if not info.is_dir()]
         if not members:
             raise ExtractionError(f"{label} is a ZIP archive with no files in it.", IssueCategory.EMPTY)
+        check_declared_budget(members, label, budget)
         root = ctx.scratch
         root.mkdir(parents=True, exist_ok=True)
-        expansion = _Expansion(label, size, ctx)
+        expansion = _Expansion(label, size, ctx, budget)
         warnings = expansion.warnings
         children: list[ChildFile] = []
         listing: list[str] = []
@@ -249,6 +279,7 @@ class ZipReader:
                 escaped += 1
                 warnings.append(f"member {info.filename!r} would be written through a link or file: skipped")
                 continue
+            budget.take_member(label, info.filename)
             try:
                 _extract_member(zf, info, target, expansion)
             except NotImplementedError as exc:

@@ -32,11 +32,23 @@ def login(request: Request, name: str = Form(...), password: str = Form(...), ne
     if not request.app.state.settings.team:
         return RedirectResponse("/search", status_code=303)
     conn = case.store.conn
-    who = verify_password(conn, name.strip(), password)
+    account, address = name.strip()[:80], request.client.host if request.client else "?"
+    limiter = request.app.state.login_limiter
+    wait = limiter.blocked(account, address)
+    if wait > 0:  # refused before argon2 runs: guessing costs the guesser, not the server
+        minutes = max(1, round(wait / 60))
+        response = render(request, "login.html", status_code=429, next=_safe_next(next),
+                          error=f"Too many failed sign-ins for this name or from this address. Try again in about "
+                                f"{minutes} minute{'s' if minutes > 1 else ''}.")
+        response.headers["Retry-After"] = str(int(wait) + 1)
+        return response
+    who = verify_password(conn, account, password)
     if who is None:
-        review_sql.audit(conn, name.strip()[:80] or "?", "login-failed")
+        limiter.failed(account, address)
+        review_sql.audit(conn, account or "?", "login-failed", address=address)
         return render(request, "login.html", status_code=401, next=_safe_next(next),
                       error="That name and password do not match. Check both and try again.")
+    limiter.succeeded(account)
     # A fresh session id at sign-in, so a token planted before login is worth nothing after it.
     old = request.cookies.get(COOKIE)
     if old:
@@ -44,7 +56,7 @@ def login(request: Request, name: str = Form(...), password: str = Form(...), ne
     session = new_session(conn, who.user_id)
     review_sql.audit(conn, who.name, "login")
     response = RedirectResponse(_safe_next(next), status_code=303)
-    set_session_cookie(response, session.token, request.app.state.settings)
+    set_session_cookie(response, session.token, request)
     request.state.session_replaced = True
     return response
 

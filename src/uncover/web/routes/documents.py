@@ -17,6 +17,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from ...case import Case
+from ...custody import intact_original
 from ...errors import QueryError
 from ...model import Document
 from ...search import search
@@ -200,6 +201,8 @@ def page_image(doc_id: int, page: int, dpi: int = page_images.DEFAULT_DPI, *, ca
         raise HTTPException(404, f"{doc.label} has no page {page}.")
     original = case.blobs.path_for(doc.sha256)
     try:
+        if not page_images.cache_path(case.derived, doc.sha256, page, dpi).exists():
+            original = intact_original(case, doc.sha256, doc.listing)  # drawn only from the bytes that were hashed
         path = page_images.page_image(original, case.derived, doc.sha256, page, dpi)
     except page_images.NoImage as exc:
         raise HTTPException(404, "There is no picture of this page.") from exc
@@ -214,9 +217,7 @@ def _safe_filename(name: str) -> str:
 @router.get("/documents/{doc_id}/original")
 def original(doc_id: int, *, case: CaseDep) -> Response:
     doc = _document(case, doc_id)
-    path = case.blobs.path_for(doc.sha256)
-    if not path.is_file():
-        raise HTTPException(404, f"The original file of {doc.label} is not in this case's originals folder.")
+    path = intact_original(case, doc.sha256, doc.listing)  # refused (409) when altered or missing
     # Always a download, never shown inline: an HTML or SVG original must not run in the app's origin.
     return FileResponse(path, media_type="application/octet-stream", filename=_safe_filename(doc.filename),
                         content_disposition_type="attachment")
