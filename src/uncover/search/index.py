@@ -134,6 +134,7 @@ class SearchIndex:
         self = cls.__new__(cls)
         self.path, self.writer_heap, self.writer_threads, self.lock_wait = Path(path), 0, 0, 0.0
         self.schema, self.created, self._writer = build_schema(), False, None
+        self.shared, self._pending = False, []
         try:
             version = json.loads((self.path / VERSION_FILE).read_text("utf-8")).get("schema")
         except (OSError, ValueError):
