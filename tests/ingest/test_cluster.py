@@ -67,7 +67,7 @@ def test_each_failure_becomes_its_outcome_and_both_nodes_work(cluster: str) -> N
     assert outcomes["memory"].failure == "too-large"
     assert outcomes["raise"].failure == "crash" and "bad input" in outcomes["raise"].detail
     assert len({o.where for o in outcomes.values()}) == 2, "the batches ran on both nodes"
-    assert time.monotonic() - started < 60
+    assert time.monotonic() - started < 120  # a 3 s hang and a crash cost seconds, not minutes
 
 
 def production(folder: Path) -> Path:
