@@ -97,15 +97,20 @@ def _raw_text(path: str) -> int:
 
 
 def _raw_ocr(path: str) -> int:
+    """Plain tesserocr on the rendered page (no orientation check, margin pass or flags): what
+    uncover's OCR is compared with."""
     import pypdfium2 as pdfium
+    import tesserocr
 
-    from uncover.ingest.ocr import OCR_DPI, TesseractEngine
+    from uncover.ingest.ocr import OCR_DPI, tessdata_path
 
-    engine = _raw_ocr.engine = getattr(_raw_ocr, "engine", None) or TesseractEngine()  # type: ignore[attr-defined]
+    api = _raw_ocr.api = getattr(_raw_ocr, "api", None) or tesserocr.PyTessBaseAPI(path=tessdata_path(), lang="eng")  # type: ignore[attr-defined]
     doc = pdfium.PdfDocument(path)
     n = 0
     for page in doc:
-        engine.recognize(page.render(scale=OCR_DPI / 72).to_pil())
+        api.SetImage(page.render(scale=OCR_DPI / 72).to_pil())
+        api.GetUTF8Text()
+        api.AllWordConfidences()
         page.close()
         n += 1
     doc.close()

@@ -25,6 +25,7 @@ WORDS = ("detainer secure communities opt out county sheriff jurisdiction memo d
          "agreement participation mandatory voluntary program deployment statistics weekly report congress press "
          "statement talking points meeting schedule budget contract").split()
 BUDGET_S = 300
+WORDS_PER_LINE = 11  # a line that fits the page: text running off the page is hidden text, analysed as such
 
 
 def make_pdfs(folder: Path, docs: int, pages: int, seed: int = 7) -> None:
@@ -41,7 +42,7 @@ def make_pdfs(folder: Path, docs: int, pages: int, seed: int = 7) -> None:
             c.drawString(72, 740, f"MEMORANDUM {d}-{p + 1}")
             c.setFont("Helvetica", 10)
             for line in range(40):
-                c.drawString(72, 715 - line * 15, " ".join(rng.choice(WORDS) for _ in range(13)))
+                c.drawString(72, 715 - line * 15, " ".join(rng.choice(WORDS) for _ in range(WORDS_PER_LINE)))
             c.showPage()
         c.save()
 

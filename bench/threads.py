@@ -4,7 +4,9 @@
 
 Conversations of 1-8 messages; each reply quotes its parent and carries In-Reply-To/References,
 except 20% of conversations whose messages lost their headers (printed e-mails), which must be
-threaded by subject and participants. Prints time, thread counts, accuracy against the truth
+threaded by their quoted messages (sender, date, subject of each, as segments.py reads them at
+ingest) and by subject and participants. Each message carries where its body starts, as the
+stored reading gives it to the case pass. Prints time, thread counts, accuracy against the truth
 and the inclusive count.
 """
 
@@ -15,7 +17,7 @@ import random
 import resource
 import time
 
-from uncover.analyze.threads import Message, build_threads
+from uncover.analyze.threads import Message, QuotedMessage, build_threads
 
 
 def generate(n: int, seed: int = 5) -> tuple[list[Message], dict[int, int]]:
@@ -41,12 +43,14 @@ def generate(n: int, seed: int = 5) -> tuple[list[Message], dict[int, int]]:
                       + "\nSubject: " + subject + "\n\n" + body) if body else ""
             body = new + quoted
             doc_id = len(messages) + 1
+            earlier = tuple(QuotedMessage(pair[j % 2], f"2011-01-{1 + j:02d}T10:00:00", ("RE: " if j else "") + subject)
+                            for j in range(k - 1, -1, -1))
             messages.append(Message(
                 id=doc_id, message_id=mid if headers else None,
                 in_reply_to=(refs[-1] if refs else None) if headers else None,
                 references=" ".join(refs) if headers and refs else None,
                 subject=("RE: " if k else "") + subject, sender=pair[k % 2], recipients=pair[(k + 1) % 2],
-                date=f"2011-01-{1 + k:02d}T10:00:00", body=body,
+                date=f"2011-01-{1 + k:02d}T10:00:00", body=body, quoted=earlier, body_start=0,
             ))
             truth[doc_id] = conv
             refs.append(mid)

@@ -24,7 +24,10 @@ def resolve_document(case: Case, name: str) -> tuple[int, int] | None:
     return None
 
 
-def document_view(case: Case, doc_id: int, page: int = 1) -> dict[str, Any]:
+def document_view(case: Case, doc_id: int, page: int = 1, *, segments: bool = False) -> dict[str, Any]:
+    """Everything shown about a document; with `segments`, its text split into own and quoted parts."""
+    from .store import messages as mstore
+
     store = case.store
     doc = store.document(doc_id)
     if doc is None:
@@ -38,11 +41,16 @@ def document_view(case: Case, doc_id: int, page: int = 1) -> dict[str, Any]:
                 pages[number - 1].setdefault("findings", []).extend(findings)
     data = asdict(doc)
     data.pop("html_body", None)
-    return {
+    view = {
         "label": doc.label, "page": page, "production": production, "document": data, "pages": pages,
         "family": [{"id": m.id, "label": m.label, "filename": m.filename, "kind": str(m.kind), "parent_id": m.parent_id} for m in family]
         if len(family) > 1 else [],
+        "derived": mstore.derived_fields(store.conn, doc_id),
     }
+    if segments:
+        text = "\n".join(p["text"] for p in pages)
+        view["segments"] = [s | {"text": text[s["start_offset"] : s["end_offset"]]} for s in mstore.segments(store.conn, doc_id)]
+    return view
 
 
 def _withholdings(case: Case, doc_id: int) -> dict[int, list[str]]:

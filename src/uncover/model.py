@@ -52,6 +52,7 @@ class IssueCategory(StrEnum):
     LINK = "link"  # a symbolic link in the production: recorded with its target, never followed
     SPECIAL = "special"  # a named pipe, socket or device: recorded, never read
     UNREADABLE = "unreadable"  # a file the operating system would not let us read, or that vanished
+    OCR = "ocr"  # a warning: OCR read a page poorly (low confidence, almost nothing from a printed page)
 
 
 _BATES_RE = re.compile(r"^(?P<prefix>.*?)(?P<number>\d+)(?P<suffix>(?:[_.][A-Za-z0-9]+)*)$")
@@ -129,6 +130,7 @@ class Page:
     ocr_confidence: float | None = None
     bates: str | None = None
     image_ref: str | None = None  # sha256 of the page image blob, or "originals/<sha>#<page>"
+    ocr_flags: list[str] = field(default_factory=list)  # low-confidence, nearly-empty, rotated-90 ... (ingest/ocr.py)
 
 
 @dataclass
@@ -235,10 +237,11 @@ class Redaction:
     page: int
     bbox: tuple[float, float, float, float]  # x0, y0, x1, y1 as fractions of the page (top-left origin)
     area: float  # fraction of the page area
-    source: str  # "vector" or "raster"
+    source: str  # "vector" (drawn in the PDF), "vector-white", "raster" (on the page image), "annotation"
     failed: bool = False
     recoverable_chars: int = 0
-    label: str | None = None  # the nearest exemption code
+    label: str | None = None  # the exemption code(s) printed in or beside the box, e.g. "b6" or "b6,b7c"
+    style: str | None = None  # "black", "grey", "outlined" (a blank box in a thin border), "white"
 
 
 @dataclass

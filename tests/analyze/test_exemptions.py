@@ -93,7 +93,7 @@ def test_release_letter_lists_are_mentions_not_claims() -> None:
 def test_deleted_page_sheet_is_withheld() -> None:
     sheet = "FEDERAL BUREAU OF INVESTIGATION\nFOI/PA\nDELETED PAGE INFORMATION SHEET\nPage 2 ~ b5; b6; b7C;\n"
     page = analyze_page_text(sheet)
-    assert [n.kind for n in page.notices] == ["deleted-page"]
+    assert [n.kind for n in page.notices] == ["deleted-page-sheet"]
     assert release_status([page.marks], [sheet]) == "withheld"
 
 
@@ -153,3 +153,40 @@ def test_fbi_scan_stamps_found_after_ocr(corpora) -> None:
         text = engine.recognize(pdf[i].render(scale=300 / 72, grayscale=True).to_pil()).text
         found |= claimed_codes(find_exemption_marks(text, i + 1))
     assert {"b6", "b7c"} <= found
+
+
+# -- FBI margin codes: category numbers, mid-line, OCR damage; and what is never a code -----------
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Contact: SA                                   b6 -1,-5", [("b6", "-1,-5")]),
+        ("To: Chicago          Attn: b6 -2,-3", [("b6", "-2,-3")]),
+        ("CLERK MICHAEL W. DOBBINS b6 -3 (By) b7c -3 Deputy Clerk", [("b6", "-3"), ("b7c", "-3")]),
+        ("this is the perm  idence of  Date_of Birth    bic -1,-4", [("b7c", "-1,-4")]),
+        ("Title: JON BURGE ET AL - SUBJECTS;     bTC -2", [("b7c", "-2")]),
+        ("was interviewed at his residence.   b7¢ -5", [("b7c", "-5")]),
+        ("T0:, Chicago          Attn: a/asac[ Sd   be -1", [("b6", "-1")]),  # b6 read as `be`
+        ("ANDREW WILSON      b7C -z", [("b7c", "-2")]),  # -2 read as -z
+        ("From: Chicago                  b6 -1 Per FBI", [("b6", "-1")]),
+        ("the interviews will be to determine if there is corroborateb5 Per EOUSA", [("b5", None)]),
+    ],
+)
+def test_fbi_margin_codes_keep_their_categories(text: str, expected: list[tuple[str, str | None]]) -> None:
+    assert [(m.code, m.qualifier) for m in find_exemption_marks(text) if m.confidence >= 0.5] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "as defined in Treas. Reg. § 301.6103(b)(4) the return information",  # a regulation citation
+        "under 26 U.S.C. § 6103(b)(4)(A)",
+        "U.S. Department of State Case No. F-2014-20439\nTOTAL                 82",  # a table figure
+        "Totals        83       78       86      84",
+        "the vendors agreed to pre-date the contracts to b4",  # prose
+        "She said it would be per se unlawful",
+        "Violations: Title 18, United States Code, Sections 1512(c)(2) and 1621(1)",
+    ],
+)
+def test_citations_figures_and_prose_are_never_marks(text: str) -> None:
+    assert codes(text) == []

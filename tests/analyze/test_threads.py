@@ -9,6 +9,7 @@ from email.utils import parsedate_to_datetime
 import pytest
 
 from uncover.analyze.casepasses import run_duplicate_passes
+from uncover.analyze.printed_headers import top_block
 from uncover.analyze.threads import Message, build_threads, message_ids, normalize_subject, split_reply
 from uncover.model import Document, DocumentKind, Page, TextSource
 from uncover.store import duplicates as dstore
@@ -100,13 +101,11 @@ def test_printed_state_emails_thread_by_subject_and_participants(case, corpora):
     assert threads
     name_of = {v: k for k, v in ids.items()}
     for t in threads:
-        assert t["basis"] == "text"
+        assert t["basis"] in ("text", "quoted")
         subjects = set()
         for m in t["members"]:
-            from uncover.analyze.threads import _top_block
-
-            block = _top_block(texts[name_of[m["document_id"]]])
-            subjects.add(normalize_subject(block.fields.get("subject")) if block else None)
+            block = top_block(texts[name_of[m["document_id"]]])
+            subjects.add(normalize_subject(block.subject) if block else None)
         assert len(subjects) == 1 and None not in subjects  # one conversation per thread
         assert any(m["inclusive"] for m in t["members"])
 
@@ -128,3 +127,20 @@ def test_inclusive_marks_messages_a_later_reply_contains():
 @pytest.mark.parametrize("subject,expected", [("RE: Fwd: Re[2]: Budget ", "budget"), ("FW: re: TEST", "test"), (None, "")])
 def test_normalize_subject(subject, expected):
     assert normalize_subject(subject) == expected
+
+
+def test_quoted_messages_link_a_reply_to_its_parent_and_nothing_else():
+    from uncover.analyze.threads import QuotedMessage
+
+    parent = Message(1, subject="Fw: Libyan", sender="Sullivan, Jacobi", date="2011-03-29T22:41:00", body="Fyi")
+    other = Message(2, subject="Budget for Kabul", sender="Sullivan, Jacob J", date="2011-03-29T22:41:00", body="Numbers")
+    reply = Message(3, subject="Re. Libyan", sender="H <hrod17@clintonemail.com>", date="2011-03-30T06:49:00",
+                    body="Pls let me know.", quoted=(QuotedMessage("Sullivan, Jacob J <SullivanJJ@state.gov>",
+                                                                   "2011-03-29T22:41:00", "Fw: Ubyan"),))
+    (thread,) = build_threads([parent, other, reply])
+    assert thread.members == [1, 3] and thread.parents == {3: 1} and thread.basis == "quoted"
+    # a header printed five hours off (another time zone) names the same message
+    shifted = Message(4, subject="Re: Libyan", sender="Mills, Cheryl", date="2011-03-30T09:00:00", body="Seen.",
+                      quoted=(QuotedMessage("Sullivan, Jacob", "2011-03-30T03:41:00", "Fw: Libyan"),))
+    (thread,) = build_threads([parent, shifted])
+    assert thread.parents == {4: 1}

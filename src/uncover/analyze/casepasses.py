@@ -21,9 +21,10 @@ from ..case import Case
 from ..store import duplicates as dstore
 from ..store.sqlite import SqliteStore
 from .duplicates import DupCandidate, email_key, exact_duplicate_groups, substantive_words, text_hash
+from .messages import MESSAGE_STYLES, read_message
 from .neardup import DEFAULT_THRESHOLD, cluster, signatures
 from .normalize import agency_doc_number
-from .threads import Message, build_threads, printed_headers
+from .threads import Message, QuotedMessage, build_threads
 from .versions import VersionCandidate, compare_versions, match_versions
 
 Progress = Callable[[str, int, int], None]
@@ -259,10 +260,18 @@ def _original_is_content(metadata: str | None) -> bool:
 
 def _messages(store: SqliteStore) -> list[Message]:
     """E-mails: documents of kind email, with a Message-ID, or whose text opens with a printed
-    From:/Sent:/To:/Subject: block (printed and OCR'd e-mails)."""
+    e-mail header (printed and OCR'd e-mails), each with the earlier messages it quotes."""
     attachments: dict[int, set[str]] = {}
     for parent, sha in store.conn.execute("SELECT parent_id, sha256 FROM documents WHERE parent_id IS NOT NULL"):
         attachments.setdefault(parent, set()).add(sha)
+    read = {r[0]: r[1] for r in store.conn.execute("SELECT document_id, header FROM message_reading")}
+    body_start = {r[0]: r[1] for r in store.conn.execute(
+        "SELECT document_id, MIN(start_offset) FROM message_segments GROUP BY document_id")}
+    quoted: dict[int, list[QuotedMessage]] = {}
+    for doc_id, sender, date, subject in store.conn.execute(
+            "SELECT document_id, sender, date, subject FROM message_segments WHERE kind = 'quoted' AND style IS NOT NULL "
+            "ORDER BY document_id, position"):
+        quoted.setdefault(doc_id, []).append(QuotedMessage(sender, date, subject))
     rows = store.conn.execute(
         'SELECT id, kind, message_id, in_reply_to, "references", subject, sender, recipients, cc, date, metadata, raw_fields '
         "FROM documents WHERE parent_id IS NULL OR kind = 'email' ORDER BY id"
@@ -272,9 +281,14 @@ def _messages(store: SqliteStore) -> list[Message]:
     for doc_id, body in document_texts(store, by_id):  # one text at a time: only e-mail bodies are kept
         r = by_id[doc_id]
         is_mail = r["kind"] == "email" or bool(r["message_id"])
+        if r["id"] not in read:  # ingested before messages were read: read it now
+            reading = read_message([body], derive=r["kind"] != "email")
+            read[r["id"]] = reading.header
+            quoted[r["id"]] = [QuotedMessage(s.sender, s.date, s.subject) for s in reading.segments
+                               if s.kind == "quoted" and s.style]
+            body_start[r["id"]] = min((s.start for s in reading.segments), default=None)
         if not is_mail:
-            head = "\n".join(body.splitlines()[:40])
-            is_mail = bool(printed_headers(head))
+            is_mail = read.get(r["id"]) in MESSAGE_STYLES
         if not is_mail:
             continue
         meta = json.loads(r["metadata"] or "{}")
@@ -285,5 +299,6 @@ def _messages(store: SqliteStore) -> list[Message]:
             id=r["id"], message_id=r["message_id"], in_reply_to=r["in_reply_to"], references=r["references"],
             thread_index=thread_index, subject=r["subject"], sender=r["sender"], recipients=recipients,
             date=r["date"], body=body, attachments=frozenset(attachments.get(r["id"], ())),
+            quoted=tuple(quoted.get(r["id"], ())), body_start=body_start.get(r["id"]),
         ))
     return out

@@ -7,16 +7,22 @@ as OCR'd or text-layer text with typical damage:
   it sits in the right margin beside the header), margin codes alone on a segment of a line
   (`B6`, `B5,B6`, `B1,1.4(B),1.4(D)`, `B3 CIA PERS/ORG`), classification blocks
   (`Reason: 1.4(B), 1.4(D)`).
-- DOJ/FBI: parenthesised labels `(b)(6)`, `(b) (7)(C)`, `(b)(7)(E)-2`; FBI margin codes `b6 b7C`;
-  "Deleted Page Information Sheet" (a withheld page) with `Page 2 ~ b5; b6; b7C;` lines;
-  "Withheld in full pursuant to exemption ..."; "Non-Responsive"; "Referred to ...".
+- DOJ/FBI: parenthesised labels `(b)(6)`, `(b) (7)(C)`, `(b)(7)(E)-2`; FBI margin codes `b6 b7C`
+  and, since the 2000s, with their coded categories and the agency whose say they follow:
+  `b6 -1,-5`, `Attn: b6 -2,-3`, `b6 -3 (By) b7c -3 Deputy Clerk`, `b5 Per EOUSA`, read through
+  OCR damage (`bic`, `bTC`, `b7¢`, `be -1`, `b7C -z`); "Deleted Page Information Sheets" that
+  list the pages withheld in full (`Page 2 ~ b5; b6; b7C;`, parsed by deleted_pages.py: the sheet
+  page is not itself withheld); "Withheld in full pursuant to exemption ..."; "Non-Responsive";
+  "Referred to ...".
 
 A *segment* is a run of text on one line separated from its neighbours by three or more spaces
 (or a tab): State's OCR keeps the margin apart from the body that way. A code is accepted only
 where context says it is a marking, never because a token merely looks like one:
 
 - a segment (or a whole line) made only of code tokens: `B6`, `b6 b7C`, `B5,B6`;
-- a run of code tokens ending a line of text (FBI margin `... BROWN b7c`);
+- a run of code tokens ending a line of text (FBI margin `... BROWN b7c`), but not one bare
+  `b4` after a lower-case word (`pre-date the contracts to b4` is prose);
+- an FBI code with its category number (`b6 -1`) or an agency's note (`b5 Per EOUSA`) anywhere;
 - a parenthesised `(b)(N)` label that is *not* a statute citation. A citation is recognised by
   what precedes the `(b)`: a letter or digit glued to it (`807(b)(1)`, `552(b)(6)`), or `552`,
   `U.S.C.`, `§` or `Section` immediately before it. Those are references to the statute in prose
@@ -24,7 +30,7 @@ where context says it is a marking, never because a token merely looks like one:
   kept: that is how DOJ labels a box and how letters state what was withheld;
 - `81`..`89` are OCR's reading of `B1`..`B9` only inside a code list that holds a real code
   (`B5,86`) or as a margin segment on a page carrying State's release stamp or header; alone
-  elsewhere they are page numbers or figures and are rejected.
+  elsewhere they are page numbers or figures and are rejected, and never after `TOTAL`.
 
 Pages that list every exemption (an FBI release letter's checkbox grid, an "Explanation of
 Exemptions" sheet) mention codes without claiming them: their parenthesised labels are kept
@@ -38,8 +44,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ..model import ExemptionMark
+from .deleted_pages import parse_sheet_page
 
 CLAIM_THRESHOLD = 0.5  # marks below this are mentions (lists of exemptions), not claims
+# Notices that stand for pages withheld in full: a page's stand-in, a withheld-in-full notice, or
+# a deleted page sheet listing them (its own page is not withheld, the pages it lists are).
+WITHHELD_NOTICES = ("deleted-page", "withheld-in-full", "deleted-page-sheet")
 
 _SEGMENT_SPLIT = re.compile(r"(?:\t| {3,})+")
 _TOKEN = re.compile(r"[^\s,;]+")
@@ -49,7 +59,7 @@ _CODE_TOKEN = re.compile(
     r"^(?P<b>[Bb8])\s?(?P<n>[1-9lI|S])(?:\(?(?P<sub>[A-Fa-f])\)?)?(?:[1Il|é¢]?)(?:-\d+)?$"
 )
 _FOURTEEN = re.compile(r"^[1Il]\s?\.\s?4\s?\(?(?P<cat>[A-Ha-h])\)?$")
-_CATEGORY_NUMBER = re.compile(r"^-\d+$")
+_CATEGORY_NUMBER = re.compile(r"^-[ ]?\d{1,2}$")
 _STATUTE_WORD = re.compile(r"^[A-Z][A-Z0-9/().&-]*$")
 
 # (b)(6), (b) (7)(C), (b)(7)(E)-2, (b} (7}(A}, (b)(l)
@@ -65,11 +75,33 @@ _CITATION_BEFORE = re.compile(r"(?:[A-Za-z0-9]|552a?\s*|U\.?\s?S\.?\s?C\.?\s*§?
 _STAMP = re.compile(r"RELEASE\s+IN\b", re.IGNORECASE)
 _STATUS_WORD = re.compile(r"^(?P<word>FU[LI1]{1,2}[LI1]?|PA[RB]T)\b[^\w]*(?P<rest>.*)$", re.IGNORECASE)
 _REASON = re.compile(r"Reason:\s*(?P<cats>(?:[1Il]\s?\.\s?4\s?\(\s?[A-Ha-h]\s?\)[\s,]*)+)")
-# OCR of the two-column FBI form often cuts the title ("DELETED PAGE I" ... "FORMATION SHEET").
-_DELETED_SHEET = re.compile(
-    r"DELETED\s+PAGE\s+(?:INFORMATION\s+SHEET|I\b)|Deleted\s+Page\(s\)|Total\s+Deleted\s+Page", re.IGNORECASE
+# FBI margin codes with their category numbers, anywhere on a line (`b6 -1,-5`, `Attn: b6 -2,-3`,
+# `b6 -3 (By) b7c -3 Deputy Clerk`), OCR damage included (`bic`, `bTC`, `b7¢`, `be -1` for b6).
+# The category number is what makes a bare `b6` a marking, so it is required here.
+# A category digit as OCR reads small print: `-]` and `-l` for -1, `-z` for -2, `-&` for -8,
+# `-£` for -5; `=` for the dash.
+_CAT = r"(?:\d{1,2}|[\]lI|zZ&£](?![\w]))"
+# `b5 Per EOUSA`, `b6 -1 Per FBI`: withheld on the say of another agency (EOUSA, DOJ, FBI, CIA ...).
+# The agency note is evidence enough for a code glued to the word before it (`AUSAb5 Per EOUSA`).
+_PER_AGENCY = r"[ \t]*[Pp]er[ \t]*[A-Z][A-Za-z]{1,5}\b"
+# A code read as `66`/`be` only beside a known agency's note: `66 Per Dos` (b6 Per DOJ).
+_AGENCIES = r"(?:FBI|F8I|EOUSA|HOUSA|EHOUSA|DOJ|DOS|Dos|Dou|CIA|DHS|ICE|NSA|DOD|USMS|ATF|DEA|IRS|USAO|CRT)\b"
+_DAMAGED_PER = re.compile(r"(?P<code>66|b[eé]|b[éè][1-9])[ \t]*[Pp]er[ \t]*" + _AGENCIES)
+# Starts with the code itself (a literal-led pattern scans fast); what may precede it is checked
+# per match: nothing glued on, unless an agency's note follows (`AUSAb5 Per EOUSA`).
+_FBI_CODE = re.compile(
+    r"(?P<code>b[1-9][A-Fa-f¢]?[cCé]?|b[7TIil/|]{1,2}[A-Fa-f¢][cC]?|b[il][cC¢]|b[eé])"
+    rf"(?:[ \t]{{0,2}}(?P<cats>[-=<][ \t]?{_CAT}(?:[ \t]?[,.][ \t]?-?[ \t]?{_CAT})*)(?![\w.]*\d)"
+    r"|(?P<per>(?=" + _PER_AGENCY + ")))"
 )
-_SHEET_CODE = re.compile(r"(?<![\w/])b/?(?P<n>[1-9])(?P<sub>[A-Fa-f])?(?![\w])")
+_GLUED_BEFORE = re.compile(r"[\w/]")
+_PER_NOTE = re.compile(r"[Pp]er[ \t]*" + _AGENCIES)
+# What every FBI-style code starts with: pages without it skip the code patterns.
+_FBI_HINT = re.compile(r"b(?:[1-9/é]|e ?-|i[cC]|[TI][CE])|Per ")
+_FBI_VARIANT = re.compile(r"b[7TIil/|]{1,2}(?P<sub>[A-Fa-f¢])[cC]?|b[il](?P<c>[cC¢])|b(?P<e>[eé])")
+_CAT_DIGIT = {"]": "1", "l": "1", "I": "1", "|": "1", "z": "2", "Z": "2", "&": "8", "£": "5", "=": "-"}
+_PROSE_WORD = re.compile(r"^[a-z][a-z'’-]*[,;]?$")  # a lower-case word: the sentence goes on
+_TOTAL_WORD = re.compile(r"(?:total|subtotal|sum|count|page|no\.?|number|#|amount|qty|quantity)\W*$", re.IGNORECASE)
 _WITHHELD_FULL = re.compile(r"withheld\s+in\s+(?:its\s+)?(?:full|entirety)\s+pursuant\s+to", re.IGNORECASE)
 _EXEMPTION_WORD = re.compile(
     r"\b[Ee]xemptions?\s+(?P<n>[1-9])(?:\s?\(?(?P<sub>[A-F])\)?)?\b(?!\.\d)"
@@ -130,6 +162,28 @@ def normalize_code(token: str, *, allow_eight: bool = False) -> str | None:
     return f"b{digit}{sub}"
 
 
+def _fbi_code(token: str) -> str | None:
+    """An FBI margin code as OCR reads it: `b6`, `b7C`, `b7¢`, `bTC`, `b/C`, `bic`, `be` (b6)."""
+    plain = token.replace("¢", "c")
+    if plain.lower().endswith("cc"):  # `b7Cc`: OCR doubled the C
+        plain = plain[:-1]
+    code = normalize_code(plain.rstrip("é"))
+    if code:
+        return code
+    variant = _FBI_VARIANT.fullmatch(token)
+    if not variant:
+        return None
+    if variant["sub"]:
+        return "b7" + variant["sub"].replace("¢", "c").lower()
+    return "b7c" if variant["c"] else "b6"
+
+
+def _glued_code_ok(m: re.Match[str], text: str) -> bool:
+    """A code glued to the word before it counts only as `b5 Per EOUSA` (an agency's note)."""
+    return m["code"][0] == "b" and m["code"][1:2].isdigit() and (
+        m["per"] is not None or bool(re.match(_PER_AGENCY, text[m.end():m.end() + 20])))
+
+
 def _code_from_parts(n: str, sub: str | None) -> str | None:
     digit = {"l": "1", "I": "1"}.get(n, n)
     sub = (sub or "").lower()
@@ -183,6 +237,8 @@ def parse_code_list(segment: str, *, allow_eight: bool = True) -> list[_Code] | 
             categories.append((f"1.4({cat['cat'].lower()})", tok.start(), tok.end()))
             continue
         if _CATEGORY_NUMBER.match(word) and codes:
+            last = codes[-1]  # FBI's coded category (`b6 -1,-5`): kept as the qualifier
+            last.qualifier = f"{last.qualifier},{word}" if last.qualifier else word
             continue
         if codes and codes[-1].code == "b3" and _STATUTE_WORD.match(word):
             last = codes[-1]
@@ -384,15 +440,33 @@ def analyze_page_text(text: str, page: int = 1, document_id: int = 0) -> PageMar
         qualifier = ", ".join(dict.fromkeys(f"1.4({c.lower()})" for c in cats))
         add("b1", qualifier, m.start("cats"), m.start("cats") + len(m["cats"].rstrip(" ,")), 0.95)
 
-    # Deleted page sheets list the codes per withheld page.
-    sheet = _DELETED_SHEET.search(text) if "deleted" in low and "page" in low else None
+    # Deleted page sheets list the codes per withheld page (analyze/deleted_pages.py): each entry's
+    # codes are claims for the pages it lists; the sheet page itself is not withheld.
+    sheet = parse_sheet_page(text, page) if "age" in text else None
     if sheet:
-        result.notices.append(PageNotice("deleted-page", sheet.group(), sheet.start(), sheet.end()))
-        # On the sheet every `b5`, `b7C` (OCR: `b/7C`) is a claim for the withheld pages.
-        for m in _SHEET_CODE.finditer(text):
-            code = _code_from_parts(m["n"], m["sub"])
+        first = sheet.entries[0] if sheet.entries else None
+        result.notices.append(PageNotice("deleted-page-sheet", first.text if first else "deleted page information sheet",
+                                         first.start if first else 0, first.end if first else 0))
+        for entry in sheet.entries:
+            for (code, cats), (start, end) in zip(entry.exemptions, entry.spans, strict=True):
+                add(code, ",".join(f"-{c}" for c in cats.split(",")) if cats else None, start, end, 0.9)
+    elif "Deleted Page(s)" in text and "Duplication" in text:  # the box alone: a withheld page's stand-in
+        box = text.index("Deleted Page(s)")
+        result.notices.append(PageNotice("deleted-page", "Deleted Page(s)", box, box + len("Deleted Page(s)")))
+
+    # FBI margin codes with category numbers, wherever they sit on a line.
+    if _FBI_HINT.search(text):
+        for m in _FBI_CODE.finditer(text):
+            glued = m.start() > 0 and _GLUED_BEFORE.match(text, m.start() - 1)
+            code = _fbi_code(m["code"]) if not glued or _glued_code_ok(m, text) else None
             if code:
-                add(code, None, m.start(), m.end(), 0.9)
+                cats = "".join(_CAT_DIGIT.get(ch, ch) for ch in re.sub(r"[ \t]", "", m["cats"] or "")).replace(".", ",")
+                qualifier = ",".join(f"-{c.lstrip('-<')}" for c in cats.split(",") if c.strip("-<")) or None
+                add(code, qualifier, m.start(), m.end("cats") if m["cats"] else m.end("code"), 0.85)
+        for m in _DAMAGED_PER.finditer(text) if "er" in text and _PER_NOTE.search(text) else ():
+            if m.start() > 0 and re.match(r"[\w$/.,]", text[m.start() - 1]):
+                continue
+            add("b6" if m["code"] in ("66", "be", "bé") else f"b{m['code'][-1]}", None, m.start(), m.end("code"), 0.8)
 
     # Margin codes: segments (or whole lines) made of code tokens; trailing runs of codes.
     for line_off, line in _hinted_lines(text):
@@ -462,21 +536,43 @@ def _margin_context(segments: list[tuple[int, str]], seg_off: int, state_context
     line of text, on a line with no other figures (a table row of numbers is not a margin)."""
     if not state_context or len(segments) < 2 or segments[-1][0] != seg_off:
         return False
+    previous = [seg for off, seg in segments if off < seg_off][-1]
+    if _TOTAL_WORD.search(previous):  # `TOTAL    82`: a figure, not B2
+        return False
     return not any(re.fullmatch(r"[\d.,%$()/-]+", seg) for off, seg in segments if off != seg_off)
 
 
 def _trailing_codes(line: str, line_off: int, add) -> None:  # type: ignore[no-untyped-def]
     """FBI margin codes printed at the end of a text line: `... BROWN b6 b7C`."""
     tokens = list(_TOKEN.finditer(line))
+    # `From: Tomlinson, Christina B3 CIA PERS/ORG`: State's b3 code with its statute ends the line
+    # (a text layer that joined the margin to the body).
+    statute = len(tokens)
+    while statute > 1 and _STATUTE_WORD.match(tokens[statute - 1].group()) and not normalize_code(tokens[statute - 1].group()):
+        statute -= 1
+    if 1 < statute < len(tokens) and tokens[statute - 1].group() == "B3":
+        qualifier = " ".join(t.group() for t in tokens[statute:])
+        add("b3", qualifier, line_off + tokens[statute - 1].start(), line_off + tokens[-1].end(), 0.7)
+        return
     run: list[re.Match[str]] = []
     for tok in reversed(tokens):
-        if normalize_code(tok.group()) or (_CATEGORY_NUMBER.match(tok.group()) and run == []):
+        if normalize_code(tok.group()) or (_CATEGORY_NUMBER.match(tok.group()) and not any(normalize_code(t.group()) for t in run)):
             run.append(tok)
         else:
             break
     codes = [t for t in run if normalize_code(t.group())]
     if not codes or len(codes) == len(tokens):
         return
+    before = tokens[len(tokens) - len(run) - 1].group()
+    if len(codes) == 1 and len(run) == 1:
+        # One bare code after prose: a State margin squeezed by OCR (`B6`), an FBI `b7C`, or
+        # a code after a name or a sentence's end. After a lower-case word the sentence goes on
+        # (`pre-date the contracts to b4`): not a marking.
+        word = codes[0].group()
+        if word[0] == "b" and len(normalize_code(word) or "") == 2 and _PROSE_WORD.match(before):
+            return
+        if _TOTAL_WORD.match(before):
+            return
     for tok in codes:
         # Upper-case `B6` after prose is State's margin squeezed by OCR; lower-case is FBI's.
         add(normalize_code(tok.group()) or "", None, line_off + tok.start(), line_off + tok.end(), 0.7)
@@ -511,7 +607,7 @@ def document_status(pages: Sequence[PageMarkings], marks: Iterable[ExemptionMark
     stamps = [p.stamp.status for p in pages if p.stamp]
     if stamps:
         return "part" if "part" in stamps else "full"
-    withheld_pages = sum(1 for p in pages if any(n.kind in ("deleted-page", "withheld-in-full") for n in p.notices))
+    withheld_pages = sum(1 for p in pages if any(n.kind in WITHHELD_NOTICES for n in p.notices))
     if pages and withheld_pages == len(pages):
         return "withheld"
     if claimed_codes(marks) or withheld_pages:

@@ -81,6 +81,25 @@ def strip_furniture(text: str, keep_codes: bool = False) -> str:
     return text
 
 
+def _blank(match: re.Match[str]) -> str:
+    return re.sub(r"[^\n]", " ", match.group(0))
+
+
+def mask_furniture(text: str) -> str:
+    """`strip_furniture` that keeps every character where it was: furniture becomes spaces, line
+    breaks stay, so offsets found in the result point into the original text (segments, headers)."""
+    if "epartment" in text or "ELEASE" in text or "elease" in text or "PRODUCED" in text:
+        text = _STATE_HEADER.sub(_blank, text)
+        text = _STATE_FURNITURE.sub(_blank, text)
+        text = _RELEASE_STAMP.sub(_blank, text)
+    text = "\n" + text + "\n"
+    text = CODE_LINE.sub(_blank, text)
+    text = _LINE_FURNITURE.sub(_blank, text)
+    if "  " in text:
+        text = _TRAILING_STAMP.sub(_blank, text)
+    return text[1:-1]
+
+
 def normalize_text(text: str) -> str:
     """Furniture removed, case folded, quote marks ('>') and punctuation dropped, whitespace collapsed.
 

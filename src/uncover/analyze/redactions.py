@@ -1,222 +1,401 @@
-"""Redaction boxes on a page (vector and raster) and failed redactions.
+"""Redaction boxes on a page, and failed redactions: boxes with text still readable beneath.
 
-Vector boxes: filled, axis-aligned rectangles among a PDF page's path objects (pypdfium2 page
-objects). Dark fill is a redaction box; a white fill with an outline is kept only when an
-exemption label sits in it (a white table cell is otherwise indistinguishable). Full-page
-backgrounds and slivers (rules, underlines) are skipped.
+A box is found two ways, and a page may carry both:
 
-Content order decides what is hidden. Text drawn *before* a box lies under it: if that text is
-still in the text layer the redaction failed and anyone can copy it out. Text drawn *after* the
-box sits on top and is visible: an exemption label (DOJ prints `(b) (6)` inside the box) names the
-box; other visible text on a dark box (a black table header with white text, a banner) means the
-box is decoration, not a redaction, and it is skipped. A logo is not a rectangle (curves, many
-segments) and is never a candidate.
+- **drawn in the PDF** (`occlusion.page_occluders`): a filled dark rectangle, a thick line, a dark
+  picture, a filled Square or Redact annotation, placed through any form XObject transforms.
+  A white rectangle counts only with an exemption label in it (a white table cell is otherwise
+  indistinguishable), and a dark one with visible text drawn on it that is not a label (a black
+  table header in white type) is decoration.
+- **on the page image** (`page_boxes.find_image_boxes`): black, grey and outlined blank boxes in a
+  scan, on PDF pages that carry a large image and on image files (TIFF, PNG, JPEG).
 
-Raster boxes: on a grayscale render (150 dpi), connected components of near-black pixels whose
-bounding box is over 90% filled and above a minimum size. Components are found on a 2x
-downsampled mask with scipy's labelling, which keeps a page well under 50 ms.
+Each box carries its style and the exemption code printed in or beside it (`box_labels`).
 
-Recovered text is never stored or printed here: only its count. `recovered_text` reads it live
-from the original, for `uncover redactions --show-recovered`.
+A redaction *fails* when the text it was meant to remove is still in the file. What counts is
+what a reader of the rendered page cannot see but a copy-paste can: `occlusion.hidden_text_spans`
+gives the characters that paint hides (text drawn before the box, text the box's colour drawn
+after it, an OCR layer under a box burned into the scan), and each box counts those under it.
+Besides boxes, a Redact annotation never applied (the text in plain view, only marked) and an
+invisible text layer that says something other than the visible text on top of it (text replaced
+by `XXXX`, the original kept invisible) are failed redactions too. Only a count is kept:
+recovered text is never stored or printed here. `recovered_text` reads it live from the original
+for `uncover redactions --show-recovered`.
 """
 
 from __future__ import annotations
 
 import ctypes
-from dataclasses import dataclass
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from ..model import Redaction
+from . import box_labels
 from .exemptions import find_exemption_marks
+from .occlusion import (
+    OVER_OTHER_TEXT,
+    SAME_COLOUR,
+    UNDER_PAINT,
+    HiddenSpan,
+    Occluder,
+    PageRender,
+    _bare,
+    hidden_text_spans,
+    page_occluders,
+)
+from .page_boxes import ImageBox, find_image_boxes
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
 
 MIN_SIDE_PT = 6.0  # thinner than this is a rule, an underline or a speck (a line of text is taller)
 MIN_AREA_PT2 = 100.0
 MAX_PAGE_FRACTION = 0.8  # larger is a page background
 DARK_LUMA = 80
+GREY_LUMA = 200  # a fill between DARK_LUMA and this is a grey box
+WHITE_LUMA = 240
+MAX_CHROMA = 40  # max - min of R, G, B: above it a fill is a colour, not black, grey or white
+LARGE_IMAGE = 0.25  # of the page: an image this large may be a scan with boxes in it
 RASTER_DPI = 150
-RASTER_DARK = 60
-RASTER_MIN_SIDE_PX = 12
-RASTER_FILL = 0.9
+MAX_RENDER_PIXELS = 16_000_000  # about a 26 x 26 inch page at 150 dpi
+
+ReadText = box_labels.ReadText
 
 
-@dataclass
-class VectorBox:
-    left: float
-    bottom: float
-    right: float
-    top: float
-    index: int  # position in content order
-    dark: bool
+def _style(color: tuple[int, int, int] | None) -> str | None:
+    """black, grey or white for a neutral fill; None for a colour (a teal sidebar, a red banner:
+    design, not redaction)."""
+    if color is None:
+        return None
+    if max(color) - min(color) > MAX_CHROMA:
+        return None
+    luma = 0.299 * color[0] + 0.587 * color[1] + 0.114 * color[2]
+    if luma < DARK_LUMA:
+        return "black"
+    if luma < GREY_LUMA:
+        return "grey"
+    if luma > WHITE_LUMA:
+        return "white"
+    return None
 
 
-@dataclass
-class _TextObj:
-    left: float
-    bottom: float
-    right: float
-    top: float
-    index: int
-    text: str
+def _box_like(rect: tuple[float, float, float, float], page_area: float) -> bool:
+    w, h = rect[2] - rect[0], rect[3] - rect[1]
+    return w >= MIN_SIDE_PT and h >= MIN_SIDE_PT and w * h >= MIN_AREA_PT2 and w * h <= MAX_PAGE_FRACTION * page_area
 
 
-def _fill_color(raw) -> tuple[int, int, int, int]:  # type: ignore[no-untyped-def]
-    r, g, b, a = (ctypes.c_uint() for _ in range(4))
-    if not pdfium_c.FPDFPageObj_GetFillColor(raw, r, g, b, a):
-        return 0, 0, 0, 0
-    return r.value, g.value, b.value, a.value
+def _drawn_boxes(occluders: list[Occluder], page_area: float) -> list[tuple[Occluder, str, str]]:
+    """(occluder, source, style) for the paint that can be a redaction box (see the module doc)."""
+    out = []
+    for o in occluders:
+        if not _box_like(o.rect, page_area):
+            continue
+        style = _style(o.color)
+        if o.kind in ("fill", "stroke", "image") and o.solid and style in ("black", "grey"):
+            out.append((o, "vector", style))
+        elif o.kind == "fill" and o.solid and style == "white" and "stroked" in o.detail:
+            out.append((o, "vector-white", "white"))
+        elif o.kind == "annotation" and o.solid and (style in ("black", "grey") or o.color is None):
+            out.append((o, "annotation", style or "black"))
+        elif o.kind == "annotation" and not o.solid:
+            out.append((o, "annotation-mark", style))  # ink or a highlight: a box only if it hides text
+    return out
 
 
-def _draw_mode(raw) -> tuple[int, bool]:  # type: ignore[no-untyped-def]
-    fill, stroke = ctypes.c_int(), ctypes.c_int()
-    pdfium_c.FPDFPath_GetDrawMode(raw, fill, stroke)
-    return fill.value, bool(stroke.value)
+_VP, _INT = ctypes.c_void_p, ctypes.c_int
+_ANNOT_COUNT = _bare(pdfium_c.FPDFPage_GetAnnotCount, _INT, _VP)
+_COUNT_OBJECTS = _bare(pdfium_c.FPDFPage_CountObjects, _INT, _VP)
+_GET_OBJECT = _bare(pdfium_c.FPDFPage_GetObject, _VP, _VP, _INT)
+_GET_TYPE = _bare(pdfium_c.FPDFPageObj_GetType, _INT, _VP)
+_RENDER_MODE = _bare(pdfium_c.FPDFTextObj_GetTextRenderMode, _INT, _VP)
 
 
-def _bounds(raw) -> tuple[float, float, float, float]:  # type: ignore[no-untyped-def]
-    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-    pdfium_c.FPDFPageObj_GetBounds(raw, left, bottom, right, top)
-    return left.value, bottom.value, right.value, top.value
+def _contents(page: pdfium.PdfPage) -> tuple[bool, bool]:
+    """(only visible text, invisible text over visible text possible) from a page's top-level
+    objects. A page of nothing but visible text and no annotation can carry no box and no text
+    hidden under other text: most pages of born-digital productions, answered in microseconds."""
+    handle = ctypes.cast(page.raw, ctypes.c_void_p).value
+    only_text = not _ANNOT_COUNT(handle)
+    invisible = visible = False
+    for i in range(_COUNT_OBJECTS(handle)):
+        obj = _GET_OBJECT(handle, i)
+        kind = _GET_TYPE(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+            only_text, invisible, visible = False, True, True  # what the form holds is not looked at here
+        elif kind != pdfium_c.FPDF_PAGEOBJ_TEXT:
+            only_text = False
+        elif _RENDER_MODE(obj) in (3, 7):
+            only_text, invisible = False, True
+        else:
+            visible = True
+    return only_text, invisible and visible
 
 
-def _is_rectangle(raw) -> bool:  # type: ignore[no-untyped-def]
-    count = pdfium_c.FPDFPath_CountSegments(raw)
-    if count < 2 or count > 6:
+def _has_large_image(occluders: list[Occluder], page_area: float) -> bool:
+    return any(o.kind == "image" and (o.rect[2] - o.rect[0]) * (o.rect[3] - o.rect[1]) >= LARGE_IMAGE * page_area
+               for o in occluders)
+
+
+def render_gray(page: pdfium.PdfPage, dpi: float = RASTER_DPI) -> tuple[PageRender, float]:
+    """The page in grey levels at `dpi`, or less for an outsized page (a poster, a map): at most
+    MAX_RENDER_PIXELS; with the resolution used."""
+    from .occlusion import render_page
+
+    width, height = page.get_size()
+    scale = min(dpi / 72, (MAX_RENDER_PIXELS / max(width * height, 1.0)) ** 0.5)
+    return render_page(page, scale), scale * 72
+
+
+def _image_box_rect(render: PageRender, box: ImageBox) -> tuple[float, float, float, float]:
+    left, top = render.to_page(box.x0, box.y0)
+    right, bottom = render.to_page(box.x1, box.y1)
+    return min(left, right), min(top, bottom), max(left, right), max(top, bottom)
+
+
+def _iou(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union > 0 else 0.0
+
+
+def _decoration(box: Occluder, spans: list[HiddenSpan], textpage: pdfium.PdfTextPage) -> bool:
+    """Visible text drawn on a dark box that is not an exemption label: a black table header or a
+    banner in reverse type, not a redaction."""
+    left, bottom, right, top = box.rect
+    text = textpage.get_text_bounded(left=left, bottom=bottom, right=right, top=top)
+    shown = "".join(text.split())
+    if len(shown) <= 2:
         return False
-    for i in range(count):
-        seg = pdfium_c.FPDFPath_GetPathSegment(raw, i)
-        if pdfium_c.FPDFPathSegment_GetType(seg) == pdfium_c.FPDF_SEGMENT_BEZIERTO:
-            return False
-    return True
+    hidden = sum(s.chars for s in spans if s.occluder is box)
+    labels = sum(len(code) for code in box_labels.codes_in(text)) * 3  # `(b) (6)` prints ~3x its code
+    return len(shown) - hidden - labels > 2 and hidden == 0
 
 
-def _bare(func, restype, *argtypes):  # type: ignore[no-untyped-def]
-    """`func` (a pypdfium2 raw binding) re-declared on plain addresses: no pointer objects to
-    build per call, which is most of the cost of walking a page's objects."""
-    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(func, ctypes.c_void_p).value)
+def find_page_boxes(page: pdfium.PdfPage, page_number: int = 1, document_id: int = 0, *,
+                    textpage: pdfium.PdfTextPage | None = None, images: bool = True,
+                    read_text: ReadText | None = None) -> list[Redaction]:
+    """Every redaction box on a PDF page, drawn or in its scan, with failed ones flagged.
 
-
-_COUNT_OBJECTS = _bare(pdfium_c.FPDFPage_CountObjects, ctypes.c_int, ctypes.c_void_p)
-_GET_OBJECT = _bare(pdfium_c.FPDFPage_GetObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
-_GET_TYPE = _bare(pdfium_c.FPDFPageObj_GetType, ctypes.c_int, ctypes.c_void_p)
-
-
-def _raw_objects(page: pdfium.PdfPage) -> list:  # type: ignore[type-arg]
-    """Page objects in content order as raw handles, or [] when the page holds no path object
-    (most pages: text and a scan image), since only paths can be boxes. The ctypes calls cost a
-    fraction of building wrapper objects; form XObjects (rare in productions) go through
-    pypdfium2's walker, which resolves their nested coordinates."""
-    handle = page.raw
-    address = ctypes.cast(handle, ctypes.c_void_p).value
-    get_object, get_type = _GET_OBJECT, _GET_TYPE
-    kinds = [get_type(get_object(address, i)) for i in range(_COUNT_OBJECTS(address))]
-    if pdfium_c.FPDF_PAGEOBJ_FORM in kinds:
-        return [(obj.raw, obj.type) for obj in page.get_objects(max_depth=2)]
-    if pdfium_c.FPDF_PAGEOBJ_PATH not in kinds:
+    `images` False skips the page image (no render). `read_text` (an OCR of a small image) reads
+    the codes beside boxes on a page without a text layer; without it those boxes go unlabelled.
+    """
+    only_text, layered_text = _contents(page)
+    if only_text:
         return []
-    return [(pdfium_c.FPDFPage_GetObject(handle, i), kind) for i, kind in enumerate(kinds)]
-
-
-def _objects(page: pdfium.PdfPage) -> tuple[list[VectorBox], list[_TextObj], dict]:
-    raws = _raw_objects(page)
     width, height = page.get_size()
     page_area = width * height
-    boxes: list[VectorBox] = []
-    white_outlined: list[VectorBox] = []
-    path_type, text_type = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_TEXT
-    for index, (raw, kind) in enumerate(raws):
-        if kind != path_type:
+    occluders = page_occluders(page, search_images=False)
+    drawn = _drawn_boxes(occluders, page_area)
+    render: PageRender | None = None
+    scan_boxes: list[tuple[Occluder, ImageBox]] = []
+    if images and _has_large_image(occluders, page_area):
+        render, dpi = render_gray(page)
+        image_z = max(o.z for o in occluders if o.kind == "image")
+        for box in find_image_boxes(render.pixels, dpi):
+            rect = _image_box_rect(render, box)
+            if any(_iou(rect, d[0].rect) > 0.5 for d in drawn):
+                continue  # the drawn box, seen again on the render
+            color = (0, 0, 0) if box.style == "black" else (128, 128, 128) if box.style == "grey" else (255, 255, 255)
+            scan_boxes.append((Occluder(rect, "image-box", image_z, color, True, f"{box.style} box in the page image"), box))
+    if not drawn and not scan_boxes and not layered_text and not _has_annotations(page):
+        return []
+    textpage = textpage or page.get_textpage()
+    spans = hidden_text_spans(page, textpage, occluders=occluders + [o for o, _ in scan_boxes], render=render,
+                              blank_areas=False) if textpage.count_chars() else []
+    out: list[Redaction] = []
+    kept: list[tuple[Occluder, str, str | None]] = []
+    for occ, source, style in drawn:
+        if style != "white" and _decoration(occ, spans, textpage):
             continue
-        fill_mode, stroke = _draw_mode(raw)
-        if not fill_mode:
+        kept.append((occ, source, style))
+    kept += [(occ, "raster", box.style) for occ, box in scan_boxes]
+    labels = _labels(page, textpage, [o for o, _, _ in kept], render, scan_boxes, read_text)
+    for (occ, source, style), label in zip(kept, labels, strict=True):
+        if source == "vector-white" and label is None:
+            continue  # a white rectangle with no code in it: a table cell as likely as a box
+        hidden = _hidden_under(occ, spans, textpage)
+        if source == "annotation-mark":
+            if not hidden:
+                continue
+            source = "annotation"
+        out.append(_redaction(occ.rect, width, height, document_id, page_number, source, style, hidden, label))
+    out += _unapplied_and_replaced(page, textpage, spans, [o for o, _, _ in kept], width, height, document_id, page_number)
+    return out
+
+
+def _has_annotations(page: pdfium.PdfPage) -> bool:
+    return pdfium_c.FPDFPage_GetAnnotCount(page.raw) > 0
+
+
+def _hidden_under(box: Occluder, spans: list[HiddenSpan], textpage: pdfium.PdfTextPage) -> int:
+    """Characters a reader cannot see because of this box (hidden by it, or hidden and lying in
+    it), counted only when they say something (see `says_something`)."""
+    under = []
+    for s in spans:
+        if s.reason not in (UNDER_PAINT, SAME_COLOUR):
             continue
-        left, bottom, right, top = _bounds(raw)
-        w, h = right - left, top - bottom
-        if w < MIN_SIDE_PT or h < MIN_SIDE_PT or w * h < MIN_AREA_PT2 or w * h > MAX_PAGE_FRACTION * page_area:
+        if s.occluder is box or (s.occluder is not None and s.occluder.rect == box.rect):
+            under.append(s)
+        elif s.occluder is None or s.occluder.kind == "image":
+            cx, cy = (s.rect[0] + s.rect[2]) / 2, (s.rect[1] + s.rect[3]) / 2
+            if box.rect[0] <= cx <= box.rect[2] and box.rect[1] <= cy <= box.rect[3]:
+                under.append(s)
+    if not under:
+        return 0
+    text = " ".join(textpage.get_text_range(s.start, s.end - s.start) for s in under)  # read, never kept
+    return sum(s.chars for s in under) if says_something(text) else 0
+
+
+# What a box may cover without a secret under it: the placeholder a redaction tool wrote
+# ("REDACTED", "XXXX", an exemption label), a form's blank line, a court's filing stamp, a date
+# (court forms box them), a character the box's edge clips, or glyphs of a font with no text map.
+_PLACEHOLDER = re.compile(
+    r"redacted(?:\s+and\s+publicly\s+filed)?|name\s+redacted|withheld|confidential|privileged?|"
+    r"non[\s-]?responsive|_+\s*district\s+of\s*_+|"
+    r"(?:Case\s*[\w:.-]+\s*)?(?:Doc(?:ument)?|DktEntry)\b.{0,80}?\bFiled\b.{0,80}?\bPage\b(?:\s*[\w.]+\s*of\s*\d+)?|"
+    r"\b[0-3]?\d[/-][0-3]?\d[/-](?:\d{2,4})?",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def says_something(text: str) -> bool:
+    """True when text found under a box is more than a placeholder (see _PLACEHOLDER), an
+    exemption label, a lone character or one character repeated."""
+    if "\ufffd" in text:
+        return False
+    rest = _PLACEHOLDER.sub(" ", text)
+    for mark in sorted(find_exemption_marks(rest), key=lambda m: -m.start):
+        rest = rest[:mark.start] + " " + rest[mark.end:]
+    alnum = [ch for ch in rest if ch.isalnum()]
+    return len(alnum) >= 2 and len(set(ch.lower() for ch in alnum)) > 1
+
+
+def _redaction(rect: tuple[float, float, float, float], width: float, height: float, document_id: int, page: int,
+               source: str, style: str | None, hidden: int, label: str | None) -> Redaction:
+    left, bottom, right, top = rect
+    bbox = (max(0.0, left / width), max(0.0, 1 - top / height), min(1.0, right / width), min(1.0, 1 - bottom / height))
+    area = (bbox[2] - bbox[0]) * (bbox[3] - bbox[1])
+    return Redaction(document_id, page, bbox, area, source, failed=hidden > 0, recoverable_chars=hidden,
+                     label=label, style=style)
+
+
+def _labels(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, boxes: list[Occluder], render: PageRender | None,
+            scan_boxes: list[tuple[Occluder, ImageBox]], read_text: ReadText | None) -> list[str | None]:
+    if not boxes:
+        return []
+    width = page.get_size()[0]
+    if textpage.count_chars() > 0:
+        return box_labels.layer_labels(textpage, [b.rect for b in boxes], width)
+    if read_text is None or render is None:
+        return [None] * len(boxes)
+    pixel = {id(o): (b.x0, b.y0, b.x1, b.y1) for o, b in scan_boxes}
+    rects = [pixel.get(id(o)) or _to_pixels(render, o.rect) for o in boxes]
+    inside = [o.luma is not None and o.luma < DARK_LUMA for o in boxes]
+    return box_labels.ocr_labels(render.pixels, render.scale * 72, rects, read_text, inside)
+
+
+def _to_pixels(render: PageRender, rect: tuple[float, float, float, float]) -> tuple[int, int, int, int]:
+    return render.box(rect)
+
+
+def _unapplied_and_replaced(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, spans: list[HiddenSpan],
+                            boxes: list[Occluder], width: float, height: float, document_id: int,
+                            page_number: int) -> list[Redaction]:
+    """Failed redactions without a box: Redact annotations never applied (their text in plain
+    view) and invisible text saying something other than the visible text it lies under."""
+    out = []
+    for rect in _redact_marks(page):
+        if any(_iou(rect, b.rect) > 0.8 for b in boxes):
+            continue  # a filled Redact annotation: a box, counted above
+        left, bottom, right, top = rect
+        text = textpage.get_text_bounded(left=left, bottom=bottom, right=right, top=top)
+        chars = sum(1 for ch in text if not ch.isspace())
+        if chars and says_something(text):
+            out.append(_redaction(rect, width, height, document_id, page_number, "annotation", None, chars, None))
+    for s in spans:
+        if s.reason == OVER_OTHER_TEXT and says_something(textpage.get_text_range(s.start, s.end - s.start)):
+            out.append(_redaction(s.rect, width, height, document_id, page_number, "hidden-text", None, s.chars, None))
+    return out
+
+
+def _redact_marks(page: pdfium.PdfPage) -> list[tuple[float, float, float, float]]:
+    out = []
+    for i in range(pdfium_c.FPDFPage_GetAnnotCount(page.raw)):
+        annot = pdfium_c.FPDFPage_GetAnnot(page.raw, i)
+        if not annot:
             continue
-        if not _is_rectangle(raw):
-            continue
-        r, g, b, a = _fill_color(raw)
-        if a == 0:
-            continue
-        luma = 0.299 * r + 0.587 * g + 0.114 * b
-        if luma < DARK_LUMA:
-            boxes.append(VectorBox(left, bottom, right, top, index, True))
-        elif luma > 240 and stroke:
-            white_outlined.append(VectorBox(left, bottom, right, top, index, False))
-    texts: list[_TextObj] = []
-    if boxes or white_outlined:  # text objects matter only around a candidate box
-        for index, (raw, kind) in enumerate(raws):
-            if kind == text_type:
-                texts.append(_TextObj(*_bounds(raw), index, ""))
-    return boxes, texts, {"white": white_outlined, "size": (width, height)}
-
-
-def _inside_fraction(t: _TextObj, b: VectorBox) -> float:
-    ix = max(0.0, min(t.right, b.right) - max(t.left, b.left))
-    iy = max(0.0, min(t.top, b.top) - max(t.bottom, b.bottom))
-    area = max((t.right - t.left) * (t.top - t.bottom), 1e-6)
-    return ix * iy / area
-
-
-def _text_in(textpage: pdfium.PdfTextPage, left: float, bottom: float, right: float, top: float) -> str:
-    return textpage.get_text_bounded(left=left, bottom=bottom, right=right, top=top)
-
-
-def _count_chars_under(textpage: pdfium.PdfTextPage, box: VectorBox) -> int:
-    """Characters of the text layer whose centre lies inside the box."""
-    count = 0
-    for i in range(textpage.count_chars()):
-        left, bottom, right, top = textpage.get_charbox(i)
-        cx, cy = (left + right) / 2, (bottom + top) / 2
-        if box.left <= cx <= box.right and box.bottom <= cy <= box.top:
-            ch = textpage.get_text_range(i, 1)
-            if ch.strip():
-                count += 1
-    return count
-
-
-def _label_near(textpage: pdfium.PdfTextPage, box: VectorBox, width: float) -> str | None:
-    """The exemption code printed in the box, or just beside it (within 2% of the page width)."""
-    pad = 0.02 * width
-    inside = find_exemption_marks(_text_in(textpage, box.left, box.bottom, box.right, box.top))
-    if inside:
-        return inside[0].code
-    near = find_exemption_marks(_text_in(textpage, box.left - pad * 3, box.bottom - pad, box.right + pad * 3, box.top + pad))
-    return near[0].code if near else None
+        try:
+            if pdfium_c.FPDFAnnot_GetSubtype(annot) != pdfium_c.FPDF_ANNOT_REDACT:
+                continue
+            fs = pdfium_c.FS_RECTF()
+            if pdfium_c.FPDFAnnot_GetRect(annot, fs):
+                out.append((min(fs.left, fs.right), min(fs.bottom, fs.top), max(fs.left, fs.right), max(fs.bottom, fs.top)))
+        finally:
+            pdfium_c.FPDFPage_CloseAnnot(annot)
+    return out
 
 
 def find_vector_boxes(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage | None = None,
                       document_id: int = 0, page_number: int = 1) -> list[Redaction]:
-    """Redaction boxes drawn as filled rectangles, with failed ones flagged (see the module doc)."""
-    boxes, texts, extra = _objects(page)
-    white: list[VectorBox] = extra["white"]
-    if not boxes and not white:
-        return []
-    textpage = textpage or page.get_textpage()
-    width, height = extra["size"]
-    out: list[Redaction] = []
-    for box in boxes + white:
-        label = _label_near(textpage, box, width)
-        if not box.dark and label is None:
-            continue
-        over = [t for t in texts if t.index > box.index and _inside_fraction(t, box) > 0.5]
-        under = [t for t in texts if t.index < box.index and _inside_fraction(t, box) > 0.0]
-        hidden = _count_chars_under(textpage, box) if under else 0
-        if over:
-            visible = _text_in(textpage, box.left, box.bottom, box.right, box.top)
-            label_chars = sum(len(m.text.replace(" ", "")) for m in find_exemption_marks(visible))
-            non_label = len("".join(visible.split())) - label_chars
-            if non_label > 2 and not under:
-                continue  # white text on a black header: visible, not a redaction
-            hidden = max(0, hidden - len("".join(visible.split())) if not under else hidden - label_chars)
-        bbox = (box.left / width, 1 - box.top / height, box.right / width, 1 - box.bottom / height)
-        area = (box.right - box.left) * (box.top - box.bottom) / (width * height)
-        out.append(Redaction(document_id, page_number, bbox, area, "vector" if box.dark else "vector-white",
-                             failed=hidden > 0, recoverable_chars=hidden, label=label))
+    """The boxes drawn in the PDF page (no look at its image), with failed ones flagged."""
+    return find_page_boxes(page, page_number, document_id, textpage=textpage, images=False)
+
+
+def find_raster_boxes(image: Image | np.ndarray, document_id: int = 0, page_number: int = 1, dpi: float = RASTER_DPI,
+                      read_text: ReadText | None = None) -> list[Redaction]:
+    """Boxes on a page image (a PIL image in any mode, or a greyscale array) scanned at `dpi`."""
+    gray = _gray_array(image)
+    boxes = find_image_boxes(gray, dpi)
+    height, width = gray.shape[:2]
+    labels: list[str | None] = [None] * len(boxes)
+    if boxes and read_text is not None:
+        labels = box_labels.ocr_labels(gray, dpi, [(b.x0, b.y0, b.x1, b.y1) for b in boxes], read_text,
+                                       [b.style == "black" for b in boxes])
+    out = []
+    for box, label in zip(boxes, labels, strict=True):
+        bbox = box.fractions(width, height)
+        out.append(Redaction(document_id, page_number, bbox, (bbox[2] - bbox[0]) * (bbox[3] - bbox[1]), "raster",
+                             label=label, style=box.style))
     return out
+
+
+def image_dpi(image: Image) -> float:
+    """The resolution a page image was scanned at: its own DPI when plausible for a page, else
+    what a US Letter or A4 page of its size would have."""
+    by_size = max(image.width, image.height) / 11.0
+    stated = image.info.get("dpi")
+    try:
+        dpi = float(stated[0]) if stated else 0.0
+    except (TypeError, ValueError, IndexError):
+        dpi = 0.0
+    if 50 <= dpi <= 1200 and 0.5 <= dpi / by_size <= 2.0:
+        return dpi
+    return max(by_size, 30.0)
+
+
+def find_image_file_boxes(image: Image, page_number: int = 1, document_id: int = 0,
+                          read_text: ReadText | None = None) -> list[Redaction]:
+    """Boxes on one frame of an image file, analysed at about RASTER_DPI whatever it was scanned at."""
+    dpi = image_dpi(image)
+    gray = image.convert("L") if image.mode != "L" else image
+    if dpi > RASTER_DPI * 1.2:
+        scale = RASTER_DPI / dpi
+        gray = gray.resize((max(1, round(gray.width * scale)), max(1, round(gray.height * scale))))
+        dpi = RASTER_DPI
+    return find_raster_boxes(gray, document_id, page_number, dpi, read_text)
+
+
+def _gray_array(image: Image | np.ndarray) -> np.ndarray:
+    if isinstance(image, np.ndarray):
+        return image if image.ndim == 2 else image[..., :3].mean(axis=2).astype(np.uint8)
+    return np.asarray(image.convert("L") if image.mode != "L" else image)
 
 
 def recovered_text(page: pdfium.PdfPage, bbox: tuple[float, float, float, float]) -> str:
@@ -224,70 +403,24 @@ def recovered_text(page: pdfium.PdfPage, bbox: tuple[float, float, float, float]
     width, height = page.get_size()
     textpage = page.get_textpage()
     x0, y0, x1, y1 = bbox
-    return _text_in(textpage, x0 * width, (1 - y1) * height, x1 * width, (1 - y0) * height).strip()
+    return textpage.get_text_bounded(left=x0 * width, bottom=(1 - y1) * height, right=x1 * width,
+                                     top=(1 - y0) * height).strip()
 
 
-def find_raster_boxes(image, document_id: int = 0, page_number: int = 1, dpi: int = RASTER_DPI) -> list[Redaction]:  # type: ignore[no-untyped-def]
-    """Solid dark rectangles on a page image (PIL image, any mode; rendered at `dpi`)."""
-    from scipy import ndimage
+def box_collector(boxes: list[Redaction], read_text: ReadText | None = None,
+                  warnings: list[str] | None = None) -> Callable[[object, int], None]:
+    """A reader's page hook collecting the boxes of each page it opens: a PDF page (pypdfium2)
+    or an image frame (PIL), while the reader has it open, so nothing is parsed twice. A page
+    whose boxes cannot be found is a warning, never a lost document."""
 
-    gray = np.asarray(image.convert("L") if image.mode != "L" else image)
-    height, width = gray.shape
-    dark = gray[::2, ::2] < RASTER_DARK
-    if not dark.any():
-        return []
-    labels, count = ndimage.label(dark)
-    if count == 0:
-        return []
-    # Bounding boxes of all components at once (a page of speckle or halftone has thousands of
-    # components, and a Python loop over find_objects' slices dominated such pages).
-    small_h, small_w = dark.shape
-    flat = labels.ravel()
-    pixels = np.flatnonzero(flat)
-    order = np.argsort(flat[pixels], kind="stable")
-    pixels = pixels[order]
-    sizes = np.bincount(flat[pixels], minlength=count + 1)[1:]
-    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
-    rows, cols = pixels // small_w, pixels % small_w
-    top = np.minimum.reduceat(rows, starts)
-    bottom = np.maximum.reduceat(rows, starts) + 1
-    left = np.minimum.reduceat(cols, starts)
-    right = np.maximum.reduceat(cols, starts) + 1
-    h, w = bottom - top, right - left
-    min_side = RASTER_MIN_SIDE_PX // 2
-    keep = ~((h < min_side) | ((w < min_side * 2) & (h < min_side * 2)))
-    keep &= ~(h * w > MAX_PAGE_FRACTION * small_h * small_w)  # a black page or scanner border
-    keep &= ~(sizes < RASTER_FILL * h * w)
-    out: list[Redaction] = []
-    for k in np.flatnonzero(keep).tolist():
-        t, b, lft, rgt = int(top[k]), int(bottom[k]), int(left[k]), int(right[k])
-        if not _solid_or_labelled(dark[t:b, lft:rgt], dpi / 2):
-            continue
-        bbox = (lft / small_w, t / small_h, rgt / small_w, b / small_h)
-        out.append(Redaction(document_id, page_number, bbox, ((b - t) * (rgt - lft)) / (small_h * small_w), "raster"))
-    return out
+    def collect(page: object, number: int) -> None:
+        try:
+            if isinstance(page, pdfium.PdfPage):
+                boxes.extend(find_page_boxes(page, number, read_text=read_text))
+            else:
+                boxes.extend(find_image_file_boxes(page, number, read_text=read_text))  # type: ignore[arg-type]
+        except Exception as exc:  # noqa: BLE001 - a damaged page image is that page's problem
+            if warnings is not None:
+                warnings.append(f"page {number}: not checked for redaction boxes ({type(exc).__name__}: {exc})")
 
-
-def _solid_or_labelled(block: np.ndarray, dpi: float) -> bool:
-    """A redaction is solid, or holds one short label (`(b) (6)`) in light print. Light print
-    across most of its width is a heading in reverse type (a black table header), not a box."""
-    inner = block[1:-1, 1:-1]
-    if inner.size == 0:
-        return True
-    light = ~inner
-    if light.mean() < 0.03:
-        return True
-    cols = np.flatnonzero(light.any(axis=0))
-    extent = cols[-1] - cols[0] + 1
-    return extent < 0.4 * inner.shape[1] and extent < dpi  # a label is under an inch wide
-
-
-def link_labels(redactions: list[Redaction], marks_bboxes: list[tuple[str, tuple[float, float, float, float]]]) -> None:
-    """Give each unlabelled box the code of the nearest mark whose position is known."""
-    for red in redactions:
-        if red.label or not marks_bboxes:
-            continue
-        cx, cy = (red.bbox[0] + red.bbox[2]) / 2, (red.bbox[1] + red.bbox[3]) / 2
-        code, box = min(marks_bboxes, key=lambda mb: abs((mb[1][0] + mb[1][2]) / 2 - cx) + abs((mb[1][1] + mb[1][3]) / 2 - cy))
-        if abs((box[1] + box[3]) / 2 - cy) < 0.05:
-            red.label = code
+    return collect

@@ -2,10 +2,13 @@
 
 Threads come from the headers where a production kept them (Message-ID, In-Reply-To, References,
 Outlook's Thread-Index, whose first 22 bytes name the conversation). Agencies often release
-printed or OCR'd e-mails with no headers at all (the State Department's releases), so a message
-no header places is threaded by its normalized subject (RE:/FW:/Fwd: stripped) together with a
-shared participant, both read from the document or from the printed `From: Sent: To: Subject:`
-block at the top of its text.
+printed or OCR'd e-mails with no headers at all (the State Department's releases), so two more
+kinds of evidence place a message (the thread's `basis`):
+- `quoted`: a message quotes another of the case (segments.py reads each quoted header: the same
+  subject, a shared sender and the same sent time), so a printed chain lines up with the native
+  messages it quotes, and with the printed copies of its own replies;
+- `text`: the same normalized subject (RE:/FW:/Fwd: stripped) and a shared participant, read from
+  the document's fields (recovered from the printed header where the file had none).
 
 A message is *inclusive* when no later message of its thread contains its content (and its
 attachments): reviewing only inclusive messages covers the whole conversation.
@@ -14,170 +17,41 @@ attachments): reviewing only inclusive messages covers the whole conversation.
 from __future__ import annotations
 
 import base64
+import difflib
 import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from .disjoint_sets import DisjointSets
 from .normalize import strip_furniture
+from .printed_dates import parse_printed_date
+from .printed_headers import HeaderBlock, find_blocks, text_lines, top_block
+from .printed_values import SUBJECT_PREFIX, subject_key
+from .segments import own_text, quoted_text, split_segments
 
-# -- subjects and printed headers -------------------------------------------------------------
-_SUBJECT_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|wg|sv|vs|tr|rv|antw)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]\s*)+", re.IGNORECASE)
 
-
+# -- subjects ------------------------------------------------------------------------------------
 def normalize_subject(subject: str | None) -> str:
-    """`RE: Fwd: Re[2]: Budget ` -> `budget`."""
+    """`RE: Fwd: Re[2]: Budget ` -> `budget` (OCR'd prefixes too: `Re.`, `FVV:`)."""
     if not subject:
         return ""
     s = subject.strip()
     while True:
-        stripped = _SUBJECT_PREFIX.sub("", s)
+        stripped = SUBJECT_PREFIX.sub("", s)
         if stripped == s:
             break
         s = stripped
     return re.sub(r"\s+", " ", s).strip().casefold()
 
 
-_HEADER_LINE = re.compile(r"^[ \t>*]*(From|Sent|Date|To|Cc|CC|Bcc|Subject)[ \t]*:[ \t]*(.*)$", re.IGNORECASE)
-_HEADER_KEYS = {"from": "from", "sent": "date", "date": "date", "to": "to", "cc": "cc", "bcc": "bcc", "subject": "subject"}
-
-
-@dataclass
-class HeaderBlock:
-    """A printed `From: / Sent: / To: / Subject:` block inside a text, with its line span."""
-
-    fields: dict[str, str]
-    start: int  # first line index
-    end: int  # line index after the block
-
-
-def printed_headers(text: str) -> list[HeaderBlock]:
-    """Every printed header block (From: followed by at least one of Sent/Date/To/Subject)."""
-    lines = text.splitlines()
-    blocks: list[HeaderBlock] = []
-    i = 0
-    while i < len(lines):
-        m = _HEADER_LINE.match(lines[i])
-        if m and m.group(1).lower() == "from":
-            fields = {"from": m.group(2).strip()}
-            j = i + 1
-            while j < len(lines) and j <= i + 8:
-                n = _HEADER_LINE.match(lines[j])
-                if n:
-                    fields.setdefault(_HEADER_KEYS[n.group(1).lower()], n.group(2).strip())
-                    j += 1
-                elif not lines[j].strip() and j + 1 < len(lines) and _HEADER_LINE.match(lines[j + 1]):
-                    j += 1
-                else:
-                    break
-            if len(fields) >= 2:
-                blocks.append(HeaderBlock(fields, i, j))
-                i = j
-                continue
-        i += 1
-    return blocks
-
-
 # -- reply splitting -------------------------------------------------------------------------------
-_QUOTE = re.compile(r"^[ \t]*>")
-_SEPARATOR = re.compile(
-    r"^[ \t]*(?:-{2,}[ \t]*(?:Original Message|Forwarded message|Reply message|Message d'origine|Ursprüngliche Nachricht)[ \t]*-*"
-    r"|Original Message|Begin forwarded message:|_{10,}|-{2,}[ \t]*Forwarded by .*)[ \t]*$",
-    re.IGNORECASE,
-)
-_ATTRIBUTION = re.compile(
-    r"^[ \t]*(?:-{2,}[ \t]*)?(?:On|Am|Le|El|Op|Il|Em)\b.{0,300}(?:wrote|schrieb|a écrit|escribió|schreef|ha scritto|escreveu)[ \t]*:[ \t]*$",
-    re.IGNORECASE | re.DOTALL,
-)
-_ATTRIBUTION_START = re.compile(r"^[ \t]*(?:-{2,}[ \t]*)?(?:On|Am|Le|El|Op|Il|Em|\d)", re.IGNORECASE)
-
-
 def split_reply(body: str) -> tuple[str, str]:
-    """(new text, quoted text) of an e-mail body.
-
-    Quoted text is: `>` blocks with the attribution line(s) above them ("On ... wrote:"), and
-    everything from an "Original Message" separator, a printed `From:`/`Sent:` header block, or
-    an attribution with no `>` block after it, to the end. Text below a `>` block is a reply
-    written inline and stays new.
-    """
-    lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    n = len(lines)
-    quoted = [False] * n
-    i = 0
-    while i < n:
-        line = lines[i]
-        if _QUOTE.match(line):
-            end = i
-            while end < n and (_QUOTE.match(lines[end]) or (not lines[end].strip() and _next_is_quote(lines, end))):
-                end += 1
-            for k in range(i, end):
-                quoted[k] = True
-            for k in _attribution_above(lines, i):
-                quoted[k] = True
-            i = end
-            continue
-        cut = _SEPARATOR.match(line) or _header_block_at(lines, i)
-        if not cut:
-            joined = _attribution_at(lines, i)
-            cut = joined is not None and not _next_is_quote(lines, i + joined - 1)
-        if cut:
-            for k in range(i, n):
-                quoted[k] = True
-            break
-        i += 1
-    new = "\n".join(line for line, q in zip(lines, quoted, strict=True) if not q).strip()
-    old = "\n".join(line for line, q in zip(lines, quoted, strict=True) if q).strip()
-    return new, old
-
-
-def _next_is_quote(lines: list[str], i: int) -> bool:
-    """Whether the next non-blank line after index i is a `>` line."""
-    for k in range(i + 1, min(len(lines), i + 4)):
-        if lines[k].strip():
-            return bool(_QUOTE.match(lines[k]))
-    return False
-
-
-def _attribution_at(lines: list[str], i: int) -> int | None:
-    """Number of lines (1-3) of an "On ... wrote:" attribution starting at line i, if any."""
-    if not _ATTRIBUTION_START.match(lines[i]):
-        return None
-    for size in (1, 2, 3):
-        chunk = " ".join(s.strip() for s in lines[i : i + size])
-        if _ATTRIBUTION.match(chunk):
-            return size
-    return None
-
-
-def _attribution_above(lines: list[str], quote_start: int) -> list[int]:
-    """Line indexes of the attribution right above a `>` block (blank lines between included)."""
-    j = quote_start - 1
-    while j >= 0 and not lines[j].strip():
-        j -= 1
-    if j < 0 or not lines[j].rstrip().endswith(":"):
-        return []
-    start = j
-    if not _ATTRIBUTION_START.match(lines[j]):
-        while start - 1 >= 0 and start > j - 2 and lines[start - 1].strip() and re.search(r"\d|@", lines[start - 1]):
-            start -= 1
-    chunk = " ".join(s.strip() for s in lines[start : j + 1])
-    if not (re.search(r"\d|@", chunk) or re.search(r"wrote|schrieb|écrit", chunk, re.IGNORECASE)):
-        return []
-    return list(range(start, quote_start))
-
-
-def _header_block_at(lines: list[str], i: int) -> bool:
-    m = _HEADER_LINE.match(lines[i])
-    if not m or m.group(1).lower() != "from":
-        return False
-    seen = 0
-    for k in range(i + 1, min(len(lines), i + 6)):
-        n = _HEADER_LINE.match(lines[k])
-        if n and n.group(1).lower() in ("sent", "date", "to", "subject", "cc"):
-            seen += 1
-    return seen >= 2
+    """(new text, quoted text) of a bare e-mail body (segments.py does the work)."""
+    body = body.replace("\r\n", "\n").replace("\r", "\n")
+    segments = split_segments(body, headed=False)
+    return own_text(body, segments), quoted_text(body, segments)
 
 
 # -- threading -----------------------------------------------------------------------------------
@@ -200,6 +74,17 @@ class Message:
     date: str | None = None
     body: str = ""
     attachments: frozenset[str] = frozenset()  # sha256 of its attachments
+    quoted: tuple[QuotedMessage, ...] = ()  # the earlier messages it quotes, nearest first
+    body_start: int | None = None  # where the body starts after the message's own header, when known
+
+
+@dataclass(frozen=True)
+class QuotedMessage:
+    """An earlier message as quoted inside another (segments.py): enough to find it in the case."""
+
+    sender: str | None
+    date: str | None
+    subject: str | None
 
 
 @dataclass
@@ -287,14 +172,21 @@ def build_threads(messages: Iterable[Message]) -> list[Thread]:
     for m in msgs.values():
         subject, people = m.subject, participants(m.sender, m.recipients)
         if not subject or not people:
-            block = _top_block(m.body)
+            block = _top_header(m.body)
             if block:
-                subject = subject or block.fields.get("subject")
-                people |= participants(block.fields.get("from"), block.fields.get("to"), block.fields.get("cc"))
+                subject = subject or block.subject
+                people |= participants(block.sender, block.names("to"), block.names("cc"))
         key = normalize_subject(subject)
         info[m.id] = (subject or "", people)
         if key:
             buckets[key].append(m.id)
+    # a quoted message found in the case: its quoting message replies to (or forwards) it
+    for child, parent in _quoted_links(msgs, info, skip=set(reply_parent)):
+        union(f"d{child}", f"d{parent}")
+        if child not in reply_parent:
+            reply_parent[child] = parent
+        basis.setdefault(child, "quoted")
+        basis.setdefault(parent, "quoted")
     for ids in buckets.values():
         if len(ids) < 2:
             continue
@@ -317,7 +209,7 @@ def build_threads(messages: Iterable[Message]) -> list[Thread]:
             continue
         ordered = sorted(ids, key=lambda d: (_sort_date(msgs[d].date), d))
         kinds = {basis.get(d, "text") for d in ids}
-        kind = "headers" if "headers" in kinds else "thread-index" if "thread-index" in kinds else "text"
+        kind = next((k for k in ("headers", "thread-index", "quoted") if k in kinds), "text")
         first = msgs[ordered[0]]
         key = _thread_key(root, [msgs[d] for d in ordered], kind)
         thread = Thread(key, info[first.id][0] or first.subject, kind, ordered,
@@ -353,25 +245,121 @@ def _conversation(thread_index: str | None) -> str | None:
     return raw[:22].hex() if len(raw) >= 22 else None
 
 
-def _top_block(body: str) -> HeaderBlock | None:
-    head = "\n".join(strip_furniture(body[:3000]).splitlines()[:40])
-    blocks = printed_headers(head)
-    return blocks[0] if blocks else None
+def _top_header(body: str) -> HeaderBlock | None:
+    head = body[:3000]
+    return top_block(head, lines=text_lines(head))
 
 
-def message_content(body: str) -> str:
-    """The normalized text of a message without its own printed header block at the top."""
+_OPENS_WITH_LABEL = re.compile(r"\A(?:[^\n]*\n){0,12}?[ \t>•.]*(?:from|to|date|sent)[ \t]*[:;]", re.IGNORECASE)
+
+
+def message_content(body: str, body_start: int | None = None) -> str:
+    """The normalized text of a message without its own printed header block at the top
+    (`body_start`: where that header ends, when the stored reading already knows)."""
+    if body_start is not None:
+        return " ".join(strip_furniture(body[body_start:]).replace(">", " ").casefold().split())
     text = strip_furniture(body)
-    blocks = printed_headers(text[:4000])
-    if blocks and blocks[0].start <= 12:
-        text = "\n".join(text.splitlines()[blocks[0].end :])
+    if _OPENS_WITH_LABEL.match(text):  # cheap test first: most bodies open with prose
+        head = "\n".join(text[:4000].split("\n")[:40])
+        blocks = find_blocks(head, text_lines(head), most=1)
+        if blocks and blocks[0].first_line <= 12:
+            text = text[blocks[0].end :]
     # quoting adds '>' marks and re-wraps lines; folding those is enough for containment and
     # runs at C speed (a full normalize_text costs 40% of threading time at 100,000 messages)
     return " ".join(text.replace(">", " ").casefold().split())
 
 
+def _quoted_links(msgs: dict[int, Message], info: dict[int, tuple[str, set[str]]], skip: set[int]) -> list[tuple[int, int]]:
+    """(quoting message, quoted message) pairs: the nearest quoted header that names a message of
+    the case by its sender and sent time (to the minute, or whole hours apart when one side was
+    printed in another time zone) and a like subject (OCR damage allowed). That message is the
+    parent; the older ones it quotes in turn are linked from it. Messages in `skip` already know
+    their parent (In-Reply-To)."""
+    by_key: dict[tuple[str, str, str], list[int]] = defaultdict(list)  # (day, minute of the hour, sender)
+    for m in msgs.values():
+        if m.date and len(m.date) >= 16:
+            for person in sender_keys(m.sender):
+                by_key[(m.date[:10], m.date[14:16], person)].append(m.id)
+    links: list[tuple[int, int]] = []
+    for m in msgs.values():
+        if m.id in skip:
+            continue
+        for q in m.quoted:
+            if not q.date or len(q.date) < 16:
+                continue
+            found = next((other for other in _around(by_key, q.date, sender_keys(q.sender))
+                          if other != m.id and _same_moment(q.date, msgs[other].date)
+                          and _like_subjects(q.subject, info[other][0])), None)
+            if found is not None:
+                links.append((m.id, found))
+                break
+    return links
+
+
+def sender_keys(value: str | None) -> set[str]:
+    """The words a sender is known by, however printed: `Ann Lee <ann.lee@agency.gov>`, `Lee, Ann`,
+    `Ann Lee [mailto:ann.lee@agency.gov]` and `ann.lee@agency.gov` all share {ann, lee}."""
+    if not value:
+        return set()
+    keys: set[str] = set()
+    for address in _EMAIL.findall(value):
+        local = address.split("@")[0].lower()
+        keys.add(local)  # person123, hdr22: the whole local part
+        keys.update(p for p in re.split(r"[._\-+']", local) if len(p) >= 3 and p.isalpha())  # ann.lee: ann, lee
+    name = _EMAIL.sub(" ", re.sub(r"[<\[(][^>\])]*[>\])]?", " ", value))
+    words = re.findall(r"[^\W\d_]+", name)
+    keys |= {w.lower() for w in words if len(w) >= 3}
+    if len(words) == 1:
+        keys.add(words[0].lower())  # "H"
+    return keys
+
+
+def _around(by_key: dict[tuple[str, str, str], list[int]], date: str, people: set[str]) -> list[int]:
+    """Messages from these senders sent at the same minute of the hour on the day of `date` or a
+    day either side (a header printed in another time zone may fall on another day)."""
+    try:
+        day = datetime.fromisoformat(date[:10])
+    except ValueError:
+        return []
+    minute = date[14:16]
+    out: list[int] = []
+    for shift in (0, -1, 1):
+        key_day = (day + timedelta(days=shift)).strftime("%Y-%m-%d")
+        for person in people:
+            out.extend(by_key.get((key_day, minute, person), ()))
+    return out
+
+
+def _like_subjects(a: str | None, b: str | None) -> bool:
+    """The same subject, allowing OCR damage: most words shared, or a short subject a letter or two
+    off ("Ubyan" for "Libyan")."""
+    ka, kb = subject_key(a), subject_key(b)
+    if not ka or not kb:
+        return not ka and not kb
+    if ka == kb:
+        return True
+    wa, wb = set(ka.split()), set(kb.split())
+    if len(wa | wb) > 4:
+        return len(wa & wb) / len(wa | wb) >= 0.5
+    return difflib.SequenceMatcher(None, ka, kb).ratio() >= 0.7
+
+
+def _same_moment(a: str | None, b: str | None) -> bool:
+    """Two sent times of one message: equal to the minute as printed, or whole hours apart (a
+    header printed in another time zone), at most 14 hours."""
+    if not a or not b or len(a) < 16 or len(b) < 16:
+        return False
+    try:
+        x = datetime.fromisoformat(a[:16])
+        y = datetime.fromisoformat(b[:16])
+    except ValueError:
+        return False
+    minutes = abs((x - y).total_seconds()) / 60
+    return minutes <= 2 or (minutes <= 14 * 60 + 2 and min(minutes % 60, 60 - minutes % 60) <= 2)
+
+
 def _inclusive(ordered: list[Message]) -> set[int]:
-    contents = [message_content(m.body) for m in ordered]
+    contents = [message_content(m.body, m.body_start) for m in ordered]
     out: set[int] = set()
     for i, m in enumerate(ordered):
         mine = contents[i]
@@ -386,18 +374,10 @@ def _inclusive(ordered: list[Message]) -> set[int]:
     return out
 
 
-_DATE_FORMATS = ("%A, %B %d, %Y %I:%M %p", "%a %b %d %H:%M:%S %Y", "%B %d, %Y %I:%M %p", "%m/%d/%Y %I:%M %p")
-
-
 def _sort_date(value: str | None) -> str:
     """ISO dates sort as they are; printed dates ("Monday, July 6, 2009 3:49 PM") are parsed."""
     if not value:
         return "9999"
     if re.match(r"\d{4}-\d{2}-\d{2}", value):
         return value
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.strptime(value.strip(), fmt).isoformat()
-        except ValueError:
-            continue
-    return "9999"
+    return parse_printed_date(value).iso or "9999"

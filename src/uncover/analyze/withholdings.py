@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..model import Document, ExemptionMark, Page, Redaction
+from ..model import Document, DocumentKind, ExemptionMark, Page, Redaction
 from ..store import withholdings as wstore
-from .exemptions import PageMarkings, analyze_page_text, claimed_codes, document_status
+from .deleted_pages import DeletedPageSheet, find_sheets, sheet_warnings
+from .exemptions import WITHHELD_NOTICES, PageMarkings, analyze_page_text, claimed_codes, document_status
 
 if TYPE_CHECKING:
     from ..case import Case
@@ -52,7 +53,7 @@ class AnalyzeSummary:
 def _pdf_boxes(path: Path, label: str, document_id: int) -> tuple[list[Redaction], list[str]]:
     import pypdfium2 as pdfium
 
-    from .redactions import find_vector_boxes
+    from .redactions import find_page_boxes
 
     out: list[Redaction] = []
     try:
@@ -61,32 +62,72 @@ def _pdf_boxes(path: Path, label: str, document_id: int) -> tuple[list[Redaction
         return [], [f"{label}: redaction boxes not checked, the PDF did not open ({exc})."]
     try:
         for i in range(len(pdf)):
-            out.extend(find_vector_boxes(pdf[i], document_id=document_id, page_number=i + 1))
+            out.extend(find_page_boxes(pdf[i], i + 1, document_id, read_text=_read_text))
     finally:
         pdf.close()
     return out, []
 
 
-def _image_boxes(case: Case, page: Page) -> list[Redaction]:
-    """Raster boxes on a page image blob (`image_ref`: sha256, optionally `#frame`)."""
+def _image_file_boxes(path: Path, label: str, document_id: int) -> tuple[list[Redaction], list[str]]:
+    """Boxes on every frame of an image original (a scanned TIFF, PNG or JPEG)."""
     from PIL import Image
 
-    from .redactions import RASTER_DPI, find_raster_boxes
+    from .redactions import find_image_file_boxes
+
+    out: list[Redaction] = []
+    try:
+        with Image.open(path) as image:
+            frames = getattr(image, "n_frames", 1) if image.format == "TIFF" else 1
+            for i in range(frames):
+                image.seek(i)
+                out.extend(find_image_file_boxes(image, i + 1, document_id, read_text=_read_text))
+    except Exception as exc:  # noqa: BLE001 - a damaged image is a warning, not a stop
+        return out, [f"{label}: redaction boxes not checked on every page, the image did not decode ({exc})."]
+    return out, []
+
+
+def _read_text(image):  # type: ignore[no-untyped-def]
+    """OCR of a small crop (the codes beside a box on a page without a text layer)."""
+    from ..ingest.ocr import default_engine
+
+    global _ENGINE
+    if _ENGINE is None:
+        _ENGINE = default_engine()
+    return _ENGINE.recognize(image).text
+
+
+_ENGINE = None
+
+
+def _image_boxes(case: Case, page: Page) -> list[Redaction]:
+    """Raster boxes on a page image blob (`image_ref`: sha256, optionally `#frame`): a TIFF or
+    JPEG frame, or a page of a PDF."""
+    from PIL import Image
+
+    from .redactions import find_image_file_boxes, find_page_boxes
 
     ref = page.image_ref or ""
     sha, _, frame = ref.removeprefix("originals/").partition("#")
     path = case.blobs.path_for(sha)
     if not path.exists():
         return []
+    with open(path, "rb") as fh:
+        is_pdf = fh.read(5) == b"%PDF-"
+    if is_pdf:
+        import pypdfium2 as pdfium
+
+        pdf = pdfium.PdfDocument(path)
+        try:
+            number = int(frame) if frame.isdigit() else 1
+            if number > len(pdf):
+                return []
+            return find_page_boxes(pdf[number - 1], page.number, page.document_id, read_text=_read_text)
+        finally:
+            pdf.close()
     with Image.open(path) as image:
-        if frame.isdigit():
-            image.seek(int(frame))
-        dpi = image.info.get("dpi", (RASTER_DPI, RASTER_DPI))[0] or RASTER_DPI
-        scale = RASTER_DPI / float(dpi)
-        gray = image.convert("L")
-        if abs(scale - 1) > 0.1:
-            gray = gray.resize((max(1, int(gray.width * scale)), max(1, int(gray.height * scale))))
-        return find_raster_boxes(gray, page.document_id, page.number)
+        if frame.isdigit() and int(frame) > 1:
+            image.seek(int(frame) - 1)
+        return find_image_file_boxes(image, page.number, page.document_id, read_text=_read_text)
 
 
 @dataclass
@@ -99,6 +140,7 @@ class WithholdingsFindings:
     notices: list[wstore.NoticeRow]
     release: wstore.ReleaseRow
     warnings: list[str]
+    sheets: list[DeletedPageSheet] = field(default_factory=list)
 
     def summary(self, document_id: int) -> DocumentWithholdings:
         r = self.release
@@ -129,19 +171,23 @@ def find_withholdings(pages: list[Page], pdf: Path | None, label: str,
                     warnings.append(f"{page.bates or label} page {page.number}: image not checked for boxes ({exc}).")
     status = document_status(analysed, marks)
     withheld_pages = {a_page.number for a_page, a in zip(pages, analysed, strict=True)
-                      if any(n.kind in ("deleted-page", "withheld-in-full") for n in a.notices)}
+                      if any(n.kind in WITHHELD_NOTICES for n in a.notices)}
     redacted_pages = {r.page for r in redactions} | {m.page for m in marks if m.confidence >= 0.5} - withheld_pages
     notices = [wstore.NoticeRow(p.document_id, p.number, n.kind, n.text, n.start, n.end)
                for p, a in zip(pages, analysed, strict=True) for n in a.notices]
+    sheets = find_sheets([p.text for p in pages])  # deleted page sheets: the pages they list are withheld
+    warnings.extend(sheet_warnings(sheets, label))
+    stand_ins = {n.page for n in notices if n.kind != "deleted-page-sheet" and n.kind in WITHHELD_NOTICES}
     release = wstore.ReleaseRow(pages[0].document_id if pages else 0, status, sorted(claimed_codes(marks)),
-                                len(withheld_pages), len(redacted_pages))
-    return WithholdingsFindings(marks, redactions, notices, release, warnings)
+                                len(stand_ins) + sum(len(s.entries) for s in sheets), len(redacted_pages))
+    return WithholdingsFindings(marks, redactions, notices, release, warnings, sheets)
 
 
 def save_withholdings(case: Case, document_id: int, findings: WithholdingsFindings) -> None:
     """Replace the document's earlier results; joins the caller's transaction when there is one."""
     with case.store.transaction() as conn:
         wstore.replace_document(conn, document_id, findings.marks, findings.redactions, findings.notices, findings.release)
+        wstore.replace_withheld_pages(conn, document_id, findings.sheets)
 
 
 def analyze_document(case: Case, doc: Document, *, boxes: bool = True) -> DocumentWithholdings:
@@ -149,8 +195,15 @@ def analyze_document(case: Case, doc: Document, *, boxes: bool = True) -> Docume
     original = case.blobs.path_for(doc.sha256)
     is_pdf = (doc.mime or "").endswith("pdf") or doc.filename.lower().endswith(".pdf")
     pdf = original if boxes and is_pdf and original.exists() else None
-    findings = find_withholdings(pages, pdf, f"{doc.label} ({doc.filename})",
-                                 (lambda page: _image_boxes(case, page)) if boxes else None)
+    label = f"{doc.label} ({doc.filename})"
+    found: list[Redaction] = []
+    warns: list[str] = []
+    if boxes and not is_pdf and doc.kind in (DocumentKind.IMAGE, DocumentKind.SCAN) and original.exists() \
+            and not any(p.image_ref for p in pages):
+        found, warns = _image_file_boxes(original, label, doc.id)  # a scanned TIFF, PNG or JPEG
+    findings = find_withholdings(pages, pdf, label, (lambda page: _image_boxes(case, page)) if boxes else None,
+                                 vector_boxes=found)
+    findings.warnings.extend(warns)
     save_withholdings(case, doc.id, findings)
     return findings.summary(doc.id)
 
@@ -185,7 +238,8 @@ def page_findings(case: Case, doc_id: int) -> dict[int, list[str]]:
     conn = case.store.conn
     out: dict[int, list[str]] = {}
     for n in wstore.notices(conn, doc_id):
-        label = {"deleted-page": "page withheld (deleted page information sheet)", "withheld-in-full": "withheld in full",
+        label = {"deleted-page": "page withheld (deleted page box)", "withheld-in-full": "withheld in full",
+                 "deleted-page-sheet": "deleted page information sheet (lists pages withheld in full)",
                  "non-responsive": "marked non-responsive", "referral": n.text}.get(n.kind, n.kind)
         out.setdefault(n.page, []).append(label)
     by_page: dict[int, dict[str, int]] = {}
@@ -198,7 +252,7 @@ def page_findings(case: Case, doc_id: int) -> dict[int, list[str]]:
         out.setdefault(page, []).append("exemptions: " + ", ".join(f"{c} x{n}" if n > 1 else c for c, n in codes.items()))
     for r in wstore.redactions(conn, doc_id):
         where = f"at {r.bbox[0]:.0%},{r.bbox[1]:.0%} ({r.area:.1%} of page, {r.source})"
-        line = f"redaction box {where}" + (f" labelled {r.label}" if r.label else "")
+        line = f"{r.style + ' ' if r.style else ''}redaction box {where}" + (f" labelled {r.label}" if r.label else "")
         if r.failed:
             line = f"FAILED redaction {where}: {r.recoverable_chars} characters readable under the box"
         out.setdefault(r.page, []).append(line)

@@ -13,6 +13,7 @@ from ..case import Case
 from ..document_view import document_view, resolve_document
 from ..errors import CustodyError, InputError
 from ..ingest.pipeline import reconcile
+from ..store import withholdings as wstore
 from .base import case_argument, console, emit_json, friendly_errors, json_option, main, open_case
 
 
@@ -57,9 +58,13 @@ def status_command(case_dir: Path, as_json: bool) -> None:
     rec = reconcile(case)
     productions = case.store.production_counts()
     pending = pending_counts(case.store)
+    withheld = wstore.withheld_page_counts(case.store.conn)
+    sheets = wstore.deleted_page_sheets(case.store.conn)
     if as_json:
         emit_json({"case": case.name, "counts": counts, "reconciliation": rec, "productions": productions,
-                   "passes_pending": pending, "readonly": case.readonly})
+                   "passes_pending": pending, "readonly": case.readonly,
+                   "withheld_in_full": {"pages": len(wstore.withheld_pages(case.store.conn)), "by_reason": withheld,
+                                        "sheets": len(sheets), "sheets_total_differs": sum(s.total_agrees is False for s in sheets)}})
         return
     table = Table(title=f"Case {case.name}")
     for col in ("production", "documents", "pages", "received"):
@@ -71,6 +76,20 @@ def status_command(case_dir: Path, as_json: bool) -> None:
         f"{counts['documents']} documents, {counts['pages']} pages, {counts['pages_ocr']} pages OCR'd"
         + (f", [yellow]{counts['pages_needing_ocr_without']} pages need OCR but did not get it[/]" if counts["pages_needing_ocr_without"] else "")
     )
+    flagged = [f"{counts[key]} {what}" for key, what in (("pages_ocr_low_confidence", "with low confidence"),
+               ("pages_ocr_nearly_empty", "nearly empty (little read from a printed page)"),
+               ("pages_ocr_rotated", "read after turning them")) if counts[key]]
+    if flagged:
+        console.print("OCR: " + ", ".join(flagged) + " (uncover exceptions --all lists them)")
+    if withheld:
+        listed = len(wstore.withheld_pages(case.store.conn))
+        console.print(f"Withheld in full (deleted page sheets): {listed} pages; "
+                      + ", ".join(f"{reason} {n}" for reason, n in withheld.items()))
+        for s in sheets:
+            doc = case.store.document(s.document_id) if s.total_agrees is False else None
+            if doc is not None:
+                console.print(f"[yellow]{doc.listing}, page {s.first_page}: the deleted page sheet prints a total of "
+                              f"{s.printed_total} but {s.listed} pages could be read from it.[/]", markup=True)
     colour = "green" if rec["difference"] == 0 else "red"
     console.print(
         f"Reconciliation: {rec['inputs']} inputs (files and container members) = {rec['documents']} documents + "
@@ -126,15 +145,17 @@ def exceptions_command(case_dir: Path, include_warnings: bool, as_json: bool) ->
 @case_argument
 @click.argument("docid")
 @click.option("--no-text", is_flag=True, help="Metadata only.")
+@click.option("--segments", "show_segments", is_flag=True,
+              help="The text split into the author's own words and each quoted earlier message.")
 @json_option
 @friendly_errors
-def show_command(case_dir: Path, docid: str, no_text: bool, as_json: bool) -> None:
+def show_command(case_dir: Path, docid: str, no_text: bool, show_segments: bool, as_json: bool) -> None:
     """A document's metadata, hashes, family and pages. DOCID: 42, DOC-000042 or any page's Bates number."""
     case = open_case(case_dir)
     found = resolve_document(case, docid)
     if found is None:
         raise InputError(f"No document {docid} in {case.name}; give a number, DOC-000123 or a Bates number.")
-    view = document_view(case, *found)
+    view = document_view(case, *found, segments=show_segments)
     if as_json:
         emit_json(view)
         return
@@ -147,6 +168,13 @@ def show_command(case_dir: Path, docid: str, no_text: bool, as_json: bool) -> No
         if value:
             table.add_row(key, str(value))
     console.print(table)
+    if view["derived"]:
+        console.print("[bold]Read from the page[/]")
+        for d in view["derived"]:
+            state = "" if d["applied"] else " [dim](not applied)[/]"
+            value = d["value"] or "—"
+            console.print(f"  {d['field']}: {value}  [dim]{d['source']}, page {d['page']}, confidence {d['confidence']:.2f}"
+                          f"{'; ' + d['note'] if d['note'] else ''}[/]{state}", highlight=False)
     if view["family"]:
         console.print("[bold]Family[/]")
         for member in view["family"]:
@@ -156,6 +184,9 @@ def show_command(case_dir: Path, docid: str, no_text: bool, as_json: bool) -> No
         console.print(f"[yellow]warning:[/] {warning}")
     if no_text:
         return
+    if show_segments:
+        _print_segments(view)
+        return
     for page in view["pages"]:
         marker = " (requested)" if page["number"] == view["page"] else ""
         bates = f" {page['bates']}" if page["bates"] else ""
@@ -164,6 +195,19 @@ def show_command(case_dir: Path, docid: str, no_text: bool, as_json: bool) -> No
         for finding in page.get("findings", []):
             console.print(f"[magenta]{finding}[/]")
         console.print(page["text"], markup=False)
+
+
+def _print_segments(view: dict) -> None:
+    """The text as the author's own words and each quoted message, each under its own rule."""
+    for seg in view["segments"]:
+        if seg["kind"] == "own":
+            console.rule(f"own text · page {seg['page']}")
+        else:
+            who = seg["sender"] or "unknown sender"
+            when = seg["date"] or seg["date_printed"] or "undated"
+            about = f" · {seg['subject']}" if seg["subject"] else ""
+            console.rule(f"quoted message {seg['depth']} · {who} · {when}{about} · page {seg['page']}")
+        console.print(seg["text"], markup=False, highlight=False)
 
 
 @main.command("verify")

@@ -4,11 +4,14 @@
     uncover publication add CASE NAME [--search Q] [--doc LABEL ...]
     uncover publication show CASE NAME
     uncover publication list CASE
+    uncover publication privacy CASE NAME [--show KIND] [--mask KIND] [--keep VALUE]
     uncover publish CASE NAME --out DIR [--pdf] [--no-check]
-    uncover publish-check CASE NAME DIR
+    uncover publish-check CASE NAME DIR [--accept ID --reason TEXT]
 
 `publish` runs the leak check on what it built and exits 1 if anything unpublished is in it;
-`publish-check` runs the same check on any folder (a site copied elsewhere, edited by hand).
+`publish-check` runs the same check on any folder (a site copied elsewhere, edited by hand), and
+records a finding the publisher judged a false alarm (`--accept ID --reason ...`): later checks
+show it with its reason and no longer fail on it.
 """
 
 from __future__ import annotations
@@ -34,10 +37,20 @@ def _read(path: Path | None) -> str:
         raise InputError(f"Cannot read {path} ({exc.strerror}); check the path.", path=str(path)) from exc
 
 
-def _summary(pub) -> dict:  # type: ignore[no-untyped-def]
-    return {"name": pub.name, "title": pub.title, "documents": len(pub.document_ids), "base_url": pub.base_url,
+def _summary(pub, policy=None) -> dict:  # type: ignore[no-untyped-def]
+    data = {"name": pub.name, "title": pub.title, "documents": len(pub.document_ids), "base_url": pub.base_url,
             "searches": [{"query": s.query, "frozen_at": s.frozen_at, "matched": s.matched} for s in pub.searches],
             "guide_chars": len(pub.guide), "introduction_chars": len(pub.introduction)}
+    if policy is not None:
+        data["personal_data"] = _policy(policy)
+    return data
+
+
+def _policy(policy) -> dict:  # type: ignore[no-untyped-def]
+    from ..publish.personal import KINDS
+
+    return {"masked": [k for k in KINDS if policy.masks(k)], "shown": [k for k in KINDS if not policy.masks(k)],
+            "keep": list(policy.keep)}
 
 
 @main.group("publication")
@@ -108,13 +121,18 @@ def add_command(case_dir: Path, name: str, searches: tuple[str, ...], docs: tupl
 @friendly_errors
 def show_command(case_dir: Path, name: str, as_json: bool) -> None:
     """What a publication holds, and whether each citation of its guide resolves."""
-    from ..publish import citations, get_publication
+    from ..publish import citations, get_publication, personal_data_policy
+    from ..store import publish as publish_sql
 
     with open_case(case_dir) as case:
         pub = get_publication(case, name)
         cites = citations(case, pub.guide + "\n" + pub.introduction)
         labels = {d.id: d.label for d in case.store.documents(pub.document_ids)}
-    data = _summary(pub) | {
+        policy = personal_data_policy(case, pub)
+        accepted = publish_sql.accepted_findings(case.store.conn, pub.id)
+    data = _summary(pub, policy) | {
+        "accepted_findings": [{"id": a.fingerprint, "source": a.source, "evidence": a.evidence, "reason": a.reason,
+                               "accepted_at": a.accepted_at} for a in accepted],
         "labels": [labels[i] for i in pub.document_ids if i in labels],
         "citations": [{"text": c.text, "document": labels.get(c.document_id or -1), "page": c.resolved_page,
                        "published": c.document_id in labels} for c in cites],
@@ -126,6 +144,43 @@ def show_command(case_dir: Path, name: str, as_json: bool) -> None:
     for c in data["citations"]:
         mark = "[green]ok[/]" if c["published"] else "[red]not in the publication[/]"
         console.print(f"  {c['text']} -> {c['document'] or '?'} p{c['page'] or '?'}  {mark}")
+    _print_policy(data["personal_data"])
+    for a in data["accepted_findings"]:
+        console.print(f"  accepted finding [{a['id']}] {a['source']} ({a['evidence']}): {a['reason']}")
+
+
+def _print_policy(policy: dict) -> None:  # type: ignore[type-arg]
+    console.print("personal data masked: " + (", ".join(policy["masked"]) or "nothing")
+                  + ("; shown as written: " + ", ".join(policy["shown"]) if policy["shown"] else ""))
+    for value in policy["keep"]:
+        console.print(f"  always shown: {value}")
+
+
+@publication_group.command("privacy")
+@case_argument
+@click.argument("name")
+@click.option("--show", "show", multiple=True, metavar="KIND",
+              help="Publish this kind as written: emails, phones, cc, bcc or custodians (repeatable).")
+@click.option("--mask", "mask", multiple=True, metavar="KIND", help="Mask this kind again (repeatable).")
+@click.option("--keep", "keep", multiple=True, metavar="VALUE",
+              help="A value always published as written, e.g. a press office's address (repeatable).")
+@json_option
+@friendly_errors
+def privacy_command(case_dir: Path, name: str, show: tuple[str, ...], mask: tuple[str, ...], keep: tuple[str, ...],
+                    as_json: bool) -> None:
+    """What personal data a publication masks (by default: e-mail addresses, phones, Cc, Bcc, custodians)."""
+    from ..publish import get_publication, personal_data_policy, set_personal_data
+
+    with open_case(case_dir) as case:
+        pub = get_publication(case, name)
+        if show or mask or keep:
+            policy = set_personal_data(case, pub, show=list(show), mask=list(mask), keep=list(keep))
+        else:
+            policy = personal_data_policy(case, pub)
+    if as_json:
+        emit_json(_policy(policy))
+    else:
+        _print_policy(_policy(policy))
 
 
 @publication_group.command("list")
@@ -185,7 +240,8 @@ def publish_command(case_dir: Path, name: str, out: Path, pdf: bool, no_check: b
                           "(not a PDF or picture, or rendering failed); their text is still published")
         if result.pdf:
             console.print(f"briefing guide PDF: {result.pdf}")
-        _print_leaks(result.leaks, result.checked)
+        _print_masked(result.masked, result.masked_report)
+        _print_leaks(result.leaks, result.checked, result.accepted)
     if result.leaks:
         sys.exit(LEAK_EXIT)
 
@@ -194,20 +250,29 @@ def publish_command(case_dir: Path, name: str, out: Path, pdf: bool, no_check: b
 @case_argument
 @click.argument("name")
 @click.argument("site_dir", metavar="DIR", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--accept", "accept", multiple=True, metavar="ID",
+              help="Accept the finding with this id (shown in brackets) as a false alarm; needs --reason.")
+@click.option("--reason", default="", help="Why the accepted finding is not a leak (kept with the publication).")
+@click.option("--by", "accepted_by", default="", help="Who accepts the finding (kept with the reason).")
 @json_option
 @friendly_errors
-def publish_check_command(case_dir: Path, name: str, site_dir: Path, as_json: bool) -> None:
+def publish_check_command(case_dir: Path, name: str, site_dir: Path, accept: tuple[str, ...], reason: str,
+                          accepted_by: str, as_json: bool) -> None:
     """Scan every file of a built site for text of anything not published; exits 1 on a leak."""
-    from ..publish import check_site, get_publication
+    from ..publish import accept_findings, blocking, check_site, get_publication
 
     with open_case(case_dir) as case:
         pub = get_publication(case, name)
         with console.status("checking every file of the site", spinner="dots") if not as_json else _Quiet():
-            leaks = check_site(case, pub, site_dir)
+            findings = check_site(case, pub, site_dir)
+        if accept:
+            findings = accept_findings(case, pub, findings, list(accept), reason, accepted_by)
+    leaks = blocking(findings)
     if as_json:
-        emit_json({"site": str(site_dir), "leaks": [{"file": x.file, "source": x.source, "evidence": x.evidence} for x in leaks]})
+        emit_json({"site": str(site_dir), "leaks": [x.as_dict() for x in leaks],
+                   "accepted": [x.as_dict() for x in findings if x.accepted is not None]})
     else:
-        _print_leaks(leaks, True)
+        _print_leaks(leaks, True, [x for x in findings if x.accepted is not None])
     if leaks:
         sys.exit(LEAK_EXIT)
 
@@ -220,12 +285,32 @@ class _Quiet:
         return None
 
 
-def _print_leaks(leaks: list, checked: bool) -> None:  # type: ignore[type-arg]
+def _print_masked(rows: list[dict[str, str]], report: str | None) -> None:
+    if not rows:
+        console.print("personal data: nothing masked")
+        return
+    from collections import Counter
+
+    kinds = Counter(r["kind"] for r in rows)
+    console.print("personal data masked: " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
+                  + f" (the list: {report})")
+    for r in rows[:20]:
+        console.print(f"  {r['document']} {r['where']}: {r['kind']} {r['value']!r}", markup=False, soft_wrap=True)
+    if len(rows) > 20:
+        console.print(f"  ... and {len(rows) - 20} more in the list")
+
+
+def _print_leaks(leaks: list, checked: bool, accepted: list | None = None) -> None:  # type: ignore[type-arg]
+    for leak in accepted or []:
+        console.print(f"  accepted: {leak}", markup=False, soft_wrap=True)
     if not checked:
         console.print("[yellow]leak check skipped[/]: run `uncover publish-check` before uploading the site")
     elif not leaks:
-        console.print("[green]leak check: nothing unpublished found in any file[/]")
+        console.print("[green]leak check: nothing unpublished found in any file[/]"
+                      + (f" ({len(accepted)} accepted finding(s) above)" if accepted else ""))
     else:
         console.print(f"[bold red]leak check: {len(leaks)} finding(s); do not upload this site[/]")
         for leak in leaks[:50]:
-            console.print(f"  {leak}")
+            console.print(f"  {leak}", markup=False, soft_wrap=True)
+        console.print("A false alarm can be accepted: uncover publish-check CASE NAME DIR --accept ID --reason \"...\"",
+                      soft_wrap=True)

@@ -17,8 +17,10 @@ from .progress import RichProgress
 @json_option
 @friendly_errors
 def analyze_command(case_dir: Path, as_json: bool) -> None:
-    """Find exemption markings and redaction boxes in every document (re-runnable)."""
+    """Find exemption markings and redaction boxes, and read printed e-mail headers and quoted
+    messages, in every document (re-runnable)."""
     from ..analyze.casepasses import mark_done
+    from ..analyze.messages import analyze_messages
     from ..analyze.withholdings import analyze_documents
 
     with open_case(case_dir) as case, case.writing("analyze"):
@@ -26,13 +28,18 @@ def analyze_command(case_dir: Path, as_json: bool) -> None:
             newest = int(case.store.conn.execute("SELECT COALESCE(MAX(id), 0) FROM documents").fetchone()[0])
             summary = analyze_documents(case, progress=lambda done, total, doc: bars.set("Analyzing", done, total))
             mark_done(case.store, "withholdings", newest)
+            messages = analyze_messages(case, progress=lambda done, total: bars.set("Messages", done, total))
+            mark_done(case.store, "messages", newest)
     if as_json:
-        emit_json(asdict(summary))
+        emit_json(asdict(summary) | {"messages": asdict(messages)})
         return
     console.print(f"{summary.documents} documents analyzed: {summary.marks} exemption marks, "
                   f"{summary.redactions} redaction boxes, [bold red]{summary.failed_redactions}[/] failed redactions")
     console.print("release status: " + ", ".join(f"{k} {v}" for k, v in sorted(summary.by_status.items())))
-    for warning in summary.warnings:
+    console.print(f"printed e-mail headers read on {messages.headers} documents "
+                  f"({', '.join(f'{k} {v}' for k, v in sorted(messages.by_style.items())) or 'none'}); "
+                  f"{messages.updated} documents took recovered metadata; {messages.quoted} quote earlier messages")
+    for warning in summary.warnings + messages.warnings:
         console.print(f"[yellow]warning:[/] {warning}")
 
 

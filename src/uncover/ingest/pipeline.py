@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Protocol
 
 from .. import __version__
+from ..analyze.messages import READING_VERSION, apply_reading
 from ..analyze.withholdings import save_withholdings
 from ..case import Case
 from ..errors import DiskFullError, InputError, disk_full, is_disk_full
@@ -30,6 +31,7 @@ from ..store.blobs import process_tag, remove_stale
 from .bates_stamps import find_bates
 from .budget import BudgetLedger
 from .formats.base import Extraction, Limits, LostChild
+from .ocr import ocr_warnings
 from .process import ItemProcessor, ItemResult, ItemSettings, ItemTask, warm_up
 from .scan import SourceFile, item_key, link_target, printable_name, walk_sources
 from .volume import delivery_files, find_volumes
@@ -103,13 +105,26 @@ def withholdings_pass(case: Case, doc_ids: list[int], progress: Progress) -> obj
     return analyze_documents(case, todo, lambda done, total, doc: progress.set("Withholdings", done, total))
 
 
+def messages_pass(case: Case, doc_ids: list[int], progress: Progress) -> object:
+    """Printed headers and quoted messages of documents the workers did not read (load-file records)."""
+    from ..analyze.messages import analyze_messages
+    from ..store.messages import read_ids
+
+    done = read_ids(case.store.conn)
+    todo = [i for i in doc_ids if i not in done]
+    if not todo:
+        return None
+    return analyze_messages(case, todo, lambda done, total: progress.set("Messages", done, total))
+
+
 def duplicates_pass(case: Case, doc_ids: list[int], progress: Progress) -> object:
     from ..analyze.casepasses import run_duplicate_passes
 
     return run_duplicate_passes(case, doc_ids, lambda stage, done, total: progress.set(stage.capitalize(), done, total))
 
 
-CASE_PASSES: list[tuple[str, CasePass]] = [("withholdings", withholdings_pass), ("duplicates", duplicates_pass)]
+CASE_PASSES: list[tuple[str, CasePass]] = [("withholdings", withholdings_pass), ("messages", messages_pass),
+                                           ("duplicates", duplicates_pass)]
 
 
 def ingest(case: Case, paths: Sequence[Path | str], options: IngestOptions | None = None,
@@ -360,19 +375,31 @@ class _Ingest:
         children = [(child, self.case.blobs.put_file(child.path, follow_links=False)) for child in extraction.children]
         doc = self._document(record, extraction, reader)
         pages = [
-            Page(document_id=0, number=i + 1, text=p.text, text_source=p.source, ocr_confidence=p.ocr_confidence)
+            Page(document_id=0, number=i + 1, text=p.text, text_source=p.source, ocr_confidence=p.ocr_confidence,
+                 ocr_flags=p.ocr_flags)
             for i, p in enumerate(extraction.pages)
         ]
         if record.parent_input_id is None and doc.kind in (DocumentKind.EDOC, DocumentKind.SCAN):
             self._stamp_bates(doc, pages)
+        if result.reading is not None:
+            apply_reading(doc, result.reading)
         new_inputs: list[int] = []
         depth = record.depth + (1 if extraction.kind == DocumentKind.ARCHIVE else 0)
         ancestors = self.store.ancestor_hashes(record.id) if children else set()
         added = [0, 0]
-        with self.store.transaction():
+        with self.store.transaction() as conn:
             doc_id = self.store.insert_document(doc, record.id, pages, [p.needed_ocr for p in extraction.pages])
+            for message in ocr_warnings(pages):
+                self.store.record_issue(ProcessingIssue(path=record.source_path, member=record.member_path,
+                                                        category=IssueCategory.OCR, message=f"{record.display_name}: {message}",
+                                                        stage="ocr", sha256=record.sha256, input_id=record.id),
+                                        self.ingest_id, document_id=doc_id)
             if result.withholdings is not None:
                 save_withholdings(self.case, doc_id, result.withholdings)
+            if result.reading is not None:
+                from ..store.messages import replace_reading
+
+                replace_reading(conn, doc_id, result.reading, READING_VERSION)
             for child, fp in children:
                 name, raw = printable_name(child.name)
                 member = f"{record.member_path}//{name}" if record.member_path else name
@@ -408,7 +435,7 @@ class _Ingest:
             doc.id = doc_id
             for page in pages:
                 page.document_id = doc_id
-            self.case.index.add(doc, pages, self.production.name)
+            self.case.index.add(doc, pages, self.production.name, own=result.reading.own if result.reading else None)
             self.unindexed.append(doc_id)
         if new_inputs:
             self.progress.grow("Extracting", len(new_inputs))

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..analyze.messages import NOT_MESSAGES, MessageReading, read_message
 from ..analyze.withholdings import WithholdingsFindings, find_withholdings
 from ..errors import DiskFullError, ExtractionError, is_disk_full
-from ..model import IssueCategory, Page, Redaction
+from ..model import DocumentKind, IssueCategory, Page, Redaction
 from .formats import identify
 from .formats.base import ExpansionBudget, Extraction, Limits, ReadContext
 from .ocr import OcrEngine, default_engine
@@ -48,6 +49,7 @@ class ItemResult:
     category: IssueCategory | None = None
     message: str = ""
     withholdings: WithholdingsFindings | None = None
+    reading: MessageReading | None = None  # printed e-mail header and quoted messages
     disk_full: bool = False  # the disk filled up: not the file's fault; the item stays pending
 
 
@@ -93,9 +95,11 @@ def process_item(task: ItemTask, settings: ItemSettings) -> ItemResult:
                           message=f"{name} is in a format uncover does not read; its original is kept and hashed, review it by hand.")
     task.scratch.mkdir(parents=True, exist_ok=True)
     boxes: list[Redaction] = []
-    ctx = ReadContext(scratch=task.scratch, ocr=_ocr_engine(settings.ocr_mode), ocr_mode=settings.ocr_mode,
+    box_warnings: list[str] = []
+    ocr = _ocr_engine(settings.ocr_mode)
+    ctx = ReadContext(scratch=task.scratch, ocr=ocr, ocr_mode=settings.ocr_mode,
                       limits=settings.limits, budget=task.budget, display_name=name,
-                      page_hook=_box_collector(boxes) if settings.withholdings else None)
+                      page_hook=_box_collector(boxes, ocr, box_warnings) if settings.withholdings else None)
     try:
         extraction = reader.read(task.original, ctx)
     except DiskFullError:
@@ -123,17 +127,19 @@ def process_item(task: ItemTask, settings: ItemSettings) -> ItemResult:
     if settings.withholdings and extraction.pages:
         pages = [Page(0, i + 1, p.text, p.source) for i, p in enumerate(extraction.pages)]
         result.withholdings = find_withholdings(pages, None, name, vector_boxes=boxes)
+        result.withholdings.warnings.extend(f"{name} {w}" for w in box_warnings)
+        if extraction.kind not in NOT_MESSAGES:  # a native e-mail's header is in the file: segments only
+            result.reading = read_message([p.text for p in extraction.pages], derive=extraction.kind != DocumentKind.EMAIL)
     return result
 
 
-def _box_collector(boxes: list[Redaction]) -> Callable[[Any, int], None]:
-    """A page hook that finds redaction boxes on each PDF page while the reader has it open."""
-    from ..analyze.redactions import find_vector_boxes
+def _box_collector(boxes: list[Redaction], ocr: OcrEngine | None, warnings: list[str]) -> Callable[[Any, int], None]:
+    """A page hook that finds redaction boxes on each page (PDF page or image frame) while the
+    reader has it open; the OCR engine, when there is one, reads the codes beside boxes on pages
+    without a text layer."""
+    from ..analyze.redactions import box_collector
 
-    def collect(page: Any, number: int) -> None:
-        boxes.extend(find_vector_boxes(page, page_number=number))
-
-    return collect
+    return box_collector(boxes, (lambda image: ocr.recognize(image).text) if ocr is not None else None, warnings)
 
 
 def warm_up() -> None:

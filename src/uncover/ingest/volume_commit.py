@@ -27,6 +27,7 @@ from ..store.blobs import Fingerprint
 from ..store.loadfiles import record_run
 from .formats.email_common import plausible_year
 from .loadfiles.dat import detect_encoding
+from .ocr import ocr_warnings
 from .volume import VolumeRecord, read_volume
 
 BATCH = 200
@@ -185,8 +186,11 @@ def _fill_text(rec: VolumeRecord, pages: list[Page], needed: list[bool], scratch
                 rec.warn(str(IssueCategory.CORRUPT), f"{page.bates}: page image could not be OCR'd ({exc})")
                 continue
             ref.text, ref.text_source, ref.ocr_confidence = result.text, TextSource.OCR, result.confidence
+            ref.ocr_flags = list(result.flags)
             needed[i] = True
             done += 1
+        for message in ocr_warnings(pages):
+            rec.warn(str(IssueCategory.OCR), f"{rec.key}: {message}")
         if done:
             return str(TextSource.OCR)
     for i, page in enumerate(pages):

@@ -1,119 +1,215 @@
 """The leak check: scan every file of a built site for text of anything that was not published.
 
-What counts as secret: the text of every document not in the publication, every private note,
-every annotation not marked public, and the text under each redaction box of the published pages
-(read live from the original, as `uncover redactions --show-recovered` would). What counts as
-published: everything in the publication's snapshot (page text under the snapshot's rule, the
-whitelisted metadata, public annotations, introduction, guide) and the site's own template text.
+Secret: the text and fields of every document not in the publication; the fields of published
+documents the site does not carry (path, custodian, author, Cc, Bcc, the original's PDF
+metadata); every private note and unpublished annotation; the text of published pages that lies
+under paint or a redaction box; every value the personal-data policy masked. Published: the
+snapshot (page text under its rules, whitelisted metadata, public annotations, introduction,
+guide) and the site's own words (templates, scripts, the builders' source). A secret that is
+also published (a duplicate, a letterhead, a name printed elsewhere) is not a secret.
 
-A file leaks when it contains
-  * an 8-word shingle of secret text that is not also a shingle of published text (text that is
-    both secret and public, a duplicate or a letterhead, is public), or the whole of a secret of
-    3 to 7 words (a short note);
-  * a distinctive secret word (an identifier mixing letters and digits, or a word of 12 letters or
-    more) that appears nowhere in the published text or the site's templates;
-  * in the search index, any term at all that is not a word of the published page text.
-Files are read as text (HTML unescaped, tags dropped), PDFs through pypdfium2 (text and links),
-other binaries by their printable runs near the start and end (where image metadata lives), and
-every path is checked as words too.
+A file leaks when, in any reading of it (`decode.py`: entities, tags, escapes, base64, gzip,
+UTF-16, PNG chunks, PDF text and metadata, its name), it holds
+  * a distinctive passage of secret text: 8 words in a row of which at least 4 are words of 3
+    letters or more (a run of numbers, `1 2 3 4 5 6 7 8`, is nobody's secret), or the whole of
+    a short secret (3 to 7 words, a note) with as much substance;
+  * the whole of a masked value (an address, a phone number: 2 words or more);
+  * a distinctive secret word (6 characters or more with a letter, or a number of 9 digits or
+    more) that appears nowhere in the published text or the site's own words;
+  * in the search index, any term that is not a word of the published text.
+A finding the publisher judged a false alarm can be accepted with a reason (stored in the case,
+migration 0014); later checks still show it, with its reason, and it no longer fails the build.
 """
 
 from __future__ import annotations
 
-import html
+import hashlib
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..case import Case
-from ..store import review as review_sql
-from ..store import withholdings as withholdings_sql
+from ..errors import InputError
+from ..store import publish as publish_sql
+from . import decode
+from .personal import MARKS
 from .publication import Publication
 from .site import tokens
-from .snapshot import Snapshot, build_snapshot
+from .snapshot import Snapshot, Withheld, build_snapshot
 
 SHINGLE = 8
 SHORT_MIN = 3
-TEXT_SUFFIXES = {".html", ".htm", ".js", ".json", ".xml", ".atom", ".css", ".txt", ".md", ".csv", ".svg", ""}
-_TAG_RE = re.compile(r"<[^>]{0,2000}>")
-_PRINTABLE_RE = re.compile(rb"[\x20-\x7e]{4,}")
-_INDEX_KEY_RE = re.compile(r'"((?:[^"\\]|\\.)*)":\[')
+STRICT_MIN = 2
+MIN_WORD = 6
 HERE = Path(__file__).parent
+_TAG_RE = re.compile(r"<[^>]{0,2000}>")
+_INDEX_KEY_RE = re.compile(r'"((?:[^"\\]|\\.)*)":\[')
+_NUMBER_ARRAY_RE = re.compile(rb"\[\s*-?\d+(?:\s*,\s*-?\d+)*\s*\]")
 
 
 @dataclass(frozen=True)
 class Leak:
-    file: str  # path inside the site
+    file: str  # path inside the site, and how the text was read
     source: str  # what leaked: "unpublished document DOC-000012", "private note 3", ...
     evidence: str  # the matching words, shortened
+    accepted: str | None = None  # the publisher's reason, when this finding was accepted
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable across builds and files: where the secret came from and the words that match."""
+        return hashlib.sha256(f"{self.source}\n{self.evidence}".encode()).hexdigest()[:12]
 
     def __str__(self) -> str:
-        return f"{self.file}: {self.source} ({self.evidence})"
+        text = f"[{self.fingerprint}] {self.file}: {self.source} ({self.evidence})"
+        return text + (f"; accepted: {self.accepted}" if self.accepted else "")
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {"id": self.fingerprint, "file": self.file, "source": self.source, "evidence": self.evidence,
+                "accepted": self.accepted}
 
 
-def _distinctive(token: str) -> bool:
-    has_digit = any(c.isdigit() for c in token)
-    has_alpha = any(c.isalpha() for c in token)
-    return (has_digit and has_alpha and len(token) >= 6) or (len(token) >= 12 and not has_digit)
+def _content(words: Iterable[str]) -> list[str]:
+    return [w for w in words if len(w) >= 3 and any(c.isalpha() for c in w)]
 
 
-def _shingles(words: list[str], k: int = SHINGLE) -> Iterator[int]:
-    for i in range(len(words) - k + 1):
-        yield hash(" ".join(words[i : i + k]))
+def _passage(words: list[str]) -> bool:
+    content = _content(words)
+    return len(content) >= 4 and len(set(content)) >= 3
+
+
+def _short(words: list[str]) -> bool:
+    content = _content(words)
+    return len(content) >= 2 and sum(map(len, content)) >= 12
+
+
+def _strict(words: list[str]) -> bool:
+    return sum(map(len, words)) >= 6
+
+
+def _word(w: str) -> bool:
+    return (len(w) >= MIN_WORD and any(c.isalpha() for c in w)) or (len(w) >= 9 and w.isdigit())
 
 
 class SecretIndex:
-    """Secret shingles, short secrets and distinctive words, each mapped to where it came from."""
+    """Secret passages, short secrets and distinctive words, each mapped to where it came from.
 
-    def __init__(self, allowed_texts: Iterable[str], chrome_texts: Iterable[str]) -> None:
-        self.allowed_shingles: set[int] = set()
-        self.allowed_vocab: set[str] = set()
-        lines = []
-        for text in allowed_texts:
-            words = tokens(text)
-            self.allowed_vocab.update(words)
-            self.allowed_shingles.update(_shingles(words))
-            lines.append(" " + " ".join(words) + " ")
-        self.allowed_blob = "\n".join(lines)
-        self.published_vocab = set(self.allowed_vocab)
-        for text in chrome_texts:
-            self.allowed_vocab.update(tokens(text))
+    Secrets are added first, then every published text is passed through `allow`, which drops
+    the secrets it also holds: memory grows with the secrets, not with the publication."""
+
+    def __init__(self) -> None:
         self.shingles: dict[int, str] = {}
-        self.short: dict[int, dict[int, str]] = {}
+        self.short: dict[tuple[int, int], str] = {}  # (length, hash) -> source
+        self.short_first: dict[str, set[int]] = {}  # first word -> lengths of short secrets starting with it
+        self.strict: set[tuple[int, int]] = set()  # short secrets matched as they are (masked values)
+        self.blob_parts: list[str] = []  # every allowed text as its words, for `explained`
+        self._explained: dict[str, bool] = {}
         self.words: dict[str, str] = {}
+        self.vocab: set[str] = set()  # every word of published text and of the site's own words
+        self.published_vocab: set[str] = set()  # the words of published text alone
+        self.word_lengths: list[int] = []
 
-    def add(self, text: str, source: str) -> None:
+    def add(self, text: str, source: str, strict: bool = False) -> None:
         words = tokens(text)
-        if SHORT_MIN <= len(words) < SHINGLE:
-            joined = " ".join(words)
-            if f" {joined} " not in self.allowed_blob:
-                self.short.setdefault(len(words), {})[hash(joined)] = source
-        for h in _shingles(words):
-            if h not in self.allowed_shingles:
-                self.shingles.setdefault(h, source)
+        if (STRICT_MIN if strict else SHORT_MIN) <= len(words) < SHINGLE and (_strict(words) if strict else _short(words)):
+            self.short[(len(words), hash(" ".join(words)))] = source
+            self.short_first.setdefault(words[0], set()).add(len(words))
+            if strict:
+                self.strict.add((len(words), hash(" ".join(words))))
+        for i in range(len(words) - SHINGLE + 1):
+            window = words[i : i + SHINGLE]
+            if _passage(window):
+                self.shingles.setdefault(hash(" ".join(window)), source)
         for w in words:
-            if w not in self.allowed_vocab and _distinctive(w):
+            if _word(w):
                 self.words.setdefault(w, source)
 
-    def scan(self, words: list[str], file: str) -> list[Leak]:
+    def _windows(self, words: list[str]) -> Iterator[tuple[int, str, str]]:
+        """(position, kind, key-hash-source) of every secret found in a run of words."""
+        shingles, short, first = self.shingles, self.short, self.short_first
+        for i, w in enumerate(words):
+            if shingles and i + SHINGLE <= len(words):
+                window = " ".join(words[i : i + SHINGLE])
+                source = shingles.get(hash(window))
+                if source:
+                    yield i, window, source
+            lengths = first.get(w)
+            if lengths:
+                for n in lengths:
+                    if i + n <= len(words):
+                        window = " ".join(words[i : i + n])
+                        source = short.get((n, hash(window)))
+                        if source:
+                            yield i, window, source
+
+    def allow(self, text: str, published: bool = True) -> None:
+        words = tokens(text)
+        self.vocab.update(words)
+        self.blob_parts.append(" ".join(words))
+        if published:
+            self.published_vocab.update(words)
+        for _, window, _source in list(self._windows(words)):
+            h = hash(window)
+            self.shingles.pop(h, None)
+            self.short.pop((len(window.split(" ")), h), None)
+
+    def finish(self) -> None:
+        for w in [w for w in self.words if w in self.vocab]:
+            del self.words[w]
+        self.word_lengths = sorted({len(w) for w in self.words})
+        self.blob = "\n " + " \n ".join(self.blob_parts) + " \n"
+        self.blob_parts = []
+
+    def explained(self, window: str) -> bool:
+        """True when the matching words are published words put side by side by the site: the
+        window splits into at most three runs, each found in published text or the site's own
+        words (`Text of page 5` + `UNCLASSIFIED U.S. Department of State Case`). A leaked passage
+        has many windows and a novel one is not all made of published runs."""
+        if window not in self._explained:
+            words = window.split(" ")
+
+            def published(a: int, b: int) -> bool:
+                if b - a == 1 and (words[a] in self.vocab or words[a].isdigit()):  # a count, a page number
+                    return True
+                return f" {' '.join(words[a:b])} " in self.blob
+
+            n = len(words)
+            self._explained[window] = any(
+                published(0, i) and (published(i, n) or any(published(i, j) and published(j, n) for j in range(i + 1, n)))
+                for i in range(1, n))
+        return self._explained[window]
+
+    def scan(self, words: list[str], file: str, binary: bool = False) -> list[Leak]:
+        """Findings in a run of words; in `binary` runs a secret word is also sought inside longer
+        tokens, since the bytes around it may be letters too (`Qzqxsecret7k`)."""
         found: dict[str, Leak] = {}
-        for i in range(len(words) - SHINGLE + 1):
-            window = " ".join(words[i : i + SHINGLE])
-            source = self.shingles.get(hash(window))
-            if source and source not in found:
-                found[source] = Leak(file, source, window[:120])
-        for n, table in self.short.items():
-            for i in range(len(words) - n + 1):
-                window = " ".join(words[i : i + n])
-                source = table.get(hash(window))
-                if source and source not in found:
-                    found[source] = Leak(file, source, window[:120])
+        for _, window, source in self._windows(words):
+            if source in found:
+                continue
+            n = window.count(" ") + 1
+            if (n, hash(window)) in self.strict or not self.explained(window):
+                found[source] = Leak(file, source, window[:160])
+        return self.scan_words(words, file, binary, found)
+
+    def scan_words(self, words: list[str], file: str, binary: bool = False,
+                   found: dict[str, Leak] | None = None) -> list[Leak]:
+        """Findings of distinctive secret words (alone: for readings whose word order is not the site's)."""
+        found = {} if found is None else found
         for w in set(words):
             source = self.words.get(w)
             if source and source not in found:
-                found[source] = Leak(file, source, w[:120])
+                found[source] = Leak(file, source, w[:160])
+            elif binary and len(w) > MIN_WORD and w not in self.vocab:
+                for part in self._inside(w):
+                    found.setdefault(self.words[part], Leak(file, self.words[part], part[:160]))
         return list(found.values())
+
+    def _inside(self, token: str) -> Iterator[str]:
+        lengths = self.word_lengths
+        for i in range(len(token) - MIN_WORD + 1):
+            for n in lengths:
+                if i + n <= len(token) and token[i : i + n] in self.words:
+                    yield token[i : i + n]
 
 
 def snapshot_texts(snapshot: Snapshot) -> Iterator[str]:
@@ -121,6 +217,8 @@ def snapshot_texts(snapshot: Snapshot) -> Iterator[str]:
     yield snapshot.introduction
     yield snapshot.guide
     yield snapshot.base_url
+    for target in snapshot.citations.values():
+        yield target.passage or ""
     for d in snapshot.documents:
         yield " ".join(str(v) for v in (d.label, d.slug, d.kind, d.date, d.title, d.sender, d.recipients, d.production,
                                         d.bates_begin, d.bates_end) if v)
@@ -132,114 +230,72 @@ def snapshot_texts(snapshot: Snapshot) -> Iterator[str]:
 
 
 def chrome_texts() -> Iterator[str]:
-    """The site's own words: templates, static files and the builders that write text."""
+    """The site's own words: templates, static files and the publishing package's source."""
     for folder in (HERE / "templates", HERE / "static"):
         for path in folder.rglob("*"):
             if path.is_file():
                 yield path.read_text("utf-8", "replace")
-    for name in ("site.py", "guide_pdf.py"):
-        yield (HERE / name).read_text("utf-8")
+    for path in HERE.glob("*.py"):
+        yield path.read_text("utf-8")
+    yield " ".join(MARKS.values())
 
 
-def secret_index(case: Case, publication: Publication, snapshot: Snapshot) -> SecretIndex:
-    index = SecretIndex(snapshot_texts(snapshot), chrome_texts())
+def _pdf_metadata(path: Path) -> str:
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(path)
+    except Exception:  # noqa: BLE001 - not a PDF, or unreadable: nothing of it is published either
+        return ""
+    try:
+        meta = pdf.get_metadata_dict(skip_empty=True)
+        return " ".join(v for k, v in meta.items() if k not in ("Title", "CreationDate", "ModDate"))
+    finally:
+        pdf.close()
+
+
+def secret_index(case: Case, publication: Publication, snapshot: Snapshot, withheld: Withheld) -> SecretIndex:
+    index = SecretIndex()
     store, conn = case.store, case.store.conn
     chosen = set(publication.document_ids)
     for doc in store.iter_documents():
         if doc.id in chosen:
+            source = f"an unpublished field of {doc.listing}"
+            for value in (doc.filename, doc.path, doc.author, doc.cc, doc.bcc, doc.custodian, doc.message_id):
+                if value:
+                    index.add(value, source)
+            original = case.blobs.path_for(doc.sha256)
+            if original.exists():
+                index.add(_pdf_metadata(original), f"the original file's metadata of {doc.listing}")
             continue
-        source = f"unpublished document {doc.label}"
+        source = f"unpublished document {doc.listing}"
         fields = (doc.filename, doc.path, doc.subject, doc.title, doc.author, doc.sender, doc.recipients, doc.cc,
                   doc.bcc, doc.custodian, doc.html_body and _TAG_RE.sub(" ", doc.html_body))
-        index.add(" ".join(f for f in fields if f), source)
+        for value in fields:
+            if value:
+                index.add(value, source)
         for page in store.pages(doc.id):
             index.add(page.text, source)
-    for row in conn.execute("SELECT id, document_id, text FROM notes"):
-        index.add(row["text"], f"private note {row['id']}")
-    for row in conn.execute("SELECT id, document_id, text FROM annotations WHERE public = 0"):
-        index.add(row["text"], f"unpublished annotation {row['id']}")
-    for doc in store.documents(sorted(chosen)):
-        boxes = withholdings_sql.redactions(conn, doc.id)
-        if not boxes:
-            continue
-        original = case.blobs.path_for(doc.sha256)
-        for text, where in _recovered(original, boxes):
-            index.add(text, f"text under a redaction box on {doc.label} page {where}")
-    _ = review_sql  # notes and annotations are read directly above: every row, whoever wrote it
+    notes = [("private note", r) for r in conn.execute("SELECT id, document_id, text FROM notes")]
+    notes += [("unpublished annotation", r) for r in conn.execute("SELECT id, document_id, text FROM annotations WHERE public = 0")]
+    listing = {d.id: d.listing for d in store.documents({r["document_id"] for _, r in notes})}
+    for what, row in notes:
+        index.add(row["text"], f"{what} {row['id']} on {listing.get(row['document_id'], 'a document')}")
+    for item in withheld.items:
+        if item.kind == "hidden":
+            index.add(item.text, f"text hidden under paint or a redaction box on {item.label} {item.where}")
+        else:
+            index.add(item.text, f"personal data ({item.kind}) masked on {item.label} {item.where}", strict=True)
+    for text in snapshot_texts(snapshot):
+        index.allow(text)
+    for text in chrome_texts():
+        index.allow(text, published=False)
+    index.finish()
     return index
 
 
-def _recovered(original: Path, boxes: list) -> Iterator[tuple[str, int]]:  # type: ignore[type-arg]
-    import pypdfium2 as pdfium
-
-    from ..analyze.redactions import recovered_text
-
-    try:
-        pdf = pdfium.PdfDocument(original)
-    except Exception:  # noqa: BLE001 - not a PDF: no text layer under boxes to leak
-        return
-    try:
-        for box in boxes:
-            if 1 <= box.page <= len(pdf):
-                text = recovered_text(pdf[box.page - 1], box.bbox)
-                if text:
-                    yield text, box.page
-    finally:
-        pdf.close()
-
-
-def file_words(path: Path) -> list[str]:
-    suffix = path.suffix.lower()
-    if suffix == ".pdf":
-        return tokens(_pdf_text(path))
-    if suffix in TEXT_SUFFIXES:
-        text = path.read_text("utf-8", "replace")
-        text = html.unescape(_TAG_RE.sub(" ", text)) + " " + html.unescape(text)
-        text = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m[1], 16)), text)
-        return tokens(text)
-    with open(path, "rb") as fh:
-        head = fh.read(8192)
-        fh.seek(max(0, path.stat().st_size - 8192))
-        tail = fh.read(8192)
-    runs = _PRINTABLE_RE.findall(head) + _PRINTABLE_RE.findall(tail)
-    return tokens(b" ".join(runs).decode("ascii", "replace"))
-
-
-def _pdf_text(path: Path) -> str:
-    import pypdfium2 as pdfium
-    import pypdfium2.raw as pdfium_c
-
-    parts: list[str] = []
-    pdf = pdfium.PdfDocument(path)
-    try:
-        for page in pdf:
-            parts.append(page.get_textpage().get_text_range())
-            for link_uri in _page_uris(page, pdfium_c):
-                parts.append(link_uri)
-    finally:
-        pdf.close()
-    return "\n".join(parts)
-
-
-def _page_uris(page, pdfium_c) -> list[str]:  # type: ignore[no-untyped-def]
-    import ctypes
-
-    uris = []
-    for i in range(pdfium_c.FPDFPage_GetAnnotCount(page.raw)):
-        annot = pdfium_c.FPDFPage_GetAnnot(page.raw, i)
-        try:
-            link = pdfium_c.FPDFAnnot_GetLink(annot)
-            action = pdfium_c.FPDFLink_GetAction(link) if link else None
-            if action:
-                doc = page.pdf.raw
-                n = pdfium_c.FPDFAction_GetURIPath(doc, action, None, 0)
-                if n:
-                    buf = ctypes.create_string_buffer(n)
-                    pdfium_c.FPDFAction_GetURIPath(doc, action, buf, n)
-                    uris.append(buf.value.decode("utf-8", "replace"))
-        finally:
-            pdfium_c.FPDFPage_CloseAnnot(annot)
-    return uris
+def _search_file(rel: str) -> bool:
+    return rel.startswith("search/") and rel.endswith(".js")
 
 
 def index_terms(path: Path) -> list[str]:
@@ -249,20 +305,63 @@ def index_terms(path: Path) -> list[str]:
     return [json.loads(f'"{m}"') for m in _INDEX_KEY_RE.findall(path.read_text("utf-8"))]
 
 
-def check_site(case: Case, publication: Publication, site_dir: Path, snapshot: Snapshot | None = None) -> list[Leak]:
-    """Every leak found in the built site; an empty list when nothing unpublished is in it."""
-    site_dir = Path(site_dir)
-    snapshot = snapshot or build_snapshot(case, publication, images_dir=None)
-    index = secret_index(case, publication, snapshot)
+def scan_file(index: SecretIndex, site_dir: Path, path: Path) -> list[Leak]:
+    rel = path.relative_to(site_dir).as_posix()
     leaks: list[Leak] = []
-    for path in sorted(p for p in site_dir.rglob("*")):
-        rel = path.relative_to(site_dir).as_posix()
-        leaks.extend(index.scan(tokens(rel), rel + " (file name)"))
-        if not path.is_file():
-            continue
-        leaks.extend(index.scan(file_words(path), rel))
-        if rel.startswith("search/t-") and rel.endswith(".js"):
-            for term in index_terms(path):
-                if term not in index.published_vocab:
-                    leaks.append(Leak(rel, "a search term from no published page", term[:120]))
+    for where, text in decode.path_views(rel):
+        leaks.extend(index.scan(tokens(text), where))
+    if not path.is_file():
+        return leaks
+    data = path.read_bytes()
+    if _search_file(rel):
+        data = _NUMBER_ARRAY_RE.sub(b"[]", data)  # postings and page references: numbers, nobody's words
+    seen: dict[str, Leak] = {}
+    for where, text in decode.views(rel, data, path.suffix.lower()):
+        if decode.words_only(where):
+            found = index.scan_words(tokens(text), where)
+        else:
+            found = index.scan(tokens(text), where, decode.is_binary(where))
+        for leak in found:
+            seen.setdefault(leak.source, leak)
+    leaks.extend(seen.values())
+    if rel.startswith("search/t-"):
+        for term in index_terms(path):
+            if term not in index.published_vocab:
+                leaks.append(Leak(rel, "a search term from no published text", term[:160]))
     return leaks
+
+
+def check_site(case: Case, publication: Publication, site_dir: Path, snapshot: Snapshot | None = None,
+               withheld: Withheld | None = None) -> list[Leak]:
+    """Every finding in the built site, accepted ones marked with their reason; [] when nothing leaks."""
+    site_dir = Path(site_dir)
+    if snapshot is None or withheld is None:
+        withheld = Withheld()
+        snapshot = build_snapshot(case, publication, images_dir=None, withheld=withheld)
+    index = secret_index(case, publication, snapshot, withheld)
+    accepted = {a.fingerprint: a.reason for a in publish_sql.accepted_findings(case.store.conn, publication.id)}
+    leaks: list[Leak] = []
+    for path in sorted(site_dir.rglob("*")):
+        leaks.extend(scan_file(index, site_dir, path))
+    return [replace(leak, accepted=accepted.get(leak.fingerprint)) for leak in leaks]
+
+
+def blocking(leaks: list[Leak]) -> list[Leak]:
+    return [leak for leak in leaks if leak.accepted is None]
+
+
+def accept_findings(case: Case, publication: Publication, leaks: list[Leak], ids: list[str], reason: str,
+                    accepted_by: str = "") -> list[Leak]:
+    """Record findings (by id) as false alarms with a reason; every id must be among `leaks`."""
+    reason = reason.strip()
+    if not reason:
+        raise InputError("Accepting a finding needs a reason (--reason), kept with the publication for the record.")
+    by_id = {leak.fingerprint: leak for leak in leaks}
+    missing = [i for i in ids if i not in by_id]
+    if missing:
+        raise InputError(f"No finding of this check has the id {', '.join(missing)}; run the check and copy the id shown.")
+    with case.store.transaction() as conn:
+        for i in ids:
+            leak = by_id[i]
+            publish_sql.accept_finding(conn, publication.id, i, leak.source, leak.evidence, reason, accepted_by)
+    return [replace(leak, accepted=reason) if leak.fingerprint in ids else leak for leak in leaks]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .site import page_href, render_markdown
+from .site import cited_documents, render_markdown
 from .snapshot import Snapshot
 
 CSS = """
@@ -28,9 +28,11 @@ def guide_html(snapshot: Snapshot) -> str:
 
     prefix = link_prefix(snapshot)
     body = render_markdown(snapshot.guide, snapshot, prefix)
+    base = f"{prefix}doc/"
     links = "".join(
-        f'<li><a href="{escape(page_href(t, prefix))}">{escape(t.label)}, page {t.page}</a></li>'
-        for t in sorted(set(snapshot.citations.values()), key=lambda t: (t.label, t.page))
+        f'<li><a href="{escape(base + d.slug)}.html">{escape(d.title)}</a> ({escape(d.label)}{", " + escape(d.date) if d.date else ""}): '
+        + ", ".join(f'<a href="{escape(base + d.slug)}.html#p{p}">page {p}</a>' for p in pages) + "</li>"
+        for d, pages in cited_documents(snapshot)
     )
     return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{escape(snapshot.title)}</title></head>'
             f"<body><h1>{escape(snapshot.title)}</h1><p>Briefing guide</p>{body}"

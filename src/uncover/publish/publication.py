@@ -5,7 +5,13 @@ of ids (rerunning the search later, after more productions arrive, changes nothi
 documents, and only annotations marked public on them, can reach the published site.
 
 Citations in the guide are written `[[ABC0001234]]` or `[[ABC0001234 p3]]`: a document's Bates
-number, any page's Bates number, or DOC-000123, optionally with a page.
+number, any page's Bates number, or DOC-000123, optionally with a page, and optionally with a few
+quoted words, `[[ABC0001234 p3 "opt out"]]`: the guide then quotes the passage (the sentence)
+holding those words, as published on that page.
+
+Each publication has a personal-data policy (migration 0014): e-mail addresses, phone numbers,
+Cc and Bcc lists and custodians' names are masked unless the publication shows that kind, and
+values listed to keep (a press office's address) are always shown.
 """
 
 from __future__ import annotations
@@ -17,9 +23,11 @@ from ..case import Case
 from ..document_view import resolve_document
 from ..errors import InputError
 from ..store import publish as sql
+from .personal import KINDS, PersonalDataPolicy, split_names
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
-CITATION_RE = re.compile(r"\[\[\s*([A-Za-z0-9][A-Za-z0-9._-]*)(?:\s+p\.?\s*(\d+))?\s*\]\]")
+CITATION_RE = re.compile(r"\[\[\s*([A-Za-z0-9][A-Za-z0-9._-]*)(?:\s+p\.?\s*(\d+))?"
+                         r"(?:\s+[\"“]([^\"”\]]{1,300})[\"”])?\s*\]\]")
 
 
 @dataclass
@@ -45,6 +53,7 @@ class Citation:
     page: int | None
     document_id: int | None
     resolved_page: int | None
+    quote: str | None = None
 
 
 def _check_name(name: str) -> str:
@@ -168,5 +177,39 @@ def citations(case: Case, markdown: str) -> list[Citation]:
         found = resolve_document(case, ref)
         doc_id = found[0] if found else None
         target = page if page is not None else (found[1] if found else None)
-        out.append(Citation(match[0], ref, page, doc_id, target))
+        out.append(Citation(match[0], ref, page, doc_id, target, match[3].strip() if match[3] else None))
     return out
+
+
+def personal_data_policy(case: Case, publication: Publication) -> PersonalDataPolicy:
+    """The publication's policy, with the names its Cc, Bcc and custodian fields hold."""
+    row = sql.privacy(case.store.conn, publication.id)
+    shown = frozenset(k for k in row.shown.split(",") if k)
+    names: dict[str, set[str]] = {"cc": set(), "bcc": set(), "custodians": set()}
+    conn = case.store.conn
+    for start in range(0, len(publication.document_ids), 500):
+        chunk = publication.document_ids[start : start + 500]
+        for r in conn.execute(f"SELECT cc, bcc FROM documents WHERE id IN ({','.join('?' * len(chunk))})", chunk):
+            names["cc"].update(split_names(r["cc"]))
+            names["bcc"].update(split_names(r["bcc"]))
+    for r in conn.execute("SELECT DISTINCT custodian FROM documents WHERE custodian IS NOT NULL"):
+        names["custodians"].update(split_names(r["custodian"]))
+    return PersonalDataPolicy(shown, tuple(k for k in row.keep.split("\n") if k.strip()),
+                              {k: tuple(sorted(v)) for k, v in names.items()})
+
+
+def set_personal_data(case: Case, publication: Publication, *, show: list[str] | None = None,
+                      mask: list[str] | None = None, keep: list[str] | None = None) -> PersonalDataPolicy:
+    """Show or mask kinds of personal data (emails, phones, cc, bcc, custodians); add values to keep."""
+    row = sql.privacy(case.store.conn, publication.id)
+    shown = {k for k in row.shown.split(",") if k}
+    for kind in (show or []) + (mask or []):
+        if kind not in KINDS:
+            raise InputError(f"{kind!r} is not a kind of personal data; choose from {', '.join(KINDS)}.")
+    shown |= set(show or [])
+    shown -= set(mask or [])
+    kept = [k for k in row.keep.split("\n") if k.strip()]
+    kept += [k.strip() for k in keep or [] if k.strip() and k.strip() not in kept]
+    with case.store.transaction() as conn:
+        sql.set_privacy(conn, publication.id, ",".join(k for k in KINDS if k in shown), "\n".join(kept))
+    return personal_data_policy(case, publication)

@@ -1,13 +1,17 @@
 """The static reading room, built from a Snapshot alone (never from a Case).
 
     OUT/
-      index.html            the documents, filters (kind, date, production) and search, client-side
-      guide.html            the briefing guide, citations linked to page permalinks
-      doc/<label>.html      one page per document: page images, text, public annotations; #p3 per page
-      pages/<label>/p3.png  page images as produced
+      index.html            the documents (thumbnail, title, date, Bates), filters and search
+      guide.html            the briefing guide: cited passages quoted, citations linked to pages
+      doc/<label>.html      one page per document: page pictures, text, public annotations;
+                            #p3 is page 3's permalink
+      pdf/<label>.pdf       the document to download, rebuilt from the published pictures
+      pages/<label>/p3.png  page pictures as produced (redactions as applied, personal data masked)
+      thumbs/<label>.png    the first page, small, for the list
       static/               CSS and JavaScript
-      search/docs.js        what a search result shows (label, title, page)
+      search/docs.js        what a search result shows (label, title, date, Bates per page)
       search/t-<c>.js       the inverted index, sharded by a term's first character
+      search/text/<n>.js    the published text of document n, for phrases and snippets
       feed.atom, sitemap.xml
       guide.pdf             with --pdf
 
@@ -31,6 +35,7 @@ from xml.sax.saxutils import escape as xml_escape
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markdown_it import MarkdownIt
 
+from .produced_pdf import write_pdf
 from .snapshot import CitationTarget, PublishedDocument, Snapshot, rewrite_citations
 
 STATIC = Path(__file__).parent / "static"
@@ -72,9 +77,18 @@ def render_markdown(markdown: str, snapshot: Snapshot, prefix: str = "") -> str:
     return _markdown().render(rewrite_citations(markdown, snapshot, lambda t: page_href(t, prefix)))
 
 
+def cited_documents(snapshot: Snapshot) -> list[tuple[PublishedDocument, list[int]]]:
+    """The documents the guide cites, in order of label, each with the pages cited."""
+    pages: dict[str, set[int]] = defaultdict(set)
+    for t in snapshot.citations.values():
+        pages[t.slug].add(t.page)
+    return [(d, sorted(pages[d.slug])) for d in snapshot.documents if d.slug in pages]
+
+
 def _env() -> Environment:
     env = Environment(loader=PackageLoader("uncover.publish", "templates"), autoescape=select_autoescape(["html", "xml"]))
     env.filters["pct"] = lambda v: f"{float(v) * 100:.3f}%"
+    env.filters["mb"] = lambda n: f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{max(1, round(n / 1e3))} kB"
     return env
 
 
@@ -87,6 +101,16 @@ def _js_call(function: str, *args: object) -> str:
     # JSON is valid JavaScript; "</" is escaped so the payload can never close a script element.
     payload = ", ".join(json.dumps(a, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/") for a in args)
     return f"{function}({payload});\n"
+
+
+def _place(source: str, target: Path) -> None:
+    """A rendered file into the site: a hard link where the file system allows, else a copy."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+    os.chmod(target, 0o644)
 
 
 def build_site(snapshot: Snapshot, out: Path, progress=None) -> SiteFigures:  # type: ignore[no-untyped-def]
@@ -102,18 +126,11 @@ def build_site(snapshot: Snapshot, out: Path, progress=None) -> SiteFigures:  # 
     (out / ".uncover-site").write_text(snapshot.name + "\n", "utf-8")
     env = _env()
     docs = list(snapshot.documents)
-    kinds = sorted({d.kind for d in docs})
-    productions = sorted({d.production for d in docs if d.production})
-    common = {"site_title": snapshot.title, "built": snapshot.created_at}
-
+    has_guide = bool(snapshot.guide.strip())
+    masked_pictures = any(p.masked and p.image for d in docs for p in d.pages)
+    common = {"site_title": snapshot.title, "built": snapshot.created_at, "has_guide": has_guide,
+              "masked_pictures": masked_pictures, "base_url": snapshot.base_url.rstrip("/") + "/" if snapshot.base_url else ""}
     shutil.copytree(STATIC, out / "static", ignore=shutil.ignore_patterns("__pycache__", "*.py"))
-    _write(out / "index.html", env.get_template("index.html").render(
-        **common, prefix="", docs=docs, kinds=kinds, productions=productions, page_count=snapshot.page_count,
-        introduction=render_markdown(snapshot.introduction, snapshot), has_guide=bool(snapshot.guide.strip()),
-    ))
-    if snapshot.guide.strip():
-        _write(out / "guide.html", env.get_template("guide.html").render(
-            **common, prefix="", guide=render_markdown(snapshot.guide, snapshot)))
 
     if progress:
         progress.start("site", len(docs))
@@ -121,31 +138,41 @@ def build_site(snapshot: Snapshot, out: Path, progress=None) -> SiteFigures:  # 
     doc_template = env.get_template("document.html")
     postings: dict[str, list[int]] = defaultdict(list)
     page_refs: list[list[int]] = []
+    pdf_sizes: dict[str, int] = {}
     for n, doc in enumerate(docs):
         image_names: dict[int, str] = {}
         for page in doc.pages:
             if page.image:
                 rel = f"pages/{doc.slug}/p{page.number}.png"
-                target = out / rel
-                target.parent.mkdir(parents=True, exist_ok=True)
-                try:
-                    os.link(page.image, target)
-                except OSError:
-                    shutil.copyfile(page.image, target)
-                os.chmod(target, 0o644)
+                _place(page.image, out / rel)
                 image_names[page.number] = "../" + rel
                 images += 1
             page_no = len(page_refs)
             page_refs.append([n, page.number])
             for term in set(tokens(page.text)):
                 postings[term].append(page_no)
+        if doc.thumb:
+            _place(doc.thumb, out / "thumbs" / f"{doc.slug}.png")
+        if image_names:
+            pdf = write_pdf(out / "pdf" / f"{doc.slug}.pdf", [(p.number, p.image) for p in doc.pages], f"{doc.label}: {doc.title}")
+            pdf_sizes[doc.slug] = pdf.stat().st_size
+        _write(out / "search" / "text" / f"{n}.js", _js_call("UNCOVER_TEXT", n, [p.text for p in doc.pages]))
         annotations = defaultdict(list)
         for a in doc.annotations:
             annotations[a.page].append(a)
         _write(out / "doc" / f"{doc.slug}.html", doc_template.render(
-            **common, prefix="../", doc=doc, images=image_names, annotations=annotations, has_guide=bool(snapshot.guide.strip())))
+            **common, prefix="../", doc=doc, images=image_names, annotations=annotations, pdf_size=pdf_sizes.get(doc.slug)))
         if progress:
             progress.advance("site")
+
+    _write(out / "index.html", env.get_template("index.html").render(
+        **common, prefix="", docs=docs, kinds=sorted({d.kind for d in docs}),
+        productions=sorted({d.production for d in docs if d.production}), page_count=snapshot.page_count,
+        introduction=render_markdown(snapshot.introduction, snapshot), pdf_sizes=pdf_sizes,
+    ))
+    if has_guide:
+        _write(out / "guide.html", env.get_template("guide.html").render(
+            **common, prefix="", guide=render_markdown(snapshot.guide, snapshot), cited=cited_documents(snapshot)))
 
     _write(out / "search" / "docs.js", _js_call("UNCOVER_DOCS", [_doc_entry(d) for d in docs], page_refs))
     shards: dict[str, dict[str, list[int]]] = defaultdict(dict)
@@ -166,7 +193,7 @@ def build_site(snapshot: Snapshot, out: Path, progress=None) -> SiteFigures:  # 
 
 def _doc_entry(d: PublishedDocument) -> dict[str, object]:
     return {"l": d.label, "s": d.slug, "t": d.title, "d": d.date or "", "k": d.kind, "p": d.production,
-            "b": [p.bates or "" for p in d.pages]}
+            "b": [p.bates or "" for p in d.pages], "i": bool(d.thumb)}
 
 
 def _url(snapshot: Snapshot, rel: str) -> str:
@@ -193,7 +220,7 @@ def _atom(snapshot: Snapshot) -> str:
         summary = f"{d.label}, {d.kind}, {d.page_count} page(s)" + (f", {d.date}" if d.date else "")
         lines += [
             "  <entry>",
-            f"    <title>{xml_escape(d.label + ': ' + d.title)}</title>",
+            f"    <title>{xml_escape(d.title)}</title>",
             f"    <id>{xml_escape(entry_id)}</id>",
             f'    <link href="{xml_escape(href, {chr(34): "&quot;"})}"/>',
             f"    <updated>{_atom_date(d.date) or snapshot.created_at}</updated>",
@@ -205,14 +232,8 @@ def _atom(snapshot: Snapshot) -> str:
 
 
 def _atom_date(date: str | None) -> str | None:
-    if not date:
-        return None
-    if re.match(r"^\d{4}-\d{2}-\d{2}$", date):
+    if date and re.match(r"^\d{4}-\d{2}-\d{2}$", date):
         return date + "T00:00:00Z"
-    if re.match(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})$", date):
-        return date
-    if re.match(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$", date):
-        return date + "Z"
     return None
 
 

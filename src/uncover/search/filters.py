@@ -34,6 +34,7 @@ TEXT_FIELDS_SQL = {
     "subject": "COALESCE(NULLIF(subject, ''), title)",
     "from": "COALESCE(NULLIF(sender, ''), author)",
     "to": "COALESCE(recipients, '') || char(10) || COALESCE(cc, '') || char(10) || COALESCE(bcc, '')",
+    "cc": "COALESCE(cc, '') || char(10) || COALESCE(bcc, '')",
 }
 RAW_FIELDS_SQL = {
     "custodian": "custodian",
@@ -80,6 +81,7 @@ def field_spec(name: str) -> FieldSpec | None:
 # before the first parse so a script calling search() sees the same fields as the CLI.
 FIELD_MODULES = (
     "uncover.store.withholdings", "uncover.store.duplicates", "uncover.ingest.loadfiles_search", "uncover.review",
+    "uncover.store.messages",
 )
 _loaded = False
 

@@ -50,14 +50,15 @@ from .query import And, DateRange, Field, MatchAll, Node, Not, Or, Phrase, Prefi
 if TYPE_CHECKING:
     from ..case import Case
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: cc, own (words outside quoted messages), quoting
 VERSION_FILE = "uncover-index.json"
 EPOCH = date(1970, 1, 1)
 MAX_PREFIX_EXPANSIONS = 5000  # for a prefix after other words (`new yor*`): one phrase per word
 COMMIT_EVERY = 1000  # catch_up: small batches, little to redo after a crash
 REBUILD_COMMIT_EVERY = 10_000  # reindex: each commit writes a segment; fewer commits, fewer merges
 
-TEXT_FIELDS = ("subject", "from", "to")
+TEXT_FIELDS = ("subject", "from", "to", "cc")
+OWN_FIELD, QUOTING_FIELD = "own", "quoting_raw"  # own text of documents that quote; "yes" on them
 RAW_FIELDS = {"custodian": "custodian_raw", "kind": "kind_raw", "production": "production_raw", "filename": "filename_raw"}
 
 Progress = Callable[[int, int], None]  # (done, total)
@@ -67,9 +68,9 @@ def build_schema() -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
     sb.add_unsigned_field("doc_id", indexed=True, fast=True)
     sb.add_text_field("text", tokenizer_name="default", index_option="position")
-    for name in (*TEXT_FIELDS, "filename"):
+    for name in (*TEXT_FIELDS, "filename", OWN_FIELD):
         sb.add_text_field(name, tokenizer_name="default", index_option="position")
-    for name in RAW_FIELDS.values():
+    for name in (*RAW_FIELDS.values(), QUOTING_FIELD):
         sb.add_text_field(name, tokenizer_name="raw", index_option="basic")
     sb.add_integer_field("date", indexed=True, fast=True)  # days since 1970-01-01
     return sb.build()
@@ -79,20 +80,25 @@ def build_schema() -> tantivy.Schema:
 META_COLUMNS = ("id", "kind", "filename", "custodian", "subject", "title", "sender", "author", "recipients", "cc", "bcc", "date")
 
 
-def field_values(doc: Document, pages: Iterable[Page], production_name: str) -> dict[str, object]:
-    """What is indexed for a document; mirrors filters.TEXT_FIELDS_SQL / RAW_FIELDS_SQL."""
+def field_values(doc: Document, pages: Iterable[Page], production_name: str, own: str | None = None) -> dict[str, object]:
+    """What is indexed for a document; mirrors filters.TEXT_FIELDS_SQL / RAW_FIELDS_SQL.
+
+    `own`: the author's own text when the document quotes earlier messages (analyze/segments.py)."""
     meta = {c: getattr(doc, c) for c in META_COLUMNS}
     meta["kind"] = str(doc.kind)
-    return values_from(meta, "\n".join(p.text for p in pages), production_name)
+    return values_from(meta, "\n".join(p.text for p in pages), production_name, own)
 
 
-def values_from(meta: Mapping[str, Any], text: str, production_name: str) -> dict[str, object]:
+def values_from(meta: Mapping[str, Any], text: str, production_name: str, own: str | None = None) -> dict[str, object]:
     day = day_of(meta["date"])
     return {
         "text": text,
         "subject": meta["subject"] or meta["title"],
         "from": meta["sender"] or meta["author"],
         "to": "\n".join(x or "" for x in (meta["recipients"], meta["cc"], meta["bcc"])),
+        "cc": "\n".join(x or "" for x in (meta["cc"], meta["bcc"])).strip(),
+        OWN_FIELD: own,
+        QUOTING_FIELD: "yes" if own is not None else None,
         "filename": meta["filename"],
         "custodian_raw": fold(meta["custodian"]),
         "kind_raw": fold(meta["kind"]),
@@ -188,9 +194,10 @@ class SearchIndex:
                     time.sleep(0.2)
         return self._writer
 
-    def add(self, doc: Document, pages: list[Page], production_name: str, *, replace: bool = True) -> None:
+    def add(self, doc: Document, pages: list[Page], production_name: str, *, replace: bool = True,
+            own: str | None = None) -> None:
         """Queue a document (visible after `commit`). `replace` first removes any earlier copy."""
-        self.add_values(doc.id, field_values(doc, pages, production_name), replace=replace)
+        self.add_values(doc.id, field_values(doc, pages, production_name, own), replace=replace)
 
     def add_values(self, doc_id: int, values: Mapping[str, object], *, replace: bool = True) -> None:
         tdoc = tantivy.Document()
@@ -378,6 +385,12 @@ class _Compiler:
         if f.name in TEXT_FIELDS:
             toks, prefix = value_tokens(f)
             return self.index.words_query(f.name, toks, prefix)
+        if f.name == OWN_FIELD:  # own text where a document quotes, else its whole text
+            toks, prefix = value_tokens(f)
+            occur = tantivy.Occur
+            whole = Q.boolean_query([(occur.Must, self.index.words_query("text", toks, prefix)),
+                                     (occur.MustNot, Q.term_query(self.schema, QUOTING_FIELD, "yes"))])
+            return Q.boolean_query([(occur.Should, self.index.words_query(OWN_FIELD, toks, prefix)), (occur.Should, whole)])
         if f.name in RAW_FIELDS:
             raw_field, value = RAW_FIELDS[f.name], raw_value(f)
             raw = Q.regex_query(self.schema, raw_field, glob_regex(value)) if f.wildcard else Q.term_query(self.schema, raw_field, value)
@@ -408,6 +421,8 @@ BATCH = 500
 
 
 def _batches(store_conn: sqlite3.Connection, ids: list[int]) -> Iterator[list[tuple[int, dict[str, object]]]]:
+    from ..store.messages import own_texts
+
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
         marks = ",".join("?" * len(chunk))
@@ -415,8 +430,9 @@ def _batches(store_conn: sqlite3.Connection, ids: list[int]) -> Iterator[list[tu
         for doc_id, text in store_conn.execute(_PAGES_SQL.format(marks=marks), chunk):
             texts.setdefault(doc_id, []).append(text)
         rows = {r["id"]: r for r in store_conn.execute(_META_SQL.format(marks=marks), chunk)}
+        own = own_texts(store_conn, chunk)
         yield [
-            (i, values_from(rows[i], "\n".join(texts.get(i, ())), rows[i]["production"] or ""))
+            (i, values_from(rows[i], "\n".join(texts.get(i, ())), rows[i]["production"] or "", own.get(i)))
             for i in chunk if i in rows
         ]
 

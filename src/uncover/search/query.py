@@ -285,6 +285,8 @@ _FIELD_EXAMPLES = {
     "custodian": 'custodian:"Marc Rapp"',
     "from": "from:sullivan",
     "to": 'to:"Mills, Cheryl"',
+    "cc": "cc:abedin",
+    "own": 'own:"arm the rebels"',
     "subject": "subject:benghazi",
     "kind": "kind:email",
     "production": 'production:"ICE opt-out, Jan 17 2011"',

@@ -1,4 +1,4 @@
-"""SQL for the publication tables (migration 0006). Validation lives in uncover.publish.publication."""
+"""SQL for the publication tables (migrations 0006 and 0014). Validation lives in uncover.publish.publication."""
 
 from __future__ import annotations
 
@@ -113,3 +113,51 @@ def record_build(conn: sqlite3.Connection, publication_id: int, **figures: Any) 
 def builds(conn: sqlite3.Connection, publication_id: int) -> list[dict[str, Any]]:
     rows = conn.execute("SELECT * FROM publication_builds WHERE publication_id = ? ORDER BY id DESC", (publication_id,))
     return [dict(r) for r in rows]
+
+
+@dataclass
+class PrivacyRow:
+    shown: str
+    keep: str
+
+
+def privacy(conn: sqlite3.Connection, publication_id: int) -> PrivacyRow:
+    row = conn.execute("SELECT shown, keep FROM publication_privacy WHERE publication_id = ?", (publication_id,)).fetchone()
+    return PrivacyRow(row["shown"], row["keep"]) if row else PrivacyRow("", "")
+
+
+def set_privacy(conn: sqlite3.Connection, publication_id: int, shown: str, keep: str) -> None:
+    conn.execute("DELETE FROM publication_privacy WHERE publication_id = ?", (publication_id,))
+    conn.execute("INSERT INTO publication_privacy (publication_id, shown, keep) VALUES (?, ?, ?)", (publication_id, shown, keep))
+
+
+@dataclass
+class AcceptedFinding:
+    id: int
+    publication_id: int
+    fingerprint: str
+    source: str
+    evidence: str
+    reason: str
+    accepted_by: str
+    accepted_at: str
+
+
+def accept_finding(conn: sqlite3.Connection, publication_id: int, fingerprint: str, source: str, evidence: str,
+                   reason: str, accepted_by: str = "") -> None:
+    conn.execute("DELETE FROM publication_accepted_findings WHERE publication_id = ? AND fingerprint = ?",
+                 (publication_id, fingerprint))
+    conn.execute(
+        "INSERT INTO publication_accepted_findings (publication_id, fingerprint, source, evidence, reason, accepted_by) "
+        "VALUES (?, ?, ?, ?, ?, ?)", (publication_id, fingerprint, source, evidence, reason, accepted_by))
+
+
+def revoke_finding(conn: sqlite3.Connection, publication_id: int, fingerprint: str) -> int:
+    cur = conn.execute("DELETE FROM publication_accepted_findings WHERE publication_id = ? AND fingerprint = ?",
+                       (publication_id, fingerprint))
+    return cur.rowcount
+
+
+def accepted_findings(conn: sqlite3.Connection, publication_id: int) -> list[AcceptedFinding]:
+    rows = conn.execute("SELECT * FROM publication_accepted_findings WHERE publication_id = ? ORDER BY id", (publication_id,))
+    return [AcceptedFinding(**dict(r)) for r in rows]

@@ -227,11 +227,11 @@ class SqliteStore:
             self.conn.execute("UPDATE documents SET family_id = ? WHERE id = ?", (doc_id, doc_id))
         flags = list(needed_ocr)
         self.conn.executemany(
-            "INSERT INTO pages (document_id, number, text, text_source, ocr_confidence, needed_ocr, bates, image_ref) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO pages (document_id, number, text, text_source, ocr_confidence, needed_ocr, bates, image_ref, ocr_flags) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (doc_id, p.number, p.text, str(p.text_source), p.ocr_confidence,
-                 int(flags[i]) if i < len(flags) else 0, p.bates, p.image_ref)
+                 int(flags[i]) if i < len(flags) else 0, p.bates, p.image_ref, ",".join(p.ocr_flags))
                 for i, p in enumerate(pages)
             ],
         )
@@ -327,6 +327,9 @@ class SqliteStore:
             "pages": one("SELECT COUNT(*) FROM pages"),
             "pages_ocr": one("SELECT COUNT(*) FROM pages WHERE text_source = 'ocr'"),
             "pages_needing_ocr_without": one("SELECT COUNT(*) FROM pages WHERE needed_ocr = 1 AND text_source != 'ocr'"),
+            "pages_ocr_low_confidence": one("SELECT COUNT(*) FROM pages WHERE ocr_flags LIKE '%low-confidence%'"),
+            "pages_ocr_nearly_empty": one("SELECT COUNT(*) FROM pages WHERE ocr_flags LIKE '%nearly-empty%'"),
+            "pages_ocr_rotated": one("SELECT COUNT(*) FROM pages WHERE ocr_flags LIKE '%rotated-%'"),
             "unindexed": one("SELECT COUNT(*) FROM documents WHERE indexed = 0"),
         }
 
@@ -394,6 +397,7 @@ def _page(row: sqlite3.Row) -> Page:
     data = dict(row)
     data.pop("needed_ocr", None)
     data["text_source"] = TextSource(data["text_source"])
+    data["ocr_flags"] = [f for f in (data.get("ocr_flags") or "").split(",") if f]
     return Page(**data)
 
 

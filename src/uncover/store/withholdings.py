@@ -3,8 +3,8 @@
 Results are derived data: `replace_document` deletes a document's earlier results and writes the
 new ones in one transaction, so `uncover analyze` can run any number of times.
 
-Importing this module also registers the search fields `exemption:`, `release:`, `redacted:` and
-`failed-redaction:` when the search package is present.
+Importing this module also registers the search fields `exemption:`, `release:`, `redacted:`,
+`unboxed:`, `failed-redaction:` and `withheld-full:` when the search package is present.
 """
 
 from __future__ import annotations
@@ -12,9 +12,13 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..errors import QueryError
 from ..model import ExemptionMark, Redaction
+
+if TYPE_CHECKING:
+    from ..analyze.deleted_pages import DeletedPageSheet
 
 
 @dataclass
@@ -48,9 +52,10 @@ def replace_document(conn: sqlite3.Connection, document_id: int, marks: Iterable
          for m in marks],
     )
     conn.executemany(
-        "INSERT INTO redactions (document_id, page, x0, y0, x1, y1, area, source, failed, recoverable_chars, label) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(document_id, r.page, *r.bbox, r.area, r.source, int(r.failed), r.recoverable_chars, r.label) for r in redactions],
+        "INSERT INTO redactions (document_id, page, x0, y0, x1, y1, area, source, failed, recoverable_chars, label, style) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(document_id, r.page, *r.bbox, r.area, r.source, int(r.failed), r.recoverable_chars, r.label, r.style)
+         for r in redactions],
     )
     conn.executemany(
         "INSERT INTO page_notices (document_id, page, kind, text, start_offset, end_offset) VALUES (?, ?, ?, ?, ?, ?)",
@@ -60,6 +65,76 @@ def replace_document(conn: sqlite3.Connection, document_id: int, marks: Iterable
         "INSERT INTO document_release (document_id, status, codes, pages_withheld, pages_redacted) VALUES (?, ?, ?, ?, ?)",
         (document_id, release.status, ",".join(sorted(release.codes)), release.pages_withheld, release.pages_redacted),
     )
+
+
+def replace_withheld_pages(conn: sqlite3.Connection, document_id: int, sheets: Iterable[DeletedPageSheet]) -> None:
+    """Replace a document's deleted page sheets and the withheld pages they list."""
+    conn.execute("DELETE FROM withheld_pages WHERE document_id = ?", (document_id,))
+    conn.execute("DELETE FROM deleted_page_sheets WHERE document_id = ?", (document_id,))
+    for sheet in sheets:
+        cur = conn.execute(
+            "INSERT INTO deleted_page_sheets (document_id, first_page, last_page, printed_total, listed) VALUES (?, ?, ?, ?, ?)",
+            (document_id, sheet.first_page, sheet.last_page, sheet.printed_total, len(sheet.entries)))
+        conn.executemany(
+            "INSERT INTO withheld_pages (document_id, sheet_id, sheet_page, label, codes, reasons, duplicate, referral, text) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(document_id, cur.lastrowid, e.sheet_page, e.label, "," + "".join(f"{c}," for c in e.codes),
+              "; ".join(e.reasons), int(e.duplicate), e.referral, e.text) for e in sheet.entries])
+
+
+@dataclass
+class WithheldPageRow:
+    """A page withheld in full, as a deleted page sheet lists it (for reports and the web view)."""
+
+    document_id: int
+    sheet_page: int
+    label: str
+    codes: list[str]
+    reasons: str
+    duplicate: bool
+    referral: str | None
+
+
+@dataclass
+class SheetRow:
+    document_id: int
+    first_page: int
+    last_page: int
+    printed_total: int | None
+    listed: int
+
+    @property
+    def total_agrees(self) -> bool | None:
+        return None if self.printed_total is None else self.printed_total == self.listed
+
+
+def withheld_pages(conn: sqlite3.Connection, document_id: int | None = None) -> list[WithheldPageRow]:
+    """Pages withheld in full, in sheet order: one document's, or the whole case's."""
+    sql, args = "SELECT * FROM withheld_pages", ()
+    if document_id is not None:
+        sql, args = sql + " WHERE document_id = ?", (document_id,)
+    return [WithheldPageRow(r["document_id"], r["sheet_page"], r["label"], [c for c in r["codes"].split(",") if c],
+                            r["reasons"], bool(r["duplicate"]), r["referral"])
+            for r in conn.execute(sql + " ORDER BY document_id, id", args)]
+
+
+def deleted_page_sheets(conn: sqlite3.Connection, document_id: int | None = None) -> list[SheetRow]:
+    """Each sheet with its printed total beside the entries read (a difference is worth a look)."""
+    sql, args = "SELECT * FROM deleted_page_sheets", ()
+    if document_id is not None:
+        sql, args = sql + " WHERE document_id = ?", (document_id,)
+    return [SheetRow(r["document_id"], r["first_page"], r["last_page"], r["printed_total"], r["listed"])
+            for r in conn.execute(sql + " ORDER BY document_id, first_page", args)]
+
+
+def withheld_page_counts(conn: sqlite3.Connection, document_id: int | None = None) -> dict[str, int]:
+    """Pages withheld in full per exemption code, and per `duplicate` / `referral`, sorted by code
+    (a page withheld under b6 and b7C counts once under each)."""
+    counts: dict[str, int] = {}
+    for row in withheld_pages(conn, document_id):
+        for key in [*row.codes, *(["duplicate"] if row.duplicate else []), *(["referral"] if row.referral else [])]:
+            counts[key] = counts.get(key, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: (kv[0][0] != "b", kv[0])))
 
 
 def marks(conn: sqlite3.Connection, document_id: int) -> list[ExemptionMark]:
@@ -72,6 +147,8 @@ def marks(conn: sqlite3.Connection, document_id: int) -> list[ExemptionMark]:
 
 
 def redactions(conn: sqlite3.Connection, document_id: int | None = None, failed_only: bool = False) -> list[Redaction]:
+    """Redaction boxes (of one document or all), by page and position, each with its style and
+    the exemption code printed beside it when one was read."""
     sql, args = "SELECT * FROM redactions WHERE 1 = 1", []
     if document_id is not None:
         sql += " AND document_id = ?"
@@ -80,7 +157,14 @@ def redactions(conn: sqlite3.Connection, document_id: int | None = None, failed_
         sql += " AND failed = 1"
     rows = conn.execute(sql + " ORDER BY document_id, page, y0, x0", args)
     return [Redaction(r["document_id"], r["page"], (r["x0"], r["y0"], r["x1"], r["y1"]), r["area"], r["source"],
-                      bool(r["failed"]), r["recoverable_chars"], r["label"]) for r in rows]
+                      bool(r["failed"]), r["recoverable_chars"], r["label"], r["style"]) for r in rows]
+
+
+def box_counts(conn: sqlite3.Connection, document_id: int) -> dict[int, int]:
+    """Redaction boxes per page of a document (pages without boxes left out)."""
+    rows = conn.execute("SELECT page, COUNT(*) FROM redactions WHERE document_id = ? GROUP BY page ORDER BY page",
+                        (document_id,))
+    return {r[0]: r[1] for r in rows}
 
 
 def notices(conn: sqlite3.Connection, document_id: int) -> list[NoticeRow]:
@@ -118,7 +202,17 @@ EXEMPTION_SQL = "SELECT DISTINCT document_id FROM exemption_marks WHERE confiden
 RELEASE_SQL = "SELECT document_id FROM document_release WHERE status = ?"
 REDACTED_SQL = "SELECT DISTINCT document_id FROM redactions"
 NOT_REDACTED_SQL = "SELECT id FROM documents WHERE id NOT IN (SELECT document_id FROM redactions)"
+# Released in part, yet no box seen: the withheld text was cut without a box, or the box was missed.
+UNBOXED_SQL = "SELECT document_id FROM document_release WHERE status = 'part' AND document_id NOT IN (SELECT document_id FROM redactions)"
+BOXED_PART_SQL = "SELECT document_id FROM document_release WHERE status = 'part' AND document_id IN (SELECT document_id FROM redactions)"
 FAILED_SQL = "SELECT DISTINCT document_id FROM redactions WHERE failed = 1"
+WITHHELD_FULL_SQL = {
+    "yes": "SELECT DISTINCT document_id FROM withheld_pages",
+    "no": "SELECT id FROM documents WHERE id NOT IN (SELECT document_id FROM withheld_pages)",
+    "duplicate": "SELECT DISTINCT document_id FROM withheld_pages WHERE duplicate = 1",
+    "referral": "SELECT DISTINCT document_id FROM withheld_pages WHERE referral IS NOT NULL",
+}
+WITHHELD_FULL_CODE_SQL = "SELECT DISTINCT document_id FROM withheld_pages WHERE codes LIKE ?"
 NOT_FAILED_SQL = "SELECT id FROM documents WHERE id NOT IN (SELECT document_id FROM redactions WHERE failed = 1)"
 
 _YES = {"yes", "true", "1", "y"}
@@ -162,12 +256,31 @@ def redacted_ids(conn: sqlite3.Connection, value: str) -> set[int]:
     return {r[0] for r in conn.execute(REDACTED_SQL if _yes_no("redacted", value) else NOT_REDACTED_SQL)}
 
 
+def unboxed_ids(conn: sqlite3.Connection, value: str) -> set[int]:
+    return {r[0] for r in conn.execute(UNBOXED_SQL if _yes_no("unboxed", value) else BOXED_PART_SQL)}
+
+
 def failed_redaction_ids(conn: sqlite3.Connection, value: str) -> set[int]:
     return {r[0] for r in conn.execute(FAILED_SQL if _yes_no("failed-redaction", value) else NOT_FAILED_SQL)}
 
 
+def _withheld_full(value: str) -> tuple[str, tuple[str, ...]]:
+    """`withheld-full:b6` (b7 includes b7a..b7f), `:yes`, `:no`, `:duplicate`, `:referral`."""
+    v = value.lower()
+    key = "yes" if v in _YES else "no" if v in _NO else v
+    if key in WITHHELD_FULL_SQL:
+        return WITHHELD_FULL_SQL[key], ()
+    code = _code_value(value)
+    return WITHHELD_FULL_CODE_SQL, (f"%,{code}%" if len(code) == 2 else f"%,{code},%",)
+
+
+def withheld_full_ids(conn: sqlite3.Connection, value: str) -> set[int]:
+    sql, args = _withheld_full(value)
+    return {r[0] for r in conn.execute(sql, args)}
+
+
 def register_search_fields() -> bool:
-    """Add the four fields to search/filters.py's registry; False when search is not there."""
+    """Add the withholdings fields to search/filters.py's registry; False when search is not there."""
     try:
         from ..search.filters import SqlFilter, register_field
     except ImportError:
@@ -183,9 +296,15 @@ def register_search_fields() -> bool:
                    description="release status: full, part, withheld, unknown", example="release:part")
     register_field("redacted", lambda f: SqlFilter(REDACTED_SQL if _yes_no("redacted", f.value) else NOT_REDACTED_SQL),
                    description="documents with (or without) redaction boxes", example="redacted:yes")
+    register_field("unboxed", lambda f: SqlFilter(UNBOXED_SQL if _yes_no("unboxed", f.value) else BOXED_PART_SQL),
+                   description="documents released in part with no redaction box on any page (yes), or with boxes (no)",
+                   example="unboxed:yes")
     register_field("failed-redaction",
                    lambda f: SqlFilter(FAILED_SQL if _yes_no("failed-redaction", f.value) else NOT_FAILED_SQL),
                    description="documents with text still readable under a redaction box", example="failed-redaction:yes")
+    register_field("withheld-full", lambda f: SqlFilter(*_withheld_full(f.value)),
+                   description="documents whose deleted page sheets list pages withheld in full: by code, duplicate, "
+                               "referral, yes or no", example="withheld-full:b7e")
     return True
 
 

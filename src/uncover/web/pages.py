@@ -99,6 +99,11 @@ def _render(kind: str, src: str, out: str, page: int, dpi: int) -> None:
             scale = (MAX_PIXELS / (width * height)) ** 0.5
         pg.render(scale=scale).to_pil().save(out, "PNG", optimize=False)
         return
+    picture_frame(src, page, dpi).save(out, "PNG")
+
+
+def picture_frame(src: str, page: int, dpi: int):  # type: ignore[no-untyped-def]
+    """One frame of a picture (TIFF page, JPEG...) as a PIL image, scaled to about a page at `dpi`."""
     from PIL import Image
 
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS * 4
@@ -111,7 +116,7 @@ def _render(kind: str, src: str, out: str, page: int, dpi: int) -> None:
         # Pictures are shown at their own resolution, scaled down to about a page at the asked dpi.
         longest = int(11 * dpi)
         frame.thumbnail((longest, longest))
-        frame.save(out, "PNG")
+        return frame
 
 
 if __name__ == "__main__":

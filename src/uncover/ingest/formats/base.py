@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from ...errors import ExtractionError
 from ...model import DocumentKind, IssueCategory, TextSource
+from ..ocr import misread_list
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -32,6 +33,7 @@ class PageText:
     source: TextSource
     ocr_confidence: float | None = None  # mean word confidence 0..100 when OCR'd
     needed_ocr: bool = False  # True when the page had no usable text (whether or not OCR ran)
+    ocr_flags: list[str] = field(default_factory=list)  # OcrResult.flags when OCR'd
 
 
 @dataclass
@@ -147,8 +149,9 @@ class ReadContext:
     limits: Limits = field(default_factory=Limits)
     budget: ExpansionBudget | None = None  # what this file may still expand to; None: a top-level input's whole budget
     display_name: str = ""  # the file's name in the production, for messages
-    # Called by a reader with each native page object (a pypdfium2 page) and its number while the
-    # page is open, so an analysis of the page's drawing (redaction boxes) needs no second parse.
+    # Called by a reader with each native page object (a pypdfium2 page, or a PIL image positioned
+    # on the frame) and its number while the page is open, so an analysis of the page's drawing
+    # (redaction boxes) needs no second parse.
     page_hook: Callable[[Any, int], None] | None = None
 
     def expansion(self, size: int) -> ExpansionBudget:
@@ -159,11 +162,13 @@ class ReadContext:
 
     def page_from_text_or_ocr(self, text: str, render: Callable[[], Image], source: TextSource) -> PageText:
         """Keep a page's own text when it is usable, else OCR the rendered page (per ocr_mode)."""
-        usable = has_usable_text(text)
+        # A text layer that read a list column by column (an FBI deleted page sheet) is read again.
+        usable = has_usable_text(text) and not misread_list(text)
         if self.ocr is not None and (self.ocr_mode == "always" or (self.ocr_mode == "auto" and not usable)):
             result = self.ocr.recognize(render())
             if result.text.strip() or not usable:
-                return PageText(result.text, TextSource.OCR, result.confidence, needed_ocr=not usable)
+                return PageText(result.text, TextSource.OCR, result.confidence, needed_ocr=not usable,
+                                ocr_flags=list(result.flags))
         if usable:
             return PageText(text, source)
         return PageText(text, TextSource.NONE, needed_ocr=True)

@@ -87,6 +87,8 @@ class ImageReader:
         for index in range(pages):
             try:
                 image.seek(index)
+                if ctx.page_hook is not None:
+                    ctx.page_hook(image, index + 1)
                 page = ctx.page_from_text_or_ocr("", lambda: prepare_for_ocr(image), TextSource.NONE)
             except (OSError, SyntaxError, ValueError, EOFError) as exc:  # truncated or damaged image data
                 unreadable += 1

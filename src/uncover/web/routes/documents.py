@@ -19,11 +19,13 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from ...case import Case
 from ...custody import intact_original
 from ...errors import QueryError
+from ...ingest.ocr import page_flag_notes
 from ...model import Document
 from ...search import search
 from ...search.query import MatchAll, parse
 from ...search.snippets import find_spans, locate, text_matchers
 from ...store import review as review_sql
+from ...store import withholdings as wstore
 from .. import pages as page_images
 from ..app import CaseDep, render
 from ..sanitize import BODY_CSP, email_document
@@ -188,10 +190,26 @@ def document_page(request: Request, doc_id: int, page: int = 1, q: str = "", sor
         "tags": review_sql.document_tags(conn, doc_id), "all_tags": [t for t, _ in review_sql.all_tags(conn)],
         "notes": review_sql.notes(conn, doc_id), "annotations": annotations,
         "bates": current.bates if current else None,
+        "ocr_notes": page_flag_notes(current) if current else [],
+        "withheld_full": wstore.withheld_page_counts(conn, doc_id) if "withheld_pages" in tables else {},
+        **message_parts(case, doc_id, tables),
     }
     response = render(request, "document.html", **context)
     response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
     return response
+
+
+def message_parts(case: Case, doc_id: int, tables: set[str]) -> dict[str, Any]:
+    """The own text and quoted messages of the document (when it quotes any), and the fields
+    read from its printed header, for the view's panels."""
+    if "message_segments" not in tables:
+        return {"segments": [], "derived": []}
+    from ...store import messages as mstore
+
+    segments = mstore.segments(case.store.conn, doc_id)
+    if not any(s["kind"] == "quoted" for s in segments):
+        segments = []
+    return {"segments": segments, "derived": mstore.derived_fields(case.store.conn, doc_id)}
 
 
 @router.get("/documents/{doc_id}/pages/{page}/image")

@@ -17,6 +17,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from ...case import Case
 from ...publish import (
     add_documents,
+    blocking,
     check_site,
     citations,
     create_publication,
@@ -93,7 +94,7 @@ def check(request: Request, name: str, case: CaseDep, who: Reader) -> Response:
     folder = site_dir(case, pub.name)
     if not (folder / "index.html").exists():
         raise HTTPException(404, "This publication has not been built yet.")
-    leaks = check_site(case, pub, folder)
+    leaks = blocking(check_site(case, pub, folder))  # findings accepted with a reason do not block
     return render(request, "publish_detail.html", title=pub.title, pub=pub, docs=case.store.documents(pub.document_ids),
                   cites=[], built=True, builds=publish_sql.builds(case.store.conn, pub.id)[:5], leaks=leaks, checked=True)
 
