@@ -13,7 +13,8 @@ the result per statement text:
   `iif`, `total`, `round`, scalar `max/min`, `CAST(.. AS INTEGER/REAL)` keep SQLite's results;
 - `GLOB` becomes an anchored regular expression (case-sensitive, as in SQLite), `LIKE` becomes
   `ILIKE .. ESCAPE ''` (SQLite's LIKE ignores case and has no escape character by default);
-- `IS`/`IS NOT` between values become `IS [NOT] DISTINCT FROM`, `==` `=`, `IN ()` `IN (NULL)`;
+- `IS`/`IS NOT` between values become `IS [NOT] DISTINCT FROM`, `==` `=`, `IN ()` `IN (NULL)`,
+  `rowid` (for ORDER BY: insertion order) PostgreSQL's `ctid`;
 - in DDL: `INTEGER PRIMARY KEY` becomes an identity column, INTEGER `BIGINT` (SQLite integers
   are 64-bit), REAL `DOUBLE PRECISION`, BLOB `BYTEA`, and text columns get the "C" collation
   (SQLite compares and sorts text by code point); `WITHOUT ROWID`, `AUTOINCREMENT` and
@@ -388,6 +389,8 @@ def _expr(toks: list[Tok]) -> list[Tok]:
         elif up in ("CURRENT_TIMESTAMP", "CURRENT_DATE", "CURRENT_TIME"):
             pattern = {"CURRENT_TIMESTAMP": "YYYY-MM-DD HH24:MI:SS", "CURRENT_DATE": "YYYY-MM-DD", "CURRENT_TIME": "HH24:MI:SS"}[up]
             out.append(Tok("expr", f"(to_char({NOW}, '{pattern}'))"))
+        elif up in ("ROWID", "_ROWID_", "OID") and t.kind == "word" and not (out and out[-1].text == "."):
+            out.append(Tok("word", "ctid"))  # ORDER BY rowid: insertion order, as PostgreSQL's ctid keeps it for new rows
         elif up in ("TRUE", "FALSE") and t.kind == "word":
             out.append(Tok("number", "1" if up == "TRUE" else "0"))
         elif up in ("LIKE", "GLOB") and t.kind == "word":
