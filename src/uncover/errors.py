@@ -9,7 +9,8 @@
     │   └── EncryptedError
     ├── LoadFileError            a load file that cannot be parsed at all
     ├── DiskFullError            the disk holding the case is full: the work stops, nothing is lost
-    └── CustodyError             a stored original no longer matches its recorded hash (or is gone)
+    ├── CustodyError             a stored original no longer matches its recorded hash (or is gone)
+    └── ClusterError             the Ray cluster of `ingest --ray` cannot be reached or used
 
 Every message names the file (and Bates number where known) and says what to do.
 """
@@ -61,6 +62,10 @@ class DiskFullError(UncoverError):
 
 class CustodyError(UncoverError):
     exit_code = 8
+
+
+class ClusterError(UncoverError):
+    exit_code = 9
 
 
 class ExtractionError(UncoverError):

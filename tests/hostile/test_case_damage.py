@@ -35,7 +35,8 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> Path:
     production.mkdir()
     for i in range(30):
         (production / f"doc-{i:02d}.txt").write_text(" ".join(WORDS[(i + k) % len(WORDS)] for k in range(40)), "utf-8")
-    with Case.init(root / "case") as case:
+    # The case.db file itself is what these tests damage: a SQLite case on the PostgreSQL run too.
+    with Case.init(root / "case", database="") as case:
         ingest(case, [production], IngestOptions(production="P1", ocr="never", workers=1, analyze=False))
     return root / "case"
 

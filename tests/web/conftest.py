@@ -4,7 +4,6 @@ corpus, and two generated e-mails (one with an attachment, one carrying script p
 
 from __future__ import annotations
 
-import shutil
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -74,6 +73,8 @@ def web_case_dir(corpora: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
 @pytest.fixture
 def case_copy(web_case_dir: Path, tmp_path: Path) -> Path:
     """A private copy for tests that change the case (tags, notes, users)."""
+    from uncover import Case
+
     target = tmp_path / "case"
-    shutil.copytree(web_case_dir, target)
+    Case.copy(web_case_dir, target).close()  # on PostgreSQL, a schema of its own
     return target

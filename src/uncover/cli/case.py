@@ -20,15 +20,31 @@ from .base import case_argument, console, emit_json, friendly_errors, json_optio
 @main.command("init")
 @case_argument
 @click.option("--name", help="The case's name (default: the folder's name).")
+@click.option("--database", metavar="DSN", default=None,
+              help="Keep the case on a PostgreSQL server (a team), e.g. postgresql://db.example.org/uncover; "
+                   "default: $UNCOVER_DATABASE, else SQLite in the case folder. Needs `pip install 'uncover[team]'`.")
+@click.option("--schema", "pg_schema", metavar="NAME", help="The PostgreSQL schema for the case (default: from its name).")
+@click.option("--from", "source", type=click.Path(path_type=Path, file_okay=False, exists=True),
+              help="Copy an existing case (settings, originals, index, every row): e.g. a laptop case onto the team server.")
 @json_option
 @friendly_errors
-def init_command(case_dir: Path, name: str | None, as_json: bool) -> None:
-    """Create a case folder: uncover.toml, case.db, originals/, derived/."""
-    case = Case.init(case_dir, name)
-    if as_json:
-        emit_json({"case": str(case.root), "name": case.name, "schema": case.store.schema_version()})
+def init_command(case_dir: Path, name: str | None, database: str | None, pg_schema: str | None, source: Path | None,
+                 as_json: bool) -> None:
+    """Create a case folder: uncover.toml, case.db (or a PostgreSQL schema), originals/, derived/."""
+    if source is not None:
+        case = Case.copy(source, case_dir, database=database, schema=pg_schema)
     else:
-        console.print(f"Created case [bold]{case.name}[/] in {case.root}. Next: [bold]uncover ingest {case_dir} PATH...[/]")
+        case = Case.init(case_dir, name, database=database, schema=pg_schema)
+    storage = case.settings.storage
+    where = f"PostgreSQL schema {storage['schema']}" if case.backend == "postgresql" else "case.db"
+    if as_json:
+        emit_json({"case": str(case.root), "name": case.name, "schema": case.store.schema_version(),
+                   "backend": case.backend, "pg_schema": storage["schema"] or None,
+                   "documents": case.store.counts()["documents"]})
+    else:
+        copied = f" with {case.store.counts()['documents']:,} documents from {source}" if source else ""
+        console.print(f"Created case [bold]{case.name}[/] in {case.root} ({where}){copied}. "
+                      f"Next: [bold]uncover ingest {case_dir} PATH...[/]")
 
 
 @main.command("status")

@@ -26,16 +26,20 @@ from .progress import RichProgress
 @click.option("--no-analyze", is_flag=True, help="Skip the case passes (withholdings, duplicates); the next run does them.")
 @click.option("--wait", "lock_wait", type=float, default=0.0, show_default=True,
               help="Seconds to wait while another uncover process is writing to the case (default: stop at once).")
+@click.option("--ray", "ray_address", metavar="auto|local|ADDRESS",
+              help="Extract and OCR on a Ray cluster (pip install 'uncover[cluster]'); every node must see the case "
+                   "folder at the same path. auto: the running cluster; local: one on this machine for this run.")
 @json_option
 @friendly_errors
 def ingest_command(case_dir: Path, paths: tuple[Path, ...], production: str | None, custodian: str | None, ocr: str,
                    workers: int, timeout: float, memory_limit: int, no_analyze: bool, lock_wait: float,
+                   ray_address: str | None,
                    as_json: bool) -> None:
     """Ingest folders, files and ZIPs into CASE (created if missing). Safe to re-run: resumes."""
     case = Case.init(case_dir)
     options = IngestOptions(production=production, custodian=custodian, ocr=ocr, workers=workers,
                             worker_limits=WorkerLimits(seconds=timeout, memory_bytes=memory_limit * 1024 * 1024),
-                            analyze=not no_analyze, lock_wait=lock_wait)
+                            analyze=not no_analyze, lock_wait=lock_wait, ray=ray_address)
     with RichProgress(console, enabled=not as_json) as progress:
         report = ingest(case, list(paths), options, progress)
     print_report(case, report, as_json)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -28,17 +29,24 @@ from .base import (
 @click.option("--secure-cookies", is_flag=True,
               help="Mark cookies Secure (HTTPS only). Automatic when a request arrives over HTTPS, directly or "
                    "through a proxy on this machine that sends X-Forwarded-Proto.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Web worker processes; more than one needs a case on PostgreSQL (`uncover init --database`).")
 @friendly_errors
-def serve_command(case_dir: Path, host: str, port: int, team: bool, secure_cookies: bool) -> None:
+def serve_command(case_dir: Path, host: str, port: int, team: bool, secure_cookies: bool, workers: int) -> None:
     """Open the review workspace in the browser: search, read, tag, annotate."""
     import uvicorn
 
     from ..review import ROLES  # noqa: F401 - registers the tag: search field
     from ..store import review as review_sql
-    from ..web.app import WebSettings, create_app
+    from ..web.app import SERVE_ENV, WebSettings, create_app, serve_spec
 
     with open_case(case_dir) as case:
         people = review_sql.users(case.store.conn)
+        backend = case.backend
+    if workers > 1 and backend != "postgresql":
+        err_console.print("[bold red]error:[/] --workers needs the case on PostgreSQL (a SQLite case has one writer): "
+                          f"copy it there with `uncover init NEW --from {case_dir} --database postgresql://...`.")
+        sys.exit(2)
     if team and not people:
         err_console.print("[bold red]error:[/] --team needs at least one user: run "
                           f"`uncover user add {case_dir} NAME --role admin` first.")
@@ -47,15 +55,20 @@ def serve_command(case_dir: Path, host: str, port: int, team: bool, secure_cooki
         err_console.print("[yellow]warning:[/] without --team anyone who can reach this address can read and change the case.")
     loopback = host in ("127.0.0.1", "localhost", "::1")
     allowed = ("127.0.0.1", "localhost", "::1") if loopback else None
-    app = create_app(case_dir, WebSettings(team=team, host=host, port=port, allowed_hosts=allowed,
-                                           secure_cookies=secure_cookies))
+    settings = WebSettings(team=team, host=host, port=port, allowed_hosts=allowed, secure_cookies=secure_cookies)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     console.print(f"uncover is serving [bold]{case_dir}[/] at [bold cyan]http://{shown}:{port}/[/] "
-                  f"({'team mode: sign-in required' if team else 'laptop mode: this computer only'}). Ctrl+C stops it.")
+                  f"({'team mode: sign-in required' if team else 'laptop mode: this computer only'}"
+                  f"{f', {workers} worker processes' if workers > 1 else ''}). Ctrl+C stops it.")
     # Forwarded headers are believed only from a proxy on this machine (uvicorn's default address list):
     # they give the sign-in limit the real address and tell the app it is behind HTTPS.
-    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True, forwarded_allow_ips="127.0.0.1",
-                server_header=False)
+    served = {"host": host, "port": port, "log_level": "warning", "proxy_headers": True,
+              "forwarded_allow_ips": "127.0.0.1", "server_header": False}
+    if workers > 1:  # each worker process builds its own app from the same settings
+        os.environ[SERVE_ENV] = serve_spec(case_dir.resolve(), settings)
+        uvicorn.run("uncover.web.app:app_from_environment", factory=True, workers=workers, **served)
+        return
+    uvicorn.run(create_app(case_dir, settings), **served)
 
 
 @main.group("user")

@@ -27,6 +27,7 @@ from ..case import Case
 from ..errors import DiskFullError, InputError, disk_full, is_disk_full
 from ..model import Document, DocumentKind, IngestCounts, IssueCategory, Page, ProcessingIssue, TextSource
 from ..store import Fingerprint, InputRecord
+from ..store.blobs import process_tag, remove_stale
 from .bates_stamps import find_bates
 from .budget import BudgetLedger
 from .formats.base import Extraction, Limits, LostChild
@@ -74,6 +75,7 @@ class IngestOptions:
     index: bool = True
     analyze: bool = True  # run the case passes (withholdings, duplicates) on the new documents
     lock_wait: float = 0.0  # seconds to wait for another process writing to the case
+    ray: str | None = None  # process items on a Ray cluster: "auto", "local" or its address (ingest/cluster.py)
 
 
 @dataclass
@@ -226,7 +228,7 @@ class _Ingest:
         self.new_ids: list[int] = []
         self.unindexed: list[int] = []
         self.last_index_commit = time.monotonic()
-        self.scratch_root = case.derived / "scratch"
+        self.scratch_root = case.derived / "scratch" / process_tag()  # per ingest: several may run at once
         self.ledger = BudgetLedger(self.store, options.limits)
         name = options.production or sources[0].resolve().name or "production"
         self.production = self.store.production(name, source=", ".join(str(s) for s in sources))
@@ -235,14 +237,21 @@ class _Ingest:
     def run(self) -> IngestReport:
         started = time.monotonic()
         self.case.blobs.clean_incoming()
+        remove_stale(self.scratch_root.parent)
         shutil.rmtree(self.scratch_root, ignore_errors=True)
         if self.options.index:
             self._catch_up_index()
         settings = {"ocr": self.options.ocr, "custodian": self.options.custodian, "workers": self.options.workers}
         self.ingest_id = self.store.begin_ingest(self.production.id, [str(s) for s in self.sources], __version__, settings)
-        self._scan()
-        self._process()
+        cluster = self._cluster() if self.executor is None and self.options.ray else None
+        try:
+            self._scan()  # a cluster's workers start meanwhile
+            self._process(cluster)
+        finally:
+            if cluster is not None:
+                cluster.close()
         self._flush_index(force=True)
+        shutil.rmtree(self.scratch_root, ignore_errors=True)
         self.store.finish_ingest(self.ingest_id, vars(self.counts))
         return IngestReport(self.production.name, self.ingest_id, self.counts, self.new_ids, time.monotonic() - started)
 
@@ -290,16 +299,25 @@ class _Ingest:
                                     self.ingest_id)
             self.counts.exceptions += 1
 
-    def _process(self) -> None:
+    def _cluster(self) -> Executor[ItemTask, ItemResult]:
+        from .cluster import RayExecutor
+
+        assert self.options.ray is not None
+        return RayExecutor(ItemProcessor(self._item_settings()), self.options.ray, self.options.worker_limits)
+
+    def _item_settings(self) -> ItemSettings:
+        return ItemSettings(ocr_mode=self.options.ocr, limits=self.options.limits, withholdings=self.options.analyze)
+
+    def _process(self, cluster: Executor[ItemTask, ItemResult] | None = None) -> None:
         pending = self.store.pending_inputs(self.production.id)
         self.progress.start("Extracting", len(pending))
         if not pending:
             return
-        own_pool = self.executor is None
-        settings = ItemSettings(ocr_mode=self.options.ocr, limits=self.options.limits, withholdings=self.options.analyze)
-        if self.executor is None:
+        own_pool = self.executor is None and cluster is None
+        if own_pool:
             warm_up()
-        executor = self.executor or LocalPool(ItemProcessor(settings), self.options.workers, self.options.worker_limits)
+        executor = self.executor or cluster or LocalPool(ItemProcessor(self._item_settings()), self.options.workers,
+                                                         self.options.worker_limits)
         self.pool = executor
         try:
             for record in pending:

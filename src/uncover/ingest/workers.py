@@ -39,6 +39,7 @@ class Outcome(Generic[T, R]):
     result: R | None = None
     failure: str | None = None  # "timeout", "crash", "too-large"
     detail: str = ""
+    where: str = ""  # on a cluster: the node that ran it
 
 
 class Executor(Protocol[T, R]):
@@ -51,7 +52,8 @@ class Executor(Protocol[T, R]):
     def close(self) -> None: ...
 
 
-def _worker_main(conn: Connection, fn: Callable[[Any], Any], memory_bytes: int, init: Callable[[], None] | None) -> None:
+def _worker_main(conn: Connection, fn: Callable[[Any], Any], memory_bytes: int, init: Callable[[], None] | None,
+                 announce: bool = False) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     os.environ["OMP_THREAD_LIMIT"] = "1"
     if memory_bytes:
@@ -61,6 +63,8 @@ def _worker_main(conn: Connection, fn: Callable[[Any], Any], memory_bytes: int, 
             pass
     if init is not None:
         init()
+    if announce:
+        conn.send(("ready", None))
     while True:
         try:
             task = conn.recv()
@@ -96,21 +100,33 @@ class LocalPool(Generic[T, R]):
     """N long-lived worker processes fed one task at a time, restarted when one dies or hangs."""
 
     def __init__(self, fn: Callable[[T], R], workers: int = 0, limits: WorkerLimits | None = None,
-                 init: Callable[[], None] | None = None, depth: int = 2) -> None:
+                 init: Callable[[], None] | None = None, depth: int = 2, start_method: str | None = None,
+                 preload: list[str] | None = None, ready_timeout: float | None = None) -> None:
         self.depth = depth
         self.fn = fn
         self.limits = limits or WorkerLimits()
         self.init = init
         self.size = max(1, workers or os.cpu_count() or 1)
-        self.ctx = mp.get_context("fork") if hasattr(os, "fork") else mp.get_context("spawn")
+        # fork by default; a process with threads of its own (a Ray worker) starts children from a fork server
+        self.ctx = mp.get_context(start_method or ("fork" if hasattr(os, "fork") else "spawn"))
+        self.ready_timeout = ready_timeout  # wait for each new worker to start before timing its first task
+        if preload and start_method == "forkserver":
+            self.ctx.set_forkserver_preload(preload)
         self.queue: deque[T] = deque()
         self.slots: list[_Slot] = [self._spawn() for _ in range(self.size)]
 
     def _spawn(self) -> _Slot:
         parent, child = self.ctx.Pipe()
-        process = self.ctx.Process(target=_worker_main, args=(child, self.fn, self.limits.memory_bytes, self.init), daemon=True)
+        announce = self.ready_timeout is not None
+        process = self.ctx.Process(target=_worker_main, args=(child, self.fn, self.limits.memory_bytes, self.init, announce),
+                                   daemon=True)
         process.start()
         child.close()
+        if announce and parent.poll(self.ready_timeout):
+            try:
+                parent.recv()
+            except (EOFError, OSError):
+                pass  # it died starting: the first task it is given will report that
         return _Slot(process, parent)
 
     def _replace(self, slot: _Slot) -> None:

@@ -10,6 +10,11 @@ Writers: Tantivy allows one writer per index folder, across processes (a lock fi
 is opened on the first add/delete and kept until `close()`, so the ingest pays for it once; a
 second writer waits a few seconds for the lock, then fails with a plain message. Readers (the
 web app while an ingest runs) reload before each search, so they see every commit.
+
+A shared index (a team's case, where several ingests and web workers open the same folder)
+takes the writer only to commit: documents wait in memory until `commit()`, which takes the
+lock (waiting for another process's commit to end), writes them, commits and lets go, so two
+ingests interleave their commits instead of the second one failing.
 """
 
 from __future__ import annotations
@@ -103,13 +108,22 @@ def values_from(meta: Mapping[str, Any], text: str, production_name: str, own: s
     }
 
 
+SHARED_BUFFER = 2000  # documents a shared index holds in memory before taking the writer early
+SHARED_LOCK_WAIT = 300.0  # seconds a shared index waits for another process's commit
+
+
 class IndexBusy(UncoverError):
     """Another process holds the index writer (an ingest or a reindex in progress)."""
 
 
 class SearchIndex:
-    def __init__(self, path: Path, *, writer_heap: int = 128_000_000, writer_threads: int = 0, lock_wait: float = 10.0) -> None:
+    def __init__(self, path: Path, *, writer_heap: int = 128_000_000, writer_threads: int = 0, lock_wait: float = 10.0,
+                 shared: bool = False) -> None:
         self.path = Path(path)
+        self.shared = shared
+        if shared:
+            lock_wait = max(lock_wait, SHARED_LOCK_WAIT)
+        self._pending: list[tuple[int, tantivy.Document | None, bool]] = []  # shared: (doc id, document or delete, replace)
         self.writer_heap = writer_heap
         self.writer_threads = writer_threads
         self.lock_wait = lock_wait
@@ -126,6 +140,7 @@ class SearchIndex:
         self = cls.__new__(cls)
         self.path, self.writer_heap, self.writer_threads, self.lock_wait = Path(path), 0, 0, 0.0
         self.schema, self.created, self._writer = build_schema(), False, None
+        self.shared, self._pending = False, []
         try:
             version = json.loads((self.path / VERSION_FILE).read_text("utf-8")).get("schema")
         except (OSError, ValueError):
@@ -185,9 +200,6 @@ class SearchIndex:
         self.add_values(doc.id, field_values(doc, pages, production_name, own), replace=replace)
 
     def add_values(self, doc_id: int, values: Mapping[str, object], *, replace: bool = True) -> None:
-        writer = self.writer()
-        if replace:
-            writer.delete_documents_by_query(self._id_query(doc_id))
         tdoc = tantivy.Document()
         tdoc.add_unsigned("doc_id", doc_id)
         for name, value in values.items():
@@ -197,14 +209,34 @@ class SearchIndex:
                 tdoc.add_integer(name, value)
             else:
                 tdoc.add_text(name, str(value))
-        writer.add_document(tdoc)
+        self._write(doc_id, tdoc, replace)
 
     def delete(self, doc_id: int) -> None:
-        self.writer().delete_documents_by_query(self._id_query(doc_id))
+        self._write(doc_id, None, True)
+
+    def _write(self, doc_id: int, tdoc: tantivy.Document | None, replace: bool) -> None:
+        self._pending.append((doc_id, tdoc, replace))
+        if self.shared and self._writer is None and len(self._pending) < SHARED_BUFFER:
+            return  # a shared index takes the writer at commit
+        self._drain()
+
+    def _drain(self) -> None:
+        writer = self.writer()
+        for doc_id, tdoc, replace in self._pending:
+            if replace:
+                writer.delete_documents_by_query(self._id_query(doc_id))
+            if tdoc is not None:
+                writer.add_document(tdoc)
+        self._pending = []
 
     def commit(self) -> None:
+        if self._pending:
+            self._drain()
         if self._writer is not None:
             self._writer.commit()
+            if self.shared:  # let the next process commit
+                self._writer.wait_merging_threads()
+                self._writer = None
             self._index.reload()
 
     def clear(self) -> None:
@@ -214,6 +246,8 @@ class SearchIndex:
 
     def close(self) -> None:
         """Commit pending work and release the writer lock for other processes."""
+        if self._pending:
+            self.commit()
         if self._writer is not None:
             self._writer.commit()
             self._writer.wait_merging_threads()

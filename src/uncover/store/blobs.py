@@ -9,8 +9,11 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import shutil
+import socket
 import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,7 +76,7 @@ class BlobStore:
         sha, md5, size = hashlib.sha256(), hashlib.md5(), 0
         tmp_name = ""
         try:
-            fd, tmp_name = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
+            fd, tmp_name = tempfile.mkstemp(dir=self.root, prefix=f".incoming-{process_tag()}-")
             with os.fdopen(fd, "wb") as dst:
                 for chunk in chunks:
                     sha.update(chunk)
@@ -101,7 +104,40 @@ class BlobStore:
         return path.exists() and fingerprint(path).sha256 == sha256
 
     def clean_incoming(self) -> None:
-        """Remove half-written copies left by a killed ingest."""
+        """Remove half-written copies left by a killed ingest (never those of an ingest still running)."""
         if self.root.exists():
             for leftover in self.root.glob(".incoming-*"):
-                leftover.unlink(missing_ok=True)
+                if is_stale(leftover, leftover.name.removeprefix(".incoming-")):
+                    leftover.unlink(missing_ok=True)
+
+
+def process_tag() -> str:
+    """host-pid: names a process's temporary files, so others can tell whether it still runs."""
+    return f"{socket.gethostname().replace('-', '_')}-{os.getpid()}"
+
+
+def is_stale(path: Path, name: str, other_hosts_after: float = 86400.0) -> bool:
+    """Whether a file or folder named `process_tag()...` was left by a process that is gone: one of
+    this host whose pid is dead, or one of another host (a cluster node) untouched for a day."""
+    host, _, rest = name.partition("-")
+    pid = rest.split("-", 1)[0]
+    if host == socket.gethostname().replace("-", "_") and pid.isdigit():
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            return False
+        return False
+    try:
+        return time.time() - path.stat().st_mtime > (other_hosts_after if pid.isdigit() else 60.0)
+    except FileNotFoundError:
+        return False
+
+
+def remove_stale(folder: Path) -> None:
+    """Remove the per-process subfolders of `folder` whose process is gone."""
+    if folder.is_dir():
+        for child in folder.iterdir():
+            if is_stale(child, child.name):
+                shutil.rmtree(child, ignore_errors=True) if child.is_dir() else child.unlink(missing_ok=True)

@@ -114,6 +114,8 @@ class SqliteStore:
             if version in applied:
                 continue
             with self.transaction():
+                if self.conn.execute("SELECT 1 FROM schema_migrations WHERE version = ?", (version,)).fetchone():
+                    continue  # another process applied it while this one waited for the write lock
                 for statement in _split_sql(sql):
                     self.conn.execute(statement)
                 self.conn.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", (version, name))

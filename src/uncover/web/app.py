@@ -11,15 +11,18 @@ Every response carries a strict Content-Security-Policy: the app's own script co
 from __future__ import annotations
 
 import importlib
+import json
+import os
 import secrets
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
+import anyio.to_thread
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
@@ -40,6 +43,7 @@ APP_CSP = (
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 PUBLIC_PATHS = {"/login", "/healthz"}
+DATABASE_THREADS = 8  # request threads (so PostgreSQL connections) per worker process on a team server
 # Findings of other areas: importing registers their search fields (exemption:, release:, dupe:...).
 OPTIONAL_FIELD_MODULES = ("uncover.store.withholdings", "uncover.store.duplicates", "uncover.review")
 
@@ -55,13 +59,14 @@ class WebSettings:
 
 
 class CaseHandles:
-    """One open Case per thread, all closed at shutdown."""
+    """One open Case per thread; a thread's Case is closed when the thread is gone (the server's
+    idle worker threads come and go: on PostgreSQL each Case holds a connection), all at shutdown."""
 
     def __init__(self, root: Path) -> None:
         Case.open(root).close()  # fail now, with the plain CaseError, when the folder is not a case
         self.root = root
         self._local = threading.local()
-        self._all: list[Case] = []
+        self._all: list[tuple[threading.Thread, Case]] = []
         self._lock = threading.Lock()
 
     def get(self) -> Case:
@@ -71,17 +76,25 @@ class CaseHandles:
             case.store.conn.execute("PRAGMA temp_store=MEMORY")
             self._local.case = case
             with self._lock:
-                self._all.append(case)
+                gone = [c for t, c in self._all if not t.is_alive()]
+                self._all = [(t, c) for t, c in self._all if t.is_alive()]
+                self._all.append((threading.current_thread(), case))
+            _close_all(gone)
         return case
 
     def close(self) -> None:
         with self._lock:
-            for case in self._all:
-                try:
-                    case.close()
-                except Exception:  # noqa: BLE001 - closing at shutdown, nothing to report to
-                    pass
+            cases = [c for _, c in self._all]
             self._all.clear()
+        _close_all(cases)
+
+
+def _close_all(cases: list[Case]) -> None:
+    for case in cases:
+        try:
+            case.close()
+        except Exception:  # noqa: BLE001 - closing a finished thread's case: nothing to report to
+            pass
 
 
 def get_case(request: Request) -> Case:
@@ -119,6 +132,8 @@ def create_app(case_dir: Path, settings: WebSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if team_database:  # each request thread holds a connection: keep a worker's share of the server's
+            anyio.to_thread.current_default_thread_limiter().total_tokens = DATABASE_THREADS
         yield
         cases.close()
 
@@ -130,6 +145,7 @@ def create_app(case_dir: Path, settings: WebSettings | None = None) -> FastAPI:
     app.state.login_limiter = auth.LoginLimiter()
     with Case.open(case_dir) as case:
         app.state.case_name = case.name
+        team_database = case.backend == "postgresql"
     env = Environment(loader=PackageLoader("uncover.web", "templates"), autoescape=select_autoescape(["html"]))
     env.filters["urlq"] = lambda v: quote(str(v or ""), safe="")
     env.filters["thousands"] = lambda v: f"{int(v or 0):,}"
@@ -199,6 +215,22 @@ def create_app(case_dir: Path, settings: WebSettings | None = None) -> FastAPI:
         return error_page(request, 409 if isinstance(exc, CustodyError) else 400, exc.message)
 
     return app
+
+
+SERVE_ENV = "UNCOVER_SERVE"  # `uncover serve --workers N` hands each worker process its settings here
+
+
+def serve_spec(case_dir: Path, settings: WebSettings) -> str:
+    return json.dumps({"case": str(case_dir), "settings": asdict(settings)})
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one worker process of `uncover serve --workers N` (uvicorn's factory)."""
+    spec = json.loads(os.environ[SERVE_ENV])
+    values = spec["settings"]
+    if values.get("allowed_hosts") is not None:
+        values["allowed_hosts"] = tuple(values["allowed_hosts"])
+    return create_app(Path(spec["case"]), WebSettings(**values))
 
 
 def secure_cookies(request: Request, settings: WebSettings) -> bool:

@@ -142,7 +142,7 @@ def data_version(case: Case) -> dict[str, tuple[Any, ...]]:
                                                 "TOTAL(document_id * length(status) * unicode(status)) "
                                                 "FROM document_release").fetchone())
     if "exemption_marks" in tables:
-        version["exemption"] = tuple(conn.execute("SELECT COUNT(*), MAX(id), SUM(confidence >= 0.5) "
+        version["exemption"] = tuple(conn.execute("SELECT COUNT(*), MAX(id), SUM(CASE WHEN confidence >= 0.5 THEN 1 ELSE 0 END) "
                                                   "FROM exemption_marks").fetchone())
     return version
 

@@ -1,0 +1,168 @@
+"""Cluster benchmark: `uncover ingest --ray` against the local worker pool at equal cores, and a
+scaling model for 10 and 100 nodes from measured per-task overheads.
+
+    python bench/cluster.py [--pdfs 400] [--pages 2] [--scans 16] [--cores 2] [--rounds 2] [--keep DIR]
+
+Needs the cluster extra (pip install -e '.[cluster]'). Starts a one-node Ray cluster on 127.0.0.1
+with --cores CPUs, then runs, A/B interleaved, the same ingest (full pipeline: hashing, SQLite,
+Tantivy, withholdings off) through `LocalPool(workers=cores)` and through `--ray ADDRESS`:
+  (a) text-layer PDFs, pages/s;  (b) image-only pages (OCR), pages/s;
+min and median of --rounds runs each, the ratio Ray/local (target >= 0.9), and the machine's load.
+Then it measures what the model needs: Ray's round trip per task and per item (no-op items, in
+batches), the local pool's per item, the committer's documents/s on SQLite, and the OCR seconds
+per page per core, and prints pages/s and days per million scanned pages for 10 and 100 nodes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")  # the benchmark's cluster stays on 127.0.0.1
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from ingest import generate_scans, generate_text_pdfs  # noqa: E402  (bench/ingest.py)
+
+INGEST = """
+import json, sys, time
+from uncover import Case
+from uncover.ingest import pipeline
+from uncover.ingest.pipeline import IngestOptions, ingest
+pipeline.CASE_PASSES[:] = []
+case = Case.init(sys.argv[1], database="")
+ray = sys.argv[5] if len(sys.argv) > 5 else None
+t = time.perf_counter()
+report = ingest(case, [sys.argv[2]], IngestOptions(workers=int(sys.argv[3]), ocr=sys.argv[4], analyze=False, ray=ray))
+print(json.dumps({"seconds": time.perf_counter() - t, "pages": report.counts.pages, "documents": report.counts.documents}))
+"""
+
+
+def ingest_rate(case_dir: Path, source: Path, cores: int, ocr: str, ray: str | None) -> float:
+    shutil.rmtree(case_dir, ignore_errors=True)
+    args = [sys.executable, "-c", INGEST, str(case_dir), str(source), str(cores), ocr] + ([ray] if ray else [])
+    out = subprocess.run(args, check=True, capture_output=True, text=True)
+    data = json.loads(out.stdout.strip().splitlines()[-1])
+    return data["pages"] / data["seconds"]
+
+
+def per_task_overheads(address: str, cores: int) -> dict[str, float]:
+    """Seconds per Ray task (a batch of one no-op item) and per item in batches of 8, and per item
+    through the local pool, each measured at full concurrency over `cores` slots (the item: abs())."""
+    from uncover.ingest.cluster import RayExecutor
+    from uncover.ingest.workers import LocalPool
+
+    out: dict[str, float] = {}
+    for batch, n in ((1, 200), (8, 800)):
+        with RayExecutor(abs, address, batch=batch) as ex:
+            for i in range(2 * cores * batch):  # warm: start each Ray worker and its child
+                ex.submit(i)
+            while ex.next_outcome() is not None:
+                pass
+            started = time.perf_counter()
+            for i in range(n):
+                ex.submit(i)
+            while ex.next_outcome() is not None:
+                pass
+            out[f"ray_item_s_batch{batch}"] = (time.perf_counter() - started) * cores / n
+    with LocalPool(abs, workers=cores) as pool:
+        started = time.perf_counter()
+        for i in range(2000):
+            pool.submit(i)
+        while pool.next_outcome() is not None:
+            pass
+        out["local_item_s"] = (time.perf_counter() - started) * cores / 2000
+    return out
+
+
+def committer_docs_per_s(root: Path, n: int = 2000) -> float:
+    """Documents (2 pages of 2 KB) the single committer writes per second, one transaction each."""
+    from uncover import Case
+    from uncover.model import Document, DocumentKind, Page, TextSource
+
+    case = Case.init(root / "commit", database="")
+    store = case.store
+    prod = store.production("P")
+    text = "records request detainer county sheriff memo " * 45
+    started = time.perf_counter()
+    for i in range(n):
+        doc = Document(id=0, production_id=prod.id, kind=DocumentKind.EDOC, filename=f"d{i}.pdf", path=f"d{i}.pdf",
+                       sha256=f"{i:064x}", md5=f"{i:032x}", size=1000, page_count=2)
+        with store.transaction():
+            store.insert_document(doc, None, [Page(0, p, text, TextSource.LAYER) for p in (1, 2)])
+    rate = n / (time.perf_counter() - started)
+    case.close()
+    return rate
+
+
+def model(ocr_page_s_core: float, overhead_item_s: float, committer_pages_s: float, nodes: int, cores: int) -> tuple[float, float]:
+    """pages/s and days per million scanned pages for `nodes` nodes of `cores` cores."""
+    per_core = 1.0 / (ocr_page_s_core + overhead_item_s)
+    rate = min(nodes * cores * per_core, committer_pages_s)
+    return rate, 1e6 / rate / 86400
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--pdfs", type=int, default=400)
+    ap.add_argument("--pages", type=int, default=2)
+    ap.add_argument("--scans", type=int, default=16)
+    ap.add_argument("--cores", type=int, default=2)
+    ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--node-cores", type=int, default=16, help="cores per node in the scaling model")
+    ap.add_argument("--keep", type=Path)
+    ap.add_argument("--model-only", type=float, metavar="OCR_S_PER_PAGE_CORE",
+                    help="skip the A/B ingests; model with this OCR time (s per page per core) and fresh overheads")
+    args = ap.parse_args()
+    from ray.cluster_utils import Cluster
+
+    root = args.keep or Path(tempfile.mkdtemp(prefix="uncover-cluster-bench-"))
+    text, scans = root / "text", root / "scans"
+    if not text.exists() and not args.model_only:
+        generate_text_pdfs(text, args.pdfs, args.pages)
+    if not scans.exists() and not args.model_only:
+        generate_scans(scans, args.scans)
+    cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": args.cores, "object_store_memory": 200 * 1024**2,
+                                                            "include_dashboard": False})
+    try:
+        print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at start; Ray cluster of one node "
+              f"with {args.cores} CPUs at {cluster.address}; the local pool with {args.cores} workers")
+        results: dict[str, dict[str, list[float]]] = {}
+        for label, source, ocr in () if args.model_only else (("text PDFs", text, "never"), ("OCR pages", scans, "always")):
+            runs: dict[str, list[float]] = {"local": [], "ray": []}
+            for _ in range(args.rounds):  # A/B interleaved
+                runs["local"].append(ingest_rate(root / "case-local", source, args.cores, ocr, None))
+                runs["ray"].append(ingest_rate(root / "case-ray", source, args.cores, ocr, cluster.address))
+            results[label] = runs
+            local, ray = runs["local"], runs["ray"]
+            print(f"{label:10} local pool  min {min(local):7.2f}  median {statistics.median(local):7.2f} pages/s")
+            print(f"{label:10} Ray         min {min(ray):7.2f}  median {statistics.median(ray):7.2f} pages/s   "
+                  f"Ray/local (medians) {statistics.median(ray) / statistics.median(local):.2f}x  (target >= 0.9x)")
+        overheads = per_task_overheads(cluster.address, args.cores)
+        print("per item (s, at full concurrency): Ray batch of 1 {ray_item_s_batch1:.4f}, Ray batch of 8 "
+              "{ray_item_s_batch8:.4f}, local pool {local_item_s:.5f}".format(**overheads))
+        commit = committer_docs_per_s(root)
+        print(f"committer (SQLite, one document of 2 pages per transaction): {commit:,.0f} documents/s")
+        ocr_s = args.model_only or args.cores / statistics.median(results["OCR pages"]["local"])
+        print(f"OCR: {ocr_s:.2f} s per page per core (this machine)")
+        print(f"model, nodes of {args.node_cores} cores, one scanned page per document, tasks of 8 items:")
+        for nodes in (1, 10, 100):
+            rate, days = model(ocr_s, overheads["ray_item_s_batch8"], commit, nodes, args.node_cores)
+            print(f"  {nodes:3} nodes: {rate:8.1f} pages/s, {days:6.2f} days per million scanned pages"
+                  + ("  (the single committer is the limit)" if rate >= commit else ""))
+        print(f"load average {os.getloadavg()[0]:.2f} at the end")
+    finally:
+        cluster.shutdown()
+        if not args.keep:
+            shutil.rmtree(root, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

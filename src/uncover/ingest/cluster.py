@@ -1,0 +1,208 @@
+"""The item processor on a Ray cluster: `uncover ingest CASE PATHS --ray auto|local|ADDRESS`.
+
+Needs `pip install 'uncover[cluster]'` (Ray, Apache-2.0) on the machine that runs the ingest and on
+every node, at the same uncover version. The ingest itself does not change: the machine that runs
+it scans and hashes the inputs, owns the case database and the search index, and commits every
+result (the single committer); only `process_item` (extraction, OCR, withholdings) runs on the
+cluster, as Ray tasks, each a batch of a few items. Results come back as batches finish, in any
+order, and are committed one document per transaction as before.
+
+Isolation is the local pool's: on each node a task hands its items to a `LocalPool` of one child
+process (started from a fork server, with the same time and memory limits), kept for the life of
+the Ray worker, so a file that segfaults, hangs or eats memory becomes that file's `crash`,
+`timeout` or `too-large` exception and a fresh child takes its place. A batch whose Ray worker or
+node is lost is retried once, one item per task, then reported as crashed.
+
+The shared-path contract: every node must see the case folder at the same absolute path as the
+machine that runs the ingest (an NFS, SMB or cluster file-system mount): nodes read the stored
+originals from CASE/originals/ (hashed and copied there before any parsing) and write container
+members to CASE/derived/scratch/, which the committer then hashes into originals/. The paths
+given to `uncover ingest` are read only by the committer.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import math
+import pickle
+import time
+from collections import deque
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from ..errors import ClusterError
+from .workers import LocalPool, Outcome, WorkerLimits
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+BATCH = 8  # items per Ray task: amortizes the task overhead; small enough to spread a production
+READY_TIMEOUT = 120.0  # seconds a node's child process may take to start (imports) before its first item
+SYSTEM_RETRIES = 1  # a batch lost with its worker or node is run again once, item by item
+_POOLS: dict[str, LocalPool[Any, Any]] = {}  # per Ray worker process: its child-process pool
+
+
+def _ray() -> Any:
+    try:
+        import ray
+    except ImportError as exc:
+        raise ClusterError("--ray needs the cluster extra: pip install 'uncover[cluster]' (on this machine and every node).") from exc
+    return ray
+
+
+def run_batch(fn: Callable[[Any], Any], limits: WorkerLimits, tasks: list[Any]) -> list[Outcome[Any, Any]]:
+    """On a node: the items of one Ray task, each in this worker's child process, with the limits."""
+    pool = _pool(fn, limits)
+    for task in tasks:
+        pool.submit(task)
+    outcomes = []
+    where = _node_name()
+    while (outcome := pool.next_outcome()) is not None:
+        outcome.where = where
+        outcomes.append(outcome)
+    return outcomes
+
+
+def warm(fn: Callable[[Any], Any], limits: WorkerLimits) -> str:
+    """On a node: start this worker's child process (imports, fork server) before items arrive."""
+    _pool(fn, limits)
+    return _node_name()
+
+
+def _pool(fn: Callable[[Any], Any], limits: WorkerLimits) -> LocalPool[Any, Any]:
+    try:
+        key = hashlib.sha256(pickle.dumps((fn, limits))).hexdigest()
+    except (pickle.PicklingError, AttributeError, TypeError):
+        key = f"{id(fn)}-{limits}"
+    pool = _POOLS.get(key)
+    if pool is None:
+        for old in _POOLS.values():
+            old.close()
+        _POOLS.clear()
+        pool = _POOLS[key] = LocalPool(fn, workers=1, limits=limits, start_method="forkserver",
+                                       preload=["uncover.ingest.process"], ready_timeout=READY_TIMEOUT)
+    return pool
+
+
+def _node_name() -> str:
+    import socket
+
+    try:
+        import ray
+
+        node = ray.get_runtime_context().get_node_id()[:12]
+    except Exception:  # noqa: BLE001 - outside Ray (a test calling run_batch directly)
+        node = ""
+    return f"{socket.gethostname()}/{node}" if node else socket.gethostname()
+
+
+def _absolute(task: Any) -> Any:
+    """Paths in a task as every node must see them (Ray workers run in their own folders)."""
+    if not dataclasses.is_dataclass(task):
+        return task
+    changes = {f.name: Path(v).absolute() for f in dataclasses.fields(task) if isinstance(v := getattr(task, f.name), Path)}
+    return dataclasses.replace(task, **changes) if changes else task
+
+
+class RayExecutor(Generic[T, R]):
+    """Runs `fn(task)` as Ray tasks on a cluster; the same Executor interface as LocalPool."""
+
+    def __init__(self, fn: Callable[[T], R], address: str = "auto", limits: WorkerLimits | None = None,
+                 batch: int = BATCH, cpus_per_task: float = 1.0) -> None:
+        ray = self.ray = _ray()
+        self.fn = fn
+        self.limits = limits or WorkerLimits()
+        self.batch = max(1, batch)
+        self.started_ray = False
+        if not ray.is_initialized():
+            try:
+                ray.init(address=None if address == "local" else address, log_to_driver=False, logging_level="ERROR",
+                         include_dashboard=False, configure_logging=False)
+            except (ConnectionError, RuntimeError, ValueError) as exc:
+                raise ClusterError(
+                    f"No Ray cluster at {address!r} ({exc}). Start one with `ray start --head` (then `ray start "
+                    "--address HEAD:6379` on each node), or use --ray local to run one on this machine only."
+                ) from exc
+            self.started_ray = True
+        cpus = float(ray.cluster_resources().get("CPU", 1.0))
+        self.slots = max(1, int(cpus / cpus_per_task))
+        # SPREAD: batches go round the nodes instead of filling the first one
+        self.remote = ray.remote(num_cpus=cpus_per_task, max_retries=0, scheduling_strategy="SPREAD")(run_batch)
+        self.fn_ref = ray.put(fn)
+        # Start every slot's Ray worker and child now: it overlaps the committer's scan and hashing.
+        warmer = ray.remote(num_cpus=cpus_per_task, max_retries=0, scheduling_strategy="SPREAD")(warm)
+        self.warming = [warmer.remote(self.fn_ref, self.limits) for _ in range(self.slots)]
+        self.queue: deque[tuple[T, int]] = deque()  # (task, system failures so far)
+        self.in_flight: dict[Any, tuple[list[tuple[T, int]], float]] = {}  # ref -> (batch, deadline)
+        self.ready: deque[Outcome[T, R]] = deque()
+
+    @property
+    def size(self) -> int:
+        return self.slots
+
+    def submit(self, task: T) -> None:
+        self.queue.append((_absolute(task), 0))
+
+    def _dispatch(self) -> None:
+        capacity = 2 * self.slots  # one running and one waiting per slot, as the local pool does
+        while self.queue and len(self.in_flight) < capacity:
+            free = capacity - len(self.in_flight)
+            size = max(1, min(self.batch, math.ceil(len(self.queue) / free)))
+            batch: list[tuple[T, int]] = []
+            while self.queue and len(batch) < size:
+                task, failures = self.queue.popleft()
+                if failures and batch:  # a retried item runs alone
+                    self.queue.appendleft((task, failures))
+                    break
+                batch.append((task, failures))
+                if failures:
+                    break
+            ref = self.remote.remote(self.fn_ref, self.limits, [t for t, _ in batch])
+            deadline = time.monotonic() + len(batch) * (self.limits.seconds + 30) + 120
+            self.in_flight[ref] = (batch, deadline)
+
+    def next_outcome(self) -> Outcome[T, R] | None:
+        ray = self.ray
+        while True:
+            if self.ready:
+                return self.ready.popleft()
+            self._dispatch()
+            if not self.in_flight:
+                return None
+            done, _ = ray.wait(list(self.in_flight), num_returns=1, timeout=5.0)
+            for ref in done:
+                batch, _ = self.in_flight.pop(ref)
+                try:
+                    self.ready.extend(ray.get(ref))
+                except ray.exceptions.RayTaskError as exc:  # run_batch itself failed: report, never stop
+                    self.ready.extend(Outcome(t, failure="crash", detail=f"the cluster task failed: {exc}") for t, _ in batch)
+                except ray.exceptions.RayError as exc:  # the worker or its node was lost
+                    self._lost(batch, f"{type(exc).__name__}")
+            now = time.monotonic()
+            for ref, (batch, deadline) in list(self.in_flight.items()):
+                if now > deadline:  # a node that stopped answering
+                    ray.cancel(ref, force=True)
+                    del self.in_flight[ref]
+                    self._lost(batch, "no answer from its node")
+
+    def _lost(self, batch: list[tuple[T, int]], why: str) -> None:
+        for task, failures in batch:
+            if failures < SYSTEM_RETRIES:
+                self.queue.append((task, failures + 1))
+            else:
+                self.ready.append(Outcome(task, failure="crash", detail=f"the cluster worker processing it was lost ({why})"))
+
+    def close(self) -> None:
+        for ref in [*self.in_flight, *self.warming]:
+            self.ray.cancel(ref, force=True)
+        self.in_flight.clear()
+        if self.started_ray:
+            self.ray.shutdown()
+
+    def __enter__(self) -> RayExecutor[T, R]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

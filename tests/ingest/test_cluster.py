@@ -1,0 +1,106 @@
+"""The item processor on a Ray cluster (a head and a worker node on 127.0.0.1, started here):
+the same isolation as the local pool, and the same case as an ingest through the local pool."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import time
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")  # every Ray address on 127.0.0.1, none on the network
+
+try:
+    import ray  # noqa: F401
+except ImportError:
+    if os.environ.get("CI"):
+        raise
+    pytest.skip("Ray is not installed (pip install -e '.[cluster]')", allow_module_level=True)
+
+from uncover import Case  # noqa: E402
+from uncover.ingest.cluster import RayExecutor  # noqa: E402
+from uncover.ingest.pipeline import IngestOptions, ingest, reconcile  # noqa: E402
+from uncover.ingest.workers import WorkerLimits  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[str]:
+    from ray.cluster_utils import Cluster
+
+    # Ray workers import the fault-injecting function of test_workers.py by name.
+    os.environ["PYTHONPATH"] = os.pathsep.join([str(HERE), *filter(None, [os.environ.get("PYTHONPATH")])])
+    node = {"num_cpus": 1, "object_store_memory": 80 * 1024**2}
+    cluster = Cluster(initialize_head=True, head_node_args={**node, "include_dashboard": False})
+    cluster.add_node(**node)
+    cluster.wait_for_nodes()
+    try:
+        yield cluster.address
+    finally:
+        cluster.shutdown()
+
+
+def test_each_failure_becomes_its_outcome_and_both_nodes_work(cluster: str) -> None:
+    sys.path.insert(0, str(HERE))
+    from test_workers import misbehave
+
+    tasks = ["a", "segfault", "b", "hang", "c", "memory", "raise", "d"]
+    started = time.monotonic()
+    with RayExecutor(misbehave, cluster, WorkerLimits(seconds=3, memory_bytes=512 * 1024**2), batch=2) as executor:
+        assert executor.size == 2
+        for t in tasks:
+            executor.submit(t)
+        outcomes = {}
+        while (o := executor.next_outcome()) is not None:
+            outcomes[o.task] = o
+    assert set(outcomes) == set(tasks)
+    assert all(outcomes[t].result and outcomes[t].result.startswith(f"{t} done") for t in "abcd")
+    assert outcomes["segfault"].failure == "crash" and "signal 11" in outcomes["segfault"].detail
+    assert outcomes["hang"].failure == "timeout"
+    assert outcomes["memory"].failure == "too-large"
+    assert outcomes["raise"].failure == "crash" and "bad input" in outcomes["raise"].detail
+    assert len({o.where for o in outcomes.values()}) == 2, "the batches ran on both nodes"
+    assert time.monotonic() - started < 120  # a 3 s hang and a crash cost seconds, not minutes
+
+
+def production(folder: Path) -> Path:
+    folder.mkdir(parents=True)
+    for i in range(30):
+        (folder / f"memo-{i:02d}.txt").write_text(f"Memo {i} about the detainer program and county {i % 7}.\n", "utf-8")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj <<>> garbage")
+    with zipfile.ZipFile(folder / "bundle.zip", "w") as archive:
+        for i in range(6):
+            archive.writestr(f"inner/member-{i}.txt", f"Member {i} of the bundle.\n")
+    return folder
+
+
+def signature(case: Case) -> list[tuple[str, str, str]]:
+    rows = []
+    for doc in case.store.iter_documents():
+        text = "\f".join(p.text for p in case.store.pages(doc.id))
+        rows.append((doc.path, doc.sha256, hashlib.sha256(text.encode()).hexdigest()))
+    return sorted(rows)
+
+
+def test_ingest_through_ray_equals_the_local_pool(cluster: str, tmp_path: Path) -> None:
+    source = production(tmp_path / "PROD")
+    local = Case.init(tmp_path / "local")
+    ingest(local, [source], IngestOptions(production="P", ocr="never", workers=1))
+    remote = Case.init(tmp_path / "remote")
+    report = ingest(remote, [source], IngestOptions(production="P", ocr="never", ray=cluster))
+    assert report.counts.documents == 37 and report.counts.exceptions == 2
+    assert signature(remote) == signature(local)
+    assert reconcile(remote) == reconcile(local) and reconcile(remote)["difference"] == 0
+    assert sorted(i.category for i in remote.store.issues(exceptions_only=True)) == \
+        sorted(i.category for i in local.store.issues(exceptions_only=True))
+    assert remote.index.count() == 37
+    local.close()
+    remote.close()
