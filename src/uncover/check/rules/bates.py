@@ -59,7 +59,7 @@ def bates_numbers(view: ProductionView, spec: ProductionSpec) -> list[Finding]:
             continue
         declared = str(doc.metadata.get("page_count", "")).strip()
         sizes = {"pages (image lines)": doc.page_count}
-        if rng.begin.suffix == rng.end.suffix:  # SYM-00011001_REV .. SYM-00011001_0004_REV: pages by suffix
+        if rng.begin.suffix == rng.end.suffix and _numbers_pages(view, doc.id, rng, doc.page_count):
             sizes["Bates range"] = rng.pages
         if declared.isdigit():
             sizes["PGCOUNT"] = int(declared)
@@ -111,6 +111,19 @@ def bates_numbers(view: ProductionView, spec: ProductionSpec) -> list[Finding]:
         gap.severity = rules.gaps
         findings.append(gap)
     return findings
+
+
+def _numbers_pages(view: ProductionView, doc_id: int, rng: BatesRange, pages: int) -> bool:
+    """Whether Beg..End numbers pages. A record identified by a document number (State's C05739563 on a
+    five-page e-mail, Beg = End) whose page images carry other keys has no page range to count; when its
+    last page image is keyed in the same series as Beg, End should have been that key."""
+    if rng.begin != rng.end or pages <= 1:
+        return True
+    row = view.conn.execute("SELECT bates FROM pages WHERE document_id = ? ORDER BY number DESC LIMIT 1",
+                            (doc_id,)).fetchone()
+    last = BatesNumber.parse(row[0]) if row and row[0] else None
+    return last is not None and last.prefix == rng.begin.prefix and last.suffix == rng.begin.suffix \
+        and last.number == rng.begin.number + pages - 1
 
 
 def _any_bates(view: ProductionView) -> bool:

@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 
 from ...ingest.loadfiles.bates import bates_from_page_text
-from ..findings import DEFICIENCY, BatesList, Finding, finding_from
+from ...model import BatesNumber
+from ..findings import DEFICIENCY, BatesList, Finding, finding_from, not_checked
 from ..spec import ProductionSpec
+from ..stamps import stamp_matches
 from ..view import ProductionView
 
 HEADERS = ("from", "sent", "to", "subject")
@@ -31,9 +33,12 @@ def starts_email(text: str) -> bool:
 
 
 def merged_records(view: ProductionView, spec: ProductionSpec) -> list[Finding]:
+    """Evidence needed: page text (a header block or a Bates stamp to read). Without any page text the
+    rule says not checked; a stamp that is the page's own number read with OCR noise is no evidence."""
     merged = BatesList()
     details: list[str] = []
     embedded = 0
+    pages_with_text = 0
     current, rows = None, []
 
     def finish(doc_id: int, pages: list[tuple]) -> None:
@@ -46,24 +51,19 @@ def merged_records(view: ProductionView, spec: ProductionSpec) -> list[Finding]:
             text = text or ""
             stamp = bates_from_page_text(text) if text else None
             stamp_number = stamp[0] if stamp and stamp[1] >= 0.7 else None
-            if number > 1:
-                # a repeated number is a header (a document number on every page), not a stamp
-                restart = stamp_number is not None and previous is not None and stamp_number != previous \
-                    and str(stamp_number) != bates and (stamp_number.prefix != previous.prefix
-                                                        or stamp_number.number != previous.number + 1)
-                if starts_email(text) or restart:
-                    starts.append(bates or f"page {number}")
+            if number > 1 and (starts_email(text) or _restarts(stamp_number, previous, bates)):
+                starts.append(bates or f"page {number}")
             previous = stamp_number
         if starts:
             begin, end = pages[0][2], pages[-1][2]
-            label = (begin if begin == end else f"{begin}-{end}") if begin else f"DOC-{doc_id:06d}"
+            label = (begin if begin == end else f"{begin}-{end}") if begin else f"document {doc_id}"
             merged.add(begin, end, label)
             embedded += len(starts)
-            if len(details) < 50:
-                details.append(f"{label}: {len(starts)} other record(s) begin at " + ", ".join(starts[:10])
-                               + (" ..." if len(starts) > 10 else ""))
+            details.append(f"{label}: {len(starts)} other record(s) begin at " + ", ".join(starts))
 
     for row in view.pages("p.bates, p.text"):
+        if row[3] and row[3].strip():
+            pages_with_text += 1
         if row[0] != current:
             if current is not None:
                 finish(current, rows)
@@ -71,6 +71,10 @@ def merged_records(view: ProductionView, spec: ProductionSpec) -> list[Finding]:
         rows.append(row)
     if current is not None:
         finish(current, rows)
+    if not pages_with_text:
+        return [not_checked("merged.records", "Records merged into one document",
+                            "Not checked: no page has text, so neither e-mail header blocks nor Bates stamps "
+                            "could be read.")]
     if not merged.count:
         return []
     return [finding_from("merged.records", DEFICIENCY, "Several records merged into one document",
@@ -78,6 +82,19 @@ def merged_records(view: ProductionView, spec: ProductionSpec) -> list[Finding]:
                          "its own e-mail header, or a Bates stamp that restarts), with no document break. Please "
                          "re-produce each record as its own document with its own metadata.", merged,
                          details=details)]
+
+
+def _restarts(stamp: BatesNumber | None, previous: BatesNumber | None, bates: str | None) -> bool:
+    """A stamp that starts another numbering: not the page's own number, not the one after the previous
+    page's stamp, and not a number repeated on every page (a header such as a document number),
+    OCR noise allowed in each comparison."""
+    if stamp is None or previous is None or stamp == previous:
+        return False
+    if bates and stamp_matches(stamp, bates):
+        return False
+    if stamp_matches(stamp, previous.offset(1)) or stamp_matches(stamp, previous):
+        return False
+    return True
 
 
 RULES = [merged_records]
