@@ -72,7 +72,7 @@ class DocRow:
         if self.bates_begin:
             return self.bates_begin if self.bates_begin == self.bates_end or not self.bates_end \
                 else f"{self.bates_begin}-{self.bates_end}"
-        return f"DOC-{self.id:06d}"
+        return f"{self.filename or 'unnamed file'} (no Bates number)"
 
 
 _DOC_COLUMNS = "id, production_id, kind, filename, custodian, bates_begin, bates_end, page_count, parent_id, " \

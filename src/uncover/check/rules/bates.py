@@ -174,6 +174,7 @@ def _width_findings(widths: dict[str, Counter[int]], by_width: dict[tuple[str, i
 def _gaps(seen: dict[tuple[str, str], RangeSet], families: dict[tuple[str, str], RangeSet],
           widths: dict[str, Counter[int]]) -> Finding | None:
     missing: list[str] = []
+    every: list[str] = []
     pages = gaps = 0
     for (prefix, suffix), ranges in sorted(seen.items()):
         spans = next(iter(ranges.spans().values()), [])
@@ -183,17 +184,18 @@ def _gaps(seen: dict[tuple[str, str], RangeSet], families: dict[tuple[str, str],
             for lo, hi in _subtract(end + 1, start - 1, covered):
                 pages += hi - lo + 1
                 gaps += 1
+                first = BatesNumber(prefix, lo, width, suffix)
+                last = BatesNumber(prefix, hi, width, suffix)
+                every.append(str(BatesRange(first, last)))
                 if len(missing) < MAX_GAPS_LISTED:
-                    first = BatesNumber(prefix, lo, width, suffix)
-                    last = BatesNumber(prefix, hi, width, suffix)
-                    missing.append(str(BatesRange(first, last)))
+                    missing.append(every[-1])
     if not pages:
         return None
     return Finding("bates.gaps", DEFICIENCY, "Gaps in the Bates numbering",
                    "These Bates numbers fall between produced documents but belong to no document, and no gap was "
                    "disclosed. Please state for each gap whether pages were withheld (and under which exemption) or "
                    "the numbers were skipped.", count=pages, unit="pages", bates=missing,
-                   bates_truncated=gaps - len(missing))
+                   bates_truncated=gaps - len(missing), documents=every)
 
 
 def _subtract(lo: int, hi: int, covered: list[tuple[int, int]]) -> list[tuple[int, int]]:

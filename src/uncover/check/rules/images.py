@@ -170,7 +170,8 @@ def _label(view: ProductionView, doc_id: int, pages: list[tuple[Any, ...]]) -> s
     first, last = pages[0][2], pages[-1][2]
     if first:
         return first if first == last or not last else f"{first}-{last}"
-    return f"DOC-{doc_id:06d}"
+    doc = view.document(doc_id)
+    return doc.label if doc else "a document with no Bates number"
 
 
 RULES = [page_images]

@@ -3,7 +3,8 @@
 The NDLON production was "a few non-searchable PDFs merging all records". A page part-way through a
 document that opens with its own e-mail header block (From:, Sent:, To:, Subject: at the top of the
 page), or whose Bates stamp restarts instead of following the page before, is the start of another
-record with no document break.
+record with no document break, and so is a page whose printed document number ("Doc No. C05739679")
+differs from the page before (OCR noise of one glyph allowed).
 """
 
 from __future__ import annotations
@@ -14,12 +15,16 @@ from ...ingest.loadfiles.bates import bates_from_page_text
 from ...model import BatesNumber
 from ..findings import DEFICIENCY, BatesList, Finding, finding_from, not_checked
 from ..spec import ProductionSpec
-from ..stamps import stamp_matches
+from ..stamps import fold_prefix, stamp_matches
 from ..view import ProductionView
 
 HEADERS = ("from", "sent", "to", "subject")
 _HEADER = re.compile(r"^\s*(from|sent|date|to|subject)\s*:", re.IGNORECASE)
 TOP_LINES = 8
+# a document number printed at the top of every page (State: "Doc No. C05739677"): when it changes
+# part-way through a document, another record begins there
+_DOC_ID = re.compile(r"\b(?:doc(?:ument)?|control|record)\.?\s*(?:no|number|id|#)\.?\s*[:#]?\s*([A-Z0-9][A-Z0-9-]{4,})",
+                     re.IGNORECASE)
 
 
 def starts_email(text: str) -> bool:
@@ -30,6 +35,19 @@ def starts_email(text: str) -> bool:
         if match:
             found.add("sent" if match[1].lower() == "date" else match[1].lower())
     return set(HEADERS) <= found
+
+
+def header_id(text: str) -> str | None:
+    """The document number a page prints among its first lines, if any."""
+    for line in [ln for ln in text.splitlines() if ln.strip()][:TOP_LINES]:
+        match = _DOC_ID.search(line)
+        if match and any(ch.isdigit() for ch in match[1]):
+            return match[1].upper()
+    return None
+
+
+def _header_changes(current: str | None, previous: str | None) -> bool:
+    return current is not None and previous is not None and fold_prefix(current) != fold_prefix(previous)
 
 
 def merged_records(view: ProductionView, spec: ProductionSpec) -> list[Finding]:
@@ -46,14 +64,17 @@ def merged_records(view: ProductionView, spec: ProductionSpec) -> list[Finding]:
         if len(pages) < 2:
             return
         starts: list[str] = []
-        previous = None
+        previous = previous_id = None
         for _, number, bates, text in pages:
             text = text or ""
             stamp = bates_from_page_text(text) if text else None
             stamp_number = stamp[0] if stamp and stamp[1] >= 0.7 else None
-            if number > 1 and (starts_email(text) or _restarts(stamp_number, previous, bates)):
+            doc_number = header_id(text)
+            if number > 1 and (starts_email(text) or _restarts(stamp_number, previous, bates)
+                               or _header_changes(doc_number, previous_id)):
                 starts.append(bates or f"page {number}")
             previous = stamp_number
+            previous_id = doc_number or previous_id
         if starts:
             begin, end = pages[0][2], pages[-1][2]
             label = (begin if begin == end else f"{begin}-{end}") if begin else f"document {doc_id}"

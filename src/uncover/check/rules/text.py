@@ -48,7 +48,7 @@ def extracted_text(view: ProductionView, spec: ProductionSpec) -> list[Finding]:
         blank = [r[2] or f"page {r[1]}" for r in rows if r[3]]
         if blank and rules.searchable:
             for page in blank:
-                unsearchable.add(page, page, f"{label} {page}")
+                unsearchable.add(page, page, page if page == label else f"{page} (of {label})")
             blank_pages += len(blank)
             if len(details) < 50:
                 details.append(f"{label}: no text on " + ", ".join(blank[:10]) + (" ..." if len(blank) > 10 else ""))

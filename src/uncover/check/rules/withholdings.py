@@ -35,7 +35,7 @@ def unmarked_redactions(view: ProductionView, spec: ProductionSpec) -> list[Find
     docs = BatesList()
     details = []
     for doc_id, begin, end, pages in rows:
-        label = (begin if begin == end or not end else f"{begin}-{end}") if begin else f"DOC-{doc_id:06d}"
+        label = (begin if begin == end or not end else f"{begin}-{end}") if begin else _unnumbered(view, doc_id)
         docs.add(begin, end, label)
         if len(details) < 50:
             details.append(f"{label}: redactions on {pages} page(s), no exemption marked")
@@ -45,6 +45,11 @@ def unmarked_redactions(view: ProductionView, spec: ProductionSpec) -> list[Find
                          "These records carry redactions but no FOIA exemption is marked on them or claimed for "
                          "them. Please identify the exemption for each redaction at the place of the deletion.",
                          docs, details=details)]
+
+
+def _unnumbered(view: ProductionView, doc_id: int) -> str:
+    doc = view.document(doc_id)
+    return doc.label if doc else "a document with no Bates number"
 
 
 RULES = [unmarked_redactions]
