@@ -84,8 +84,35 @@ def deadlines_command(case_dir: Path, as_json: bool) -> None:
     for r in rows:
         style = {"overdue": "bold red", "late": "yellow"}.get(r.status, "")
         status = f"{r.status} ({r.days_late} days)" if r.days_late else r.status
+        if r.note:
+            status += f"; {r.note}"
         table.add_row(r.production, r.due, r.received or "", f"[{style}]{status}[/]" if style else status)
     console.print(table)
+
+
+@main.command("received")
+@case_argument
+@click.argument("production")
+@click.argument("day", metavar="YYYY-MM-DD")
+@json_option
+@friendly_errors
+def received_command(case_dir: Path, production: str, day: str, as_json: bool) -> None:
+    """Record the day PRODUCTION was received (as `ingest --received` does): deadlines and letters use it."""
+    from ..errors import InputError
+    from ..ingest.pipeline import received_date
+
+    with open_case(case_dir) as case:
+        names = [p.name for p in case.store.productions()]
+        if production not in names:
+            raise InputError(f"No production named {production!r} in {case.root}; productions: "
+                             f"{', '.join(names) or 'none yet'}.")
+        iso = received_date(day)
+        with case.writing("received"), case.store.transaction():
+            case.store.set_received(production, iso)
+    if as_json:
+        emit_json({"production": production, "received": iso})
+        return
+    console.print(f"{production}: received {iso}")
 
 
 class _Null:
