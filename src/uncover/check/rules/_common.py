@@ -23,5 +23,10 @@ def column_map(names: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """`1 page`, `3 pages`: counts as a letter writes them, never `page(s)`."""
+    return f"{n:,} {word if n == 1 else (many or word + 's')}"
+
+
 def pct(part: int, whole: int) -> float:
     return round(100.0 * part / whole, 1) if whole else 0.0

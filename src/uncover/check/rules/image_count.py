@@ -11,6 +11,7 @@ from __future__ import annotations
 from ..findings import DEFICIENCY, BatesList, Finding, finding_from, not_checked
 from ..spec import ProductionSpec
 from ..view import ProductionView
+from ._common import plural
 
 
 def declared_image_count(view: ProductionView, spec: ProductionSpec) -> list[Finding]:
@@ -28,7 +29,7 @@ def declared_image_count(view: ProductionView, spec: ProductionSpec) -> list[Fin
         if int(declared) != doc.page_count:
             wrong.add(doc.bates_begin, doc.bates_end, doc.label)
             details.append(f"{doc.label}: the image load file gives a page count of {declared} on the first line, "
-                           f"and lists {doc.page_count} page image(s)")
+                           f"and lists {plural(doc.page_count, 'page image')}")
     if not declared_any:
         return [not_checked("images.declared-count", "Page counts in the image load file",
                             "Not checked: the image load file carries no page counts (an OPT's seventh column).")]

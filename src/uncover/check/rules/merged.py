@@ -80,7 +80,8 @@ def merged_records(view: ProductionView, spec: ProductionSpec) -> list[Finding]:
             label = (begin if begin == end else f"{begin}-{end}") if begin else f"document {doc_id}"
             merged.add(begin, end, label)
             embedded += len(starts)
-            details.append(f"{label}: {len(starts)} other record(s) begin at " + ", ".join(starts))
+            details.append(f"{label}: another record begins at {starts[0]}" if len(starts) == 1 else
+                           f"{label}: {len(starts)} other records begin, at " + ", ".join(starts))
 
     for row in view.pages("p.bates, p.text"):
         if row[3] and row[3].strip():
@@ -99,7 +100,7 @@ def merged_records(view: ProductionView, spec: ProductionSpec) -> list[Finding]:
     if not merged.count:
         return []
     return [finding_from("merged.records", DEFICIENCY, "Several records merged into one document",
-                         f"These documents hold {embedded} further record(s) part-way through (a page opening with "
+                         f"These documents hold {embedded} further {'record' if embedded == 1 else 'records'} part-way through (a page opening with "
                          "its own e-mail header, or a Bates stamp that restarts), with no document break. Please "
                          "re-produce each record as its own document with its own metadata.", merged,
                          details=details)]

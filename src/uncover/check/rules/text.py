@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..findings import DEFICIENCY, BatesList, Finding, finding_from, not_checked
 from ..spec import ProductionSpec
 from ..view import ProductionView
+from ._common import plural
 from ._text_owner import TextOwners, text_owners
 
 
@@ -79,7 +80,7 @@ def extracted_text(view: ProductionView, spec: ProductionSpec) -> list[Finding]:
     if unsearchable.count:
         findings.append(finding_from(
             "text.unsearchable", DEFICIENCY, "Pages with no searchable text",
-            f"These {blank_pages} page(s) have an image but no text, and no OCR was provided for them.",
+            f"These {plural(blank_pages, 'page')} have an image but no text, and no OCR was provided for them.",
             unsearchable, details=details, unit="pages"))
     return findings
 
@@ -98,7 +99,7 @@ def _owner_findings(view: ProductionView, owners: TextOwners) -> list[Finding]:
             other_details.append(f"{doc.label}: its text file holds the text of {owners.other[doc.id]}")
         elif doc.id in owners.nowhere:
             nowhere.add(doc.bates_begin, doc.bates_end, doc.label)
-            nowhere_details.append(f"{doc.label}: its text file carries the page stamp(s) "
+            nowhere_details.append(f"{doc.label}: its text file carries the page stamp{'s' if len(owners.nowhere[doc.id]) > 1 else ''} "
                                    + ", ".join(owners.nowhere[doc.id]) + ", which no produced page bears")
     if other.count:
         findings.append(finding_from(

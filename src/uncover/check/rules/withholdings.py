@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..findings import DEFICIENCY, BatesList, Finding, finding_from, not_checked
 from ..spec import ProductionSpec
 from ..view import ProductionView
+from ._common import plural
 
 MIN_CONFIDENCE = 0.5  # below: a mention of an exemption in running text, not a claim
 
@@ -38,7 +39,7 @@ def unmarked_redactions(view: ProductionView, spec: ProductionSpec) -> list[Find
         label = (begin if begin == end or not end else f"{begin}-{end}") if begin else _unnumbered(view, doc_id)
         docs.add(begin, end, label)
         if len(details) < 50:
-            details.append(f"{label}: redactions on {pages} page(s), no exemption marked")
+            details.append(f"{label}: redactions on {plural(pages, 'page')}, no exemption marked")
     if not docs.count:
         return []
     return [finding_from("withholdings.unmarked", DEFICIENCY, title,
