@@ -104,7 +104,7 @@ def test_email_attachments_missing(case, tmp_path: Path) -> None:
                                         FROM="a@ice.dhs.gov", TO="b@ice.dhs.gov", SUBJECT="see attached",
                                         DATESENT="01/18/2011", FILENAME="see attached.msg")]
     finding = only(run(case, tmp_path, records), "families.missing")
-    assert finding.bates == ["ABC0000110"] and "3 of 3 attachment page(s) not produced" in finding.details[0]
+    assert finding.bates == ["ABC0000110"] and "3 of 3 attachment pages not produced" in finding.details[0]
 
 
 def test_attachments_produced_apart(case, tmp_path: Path) -> None:
@@ -204,7 +204,7 @@ def test_merged_records_in_one_document(case, tmp_path: Path) -> None:
     header = "From: Marc Rapp\nSent: Monday, January 17, 2011 9:14 AM\nTo: David Venturella\nSubject: opt-out\n\nbody"
     records = variant(ABC0000102={"_texts": ["memo page", header, "more"]})
     finding = only(run(case, tmp_path, records), "merged.records")
-    assert finding.bates == ["ABC0000102-ABC0000104"] and "begin at ABC0000103" in finding.details[0]
+    assert finding.bates == ["ABC0000102-ABC0000104"] and "another record begins at ABC0000103" in finding.details[0]
 
 
 def test_redactions_without_exemption(case, tmp_path: Path) -> None:
