@@ -67,8 +67,20 @@ class VaughnRow:
     @property
     def justification(self) -> str:
         names = [exemption_label(c, []) for c in self.codes]
-        return ("See the justification for " + " and ".join(names) + " below.") if names else \
-            "No exemption is marked for this withholding."
+        if not names:
+            return "No exemption is marked for this withholding."
+        joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        return f"See the justification for {joined} below."
+
+
+def code_key(code: str) -> tuple[str, int, str]:
+    """b1 < b3 < b5 < b6 < b7a < b7c: the order exemptions are cited in."""
+    return code[:1], int(code[1]) if code[1:2].isdigit() else 0, code[2:]
+
+
+def _qualifier_list(values: list[str]) -> list[str]:
+    """Qualifiers with those a longer one contains dropped (`CIA` beside `CIA PERS/ORG`)."""
+    return [q for q in values if not any(o != q and o.startswith(q) for o in values)]
 
 
 def exemption_label(code: str, qualifiers: list[str]) -> str:
@@ -185,10 +197,12 @@ def _document_rows(case: Case, conn: Any, doc: Document, production: str) -> lis
 
     def row(page: int, location: str, count: int, codes: list[str], extent: str, description: str,
             y: float) -> VaughnRow:
+        codes = sorted(set(codes), key=code_key)
         page_bates = pages[page].bates if page in pages and pages[page].bates else \
             (f"{doc.label}, p. {page}" if doc.bates_begin else f"{doc.filename}, p. {page}")
         return VaughnRow(doc.heading, page_bates, page, doc.day, doc.sender or doc.author or "", doc.recipients or "",
-                         location, count, codes, {c: qualifiers.get(c, []) for c in codes}, extent, description,
+                         location, count, codes, {c: _qualifier_list(qualifiers.get(c, [])) for c in codes}, extent,
+                         description,
                          production, (*_bates_key(doc.bates_begin or doc.filename), page, y))
 
     out: list[VaughnRow] = []
@@ -198,24 +212,26 @@ def _document_rows(case: Case, conn: Any, doc: Document, production: str) -> lis
     for page, page_boxes in sorted(by_page.items()):
         text = pages[page].text if page in pages else ""
         extents = [b.bbox for b in page_boxes]
+        carried = _carried(pages, page, failed) or fallback
         for group in _groups(page_boxes):
             bbox = _extent(group)
             codes = sorted({c for b in group for c in _split(b.label)}) or _page_codes(codes_by_page.get(page),
                                                                                        doc_codes)
             full = bbox[3] - bbox[1] >= FULL_PAGE and bbox[2] - bbox[0] >= FULL_PAGE
-            location, description = describe(bbox, extents, text, layouts.get(page), fallback)
+            location, description = describe(bbox, extents, text, layouts.get(page), carried)
             if full:
                 location, description = "entire page", f"the whole page of {description.split(' of ', 1)[-1]}"
             out.append(row(page, location, len(group), codes, "in full" if full else "in part", description,
                            bbox[1]))
     for entry in withheld:
-        codes = [c for c in entry.codes if c] or doc_codes
+        codes = sorted({c for c in entry.codes if c} or set(doc_codes), key=code_key)
         what = "a page withheld in full" + (" as a duplicate of a page produced elsewhere" if entry.duplicate else "")
         if entry.referral:
             what += f", referred to {entry.referral}"
         out.append(VaughnRow(doc.heading, f"{entry.label} (listed at {doc.label}, p. {entry.sheet_page})",
                              entry.sheet_page, doc.day, doc.sender or doc.author or "", doc.recipients or "",
-                             "entire page", 0, codes, {c: qualifiers.get(c, []) for c in codes}, "in full",
+                             "entire page", 0, codes, {c: _qualifier_list(qualifiers.get(c, [])) for c in codes},
+                             "in full",
                              what + ", listed on a deleted page information sheet", production,
                              (*_bates_key(doc.bates_begin or doc.filename), entry.sheet_page, 2.0)))
     if not out and release is not None:
@@ -225,6 +241,24 @@ def _document_rows(case: Case, conn: Any, doc: Document, production: str) -> lis
             "material marked as withheld; no redaction box was found on the page image"
         out.append(row(marked[0], "not located", 0, doc_codes, extent, description, 0.0))
     return out
+
+
+def _carried(pages: dict[int, Any], page: int, failed: bool) -> Message | None:
+    """The message a page continues: the last header block printed on an earlier page, its fields
+    that were marked withheld left out (with a failed redaction, only its date)."""
+    from ..analyze.printed_headers import find_blocks
+
+    for earlier in range(page - 1, 0, -1):
+        text = pages[earlier].text if earlier in pages else ""
+        blocks = find_blocks(text) if text and text.strip() else []
+        if blocks:
+            block = blocks[-1]
+            sent = long_day(block.date.iso) if block.date is not None and block.date.iso else None
+            if failed:
+                return Message(None, None, sent)
+            return Message(block.sender if "from" not in block.withheld else None,
+                           block.names("to") if "to" not in block.withheld else None, sent)
+    return None
 
 
 def _page_codes(page_codes: list[str] | None, doc_codes: list[str]) -> list[str]:
@@ -249,7 +283,7 @@ def justifications(rows: list[VaughnRow], template: VaughnTemplate) -> list[tupl
             docs.add(r.document + r.bates.split(",")[0])
             used[code] = (n + 1, docs)
     out = []
-    for code in sorted(used, key=lambda c: (c[0], int(c[1]) if c[1:2].isdigit() else 0, c[2:])):
+    for code in sorted(used, key=code_key):
         n, docs = used[code]
         entry = template.exemptions.get(code) or template.exemptions.get(code[:2]) or {}
         text = str(entry.get("justification", ""))
