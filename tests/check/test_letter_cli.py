@@ -97,7 +97,7 @@ def test_docx_letter_reads_back(defective, tmp_path: Path) -> None:
     path = docx_letter(defective, report, tmp_path / "letter.docx", today=date(2011, 3, 1))
     doc = Document(str(path))
     rows = [[c.text for c in row.cells] for row in doc.tables[0].rows]
-    assert rows[0] == ["Item", "Bates number(s)", "Subject or file name", "Date", "Particulars"]
+    assert rows[0] == ["Item", "Bates numbers", "Subject or file name", "Date", "Particulars"]
     assert [r[:3] for r in rows[1:]] == [["1", "ABC0000105-ABC0000106", ""], ["2", "ABC0000108-ABC0000109",
                                                                               "memo-108.docx"]]
     paragraphs = [p.text for p in doc.paragraphs]

@@ -30,8 +30,8 @@ from .spec import OrderCitations, load_spec
 TEMPLATE = "deficiency_letter.md"
 INLINE_LIMIT = 10  # an item names its documents itself up to this many; beyond, the appendix does
 ENCLOSE_ROWS = 300  # an appendix this long is also enclosed as CSV and XLSX
-APPENDIX_COLUMNS = ("Item", "Bates number(s)", "Subject or file name", "Date", "Particulars")
-SHEET_COLUMNS = ("Item", "Deficiency", "Bates number(s)", "Subject or file name", "Date", "Particulars")
+APPENDIX_COLUMNS = ("Item", "Bates numbers", "Subject or file name", "Date", "Particulars")
+SHEET_COLUMNS = ("Item", "Deficiency", "Bates numbers", "Subject or file name", "Date", "Particulars")
 
 
 @dataclass
