@@ -12,6 +12,7 @@ careful producer would deliver: a check must find nothing wrong with it.
 from __future__ import annotations
 
 import json
+import random
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -148,50 +149,80 @@ class Seeded:
     documents: list[str]
 
 
-def _by_begin(records: list[StateRecord]) -> dict[str, StateRecord]:
-    return {r.docno: r for r in records}
+# further runs of State e-mails whose stamps are contiguous, for generated volumes beyond the tests' own
+RUNS = [CONTIGUOUS_RUN, ["C05739583", "C05739587", "C05739588", "C05739589"],
+        ["C05739688", "C05739689", "C05739692", "C05739693"],
+        ["C05739759", "C05739783", "C05739784", "C05739789", "C05739794"]]
+# positions the tests use on CONTIGUOUS_RUN (so their expected Bates numbers read as the files do)
+_FIXED = {"opt-count": 3, "stale-textpath": 2, "foreign-text": 4, "merged": 2, "modified-empty": 1, "gap": 2,
+          "pgcount": 5, "image-missing": (1, 9)}
 
 
-def seed(corpora: Path, root: Path, defect: str) -> Seeded:
-    """Write the contiguous State volume with one defect seeded; return what a check must find."""
-    records = read_state_records(corpora)
-    doc = _by_begin(records)
+def seed(corpora: Path, root: Path, defect: str, run: list[str] | None = None, rng: random.Random | None = None
+         ) -> Seeded:
+    """Write a contiguous State volume with one defect seeded; return what a check must find.
+
+    Without `rng` the defect goes where the tests expect it; with one, on a record (or page) it picks."""
+    records = read_state_records(corpora, run)
     extra: dict[str, list[str]] = {}
     missing: tuple[str, ...] = ()
-    if defect == "opt-count":  # the OPT declares 3 pages on a two-page e-mail
-        doc["C05739679"].values["_OPTCOUNT"] = "3"
-        expected = Seeded(defect, "images.declared-count", ["STATE-SCB0045652-STATE-SCB0045653"])
+    n = len(records)
+
+    def pick(name: str, low: int = 0, high: int | None = None) -> int:
+        high = n - 1 if high is None else high
+        if rng is None:
+            fixed = _FIXED[name]
+            return fixed[0] if isinstance(fixed, tuple) else fixed
+        return rng.randint(low, high)
+
+    def label(rec: StateRecord) -> str:
+        return rec.begin if rec.begin == rec.end else f"{rec.begin}-{rec.end}"
+
+    if defect == "opt-count":  # the OPT declares one page more than it lists
+        rec = records[pick(defect)]
+        rec.values["_OPTCOUNT"] = str(len(rec.pages) + 1)
+        expected = Seeded(defect, "images.declared-count", [label(rec)])
     elif defect == "stale-textpath":  # TEXTPATH shifted by one row for three records
-        doc["C05739677"].values["TEXTPATH"] = f"TEXT\\{doc['C05739679'].begin}.txt"
-        doc["C05739679"].values["TEXTPATH"] = f"TEXT\\{doc['C05739682'].begin}.txt"
-        doc["C05739682"].values["TEXTPATH"] = f"TEXT\\{doc['C05739683'].begin}.txt"
-        expected = Seeded(defect, "text.other-document", ["STATE-SCB0045651", "STATE-SCB0045652-STATE-SCB0045653",
-                                                          "STATE-SCB0045654"])
+        i = pick(defect, 0, n - 4)
+        for k in range(i, i + 3):
+            records[k].values["TEXTPATH"] = f"TEXT\\{records[k + 1].begin}.txt"
+        expected = Seeded(defect, "text.other-document", [label(r) for r in records[i:i + 3]])
     elif defect == "foreign-text":  # a record's text is another release's e-mail, never produced here
-        other = read_state_records(corpora, ["C05739583"])[0]
-        extra["C05739583"] = other.texts
-        doc["C05739682"].values["TEXTPATH"] = "TEXT\\C05739583.txt"
-        expected = Seeded(defect, "text.no-document", ["STATE-SCB0045654"])
+        outside = next(d for d in ("C05739583", "C05739668") if d not in [r.docno for r in records])
+        other = read_state_records(corpora, [outside])[0]
+        extra[outside] = other.texts
+        rec = records[pick(defect)]
+        rec.values["TEXTPATH"] = f"TEXT\\{outside}.txt"
+        expected = Seeded(defect, "text.no-document", [label(rec)])
     elif defect == "merged":  # two e-mails produced as one record
-        first, second = doc["C05739677"], doc["C05739679"]
+        i = pick(defect, 0, n - 2)
+        first, second = records[i], records[i + 1]
         first.pages += second.pages
         first.texts += second.texts
         first.values.update(ENDBATES=first.end, ENDATTACH=first.end, PGCOUNT=str(len(first.pages)),
-                            _SOURCES="C05739677;C05739679")
+                            _SOURCES=f"{first.docno};{second.docno}")
         records.remove(second)
-        expected = Seeded(defect, "merged.records", ["STATE-SCB0045651-STATE-SCB0045653"])
+        expected = Seeded(defect, "merged.records", [label(first)])
     elif defect == "modified-empty":  # MODDATE left blank on one record
-        doc["C05739674"].values["MODDATE"] = ""
-        expected = Seeded(defect, "fields.empty", ["STATE-SCB0045631-STATE-SCB0045650"])
+        rec = records[pick(defect)]
+        rec.values["MODDATE"] = ""
+        expected = Seeded(defect, "fields.empty", [label(rec)])
     elif defect == "gap":  # one e-mail never produced, no gap disclosed
-        records.remove(doc["C05739677"])
-        expected = Seeded(defect, "bates.gaps", ["STATE-SCB0045651"])
-    elif defect == "pgcount":  # PGCOUNT one short
-        doc["C05739683"].values["PGCOUNT"] = "14"
-        expected = Seeded(defect, "bates.page-count", ["STATE-SCB0045655-STATE-SCB0045669"])
+        rec = records[pick(defect, 1, n - 2)]
+        records.remove(rec)
+        expected = Seeded(defect, "bates.gaps", [label(rec)])
+    elif defect == "pgcount":  # PGCOUNT one off
+        rec = records[pick(defect)]
+        rec.values["PGCOUNT"] = str(len(rec.pages) - 1 if len(rec.pages) > 1 else 2)
+        expected = Seeded(defect, "bates.page-count", [label(rec)])
     elif defect == "image-missing":  # one page image named in the OPT, absent from the volume
-        missing = ("STATE-SCB0045640",)
-        expected = Seeded(defect, "images.missing", ["STATE-SCB0045631-STATE-SCB0045650"])
+        if rng is None:
+            rec, page = records[_FIXED[defect][0]], _FIXED[defect][1]
+        else:
+            rec = records[rng.randint(0, n - 1)]
+            page = rng.randint(0, len(rec.pages) - 1)
+        missing = (rec.pages[page],)
+        expected = Seeded(defect, "images.missing", [label(rec)])
     elif defect == "clean":
         expected = Seeded(defect, "", [])
     else:
