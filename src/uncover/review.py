@@ -42,6 +42,22 @@ def _check_document(case: Case, doc_id: int) -> None:
         raise InputError(f"There is no document {doc_id} in this case.")
 
 
+def record_receipt(case: Case, production: str, received: str, actor: str) -> str:
+    """The day a production was received, as YYYY-MM-DD, recorded and audited; the ISO date back."""
+    from .errors import InputError
+    from .ingest.pipeline import received_date
+
+    names = [p.name for p in case.store.productions()]
+    if production not in names:
+        raise InputError(f"No production named {production!r} in {case.root}; productions: "
+                         f"{', '.join(names) or 'none yet'}.")
+    day = received_date(received)
+    with case.store.transaction() as conn:
+        case.store.set_received(production, day)
+        sql.audit(conn, actor, "received", None, production=production, received=day)
+    return day
+
+
 def add_tag(case: Case, doc_id: int, tag: str, actor: str) -> bool:
     """Tag one document; False when it already had the tag."""
     tag = clean_tag(tag)

@@ -65,6 +65,14 @@ def delete_annotation(doc_id: int, annotation_id: int, page: int = Form(1), *, c
     return RedirectResponse(f"/documents/{doc_id}?page={page}#annotations", status_code=303)
 
 
+@router.post("/productions/received")
+def production_received(production: str = Form(...), received: str = Form(...), *, case: CaseDep,
+                        who: Reviewer) -> Response:
+    """Record the day a production was received (as `uncover received`): deadlines and letters count from it."""
+    review.record_receipt(case, production, received, who.name)
+    return RedirectResponse("/overview#prod-title", status_code=303)
+
+
 @router.post("/review/bulk-tag")
 def bulk_tag(request: Request, q: str = Form(""), tag: str = Form(...), *, case: CaseDep,
              who: Reviewer) -> Response:
