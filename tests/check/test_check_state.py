@@ -43,3 +43,26 @@ def test_seeded_defect_is_reported_with_exact_bates(case, corpora: Path, tmp_pat
     expected, report = _check(case, corpora, tmp_path, defect)
     assert report.rule_ids() == {expected.rule}, [(f.rule, f.documents, f.details[:3]) for f in report.flagged]
     assert report.finding(expected.rule).documents == expected.documents
+
+
+def test_pdf_merging_two_releases_is_one_merged_record(case, corpora: Path, tmp_path: Path) -> None:
+    """NDLON's complaint: records merged into one PDF. Two State e-mails in one file: the page whose
+    printed document number changes is where the second record begins; the finding cites the file
+    by its own number, never by an internal id."""
+    import pypdfium2 as pdfium
+
+    from uncover.ingest.pipeline import IngestOptions, ingest
+
+    merged = pdfium.PdfDocument.new()
+    for name in ("C05739677", "C05739679"):  # one page, then two
+        source = pdfium.PdfDocument(str(corpora / "foia-clinton-state-pdfs" / f"{name}.pdf"))
+        merged.import_pages(source)
+        source.close()
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    merged.save(str(drop / "C05739677.pdf"))
+    merged.close()
+    ingest(case, [drop], IngestOptions(production="MERGED", ocr="never", workers=1, index=False, analyze=False))
+    finding = check_production(case, "generic-esi", "MERGED").finding("merged.records")
+    assert finding is not None and finding.documents == ["C05739677"]
+    assert finding.details == ["C05739677: another record begins at page 2"]

@@ -17,6 +17,7 @@ from ..findings import DEFICIENCY, BatesList, Finding, finding_from, not_checked
 from ..spec import ProductionSpec
 from ..stamps import fold_prefix, stamp_matches
 from ..view import ProductionView
+from ._common import page_label
 
 HEADERS = ("from", "sent", "to", "subject")
 _HEADER = re.compile(r"^\s*(from|sent|date|to|subject)\s*:", re.IGNORECASE)
@@ -77,7 +78,7 @@ def merged_records(view: ProductionView, spec: ProductionSpec) -> list[Finding]:
             previous_id = doc_number or previous_id
         if starts:
             begin, end = pages[0][2], pages[-1][2]
-            label = (begin if begin == end else f"{begin}-{end}") if begin else f"document {doc_id}"
+            label = page_label(view, doc_id, begin, end)
             merged.add(begin, end, label)
             embedded += len(starts)
             details.append(f"{label}: another record begins at {starts[0]}" if len(starts) == 1 else

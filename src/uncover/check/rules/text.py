@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..findings import DEFICIENCY, BatesList, Finding, finding_from, not_checked
 from ..spec import ProductionSpec
 from ..view import ProductionView
-from ._common import plural
+from ._common import page_label, plural
 from ._text_owner import TextOwners, text_owners
 
 
@@ -40,7 +40,7 @@ def extracted_text(view: ProductionView, spec: ProductionSpec) -> list[Finding]:
         if doc_id not in provided or doc_id in foreign:
             return  # another document's text is reported as that, once
         begin, end = rows[0][2], rows[-1][2]
-        label = (begin if begin == end else f"{begin}-{end}") if begin else f"document {doc_id}"
+        label = page_label(view, doc_id, begin, end)
         multi = len(rows) > 1
         if doc_id in flagged_unaligned or (multi and rows[0][4] and all(r[3] for r in rows[1:])):
             if rules.page_aligned:

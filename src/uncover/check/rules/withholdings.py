@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..findings import DEFICIENCY, BatesList, Finding, finding_from, not_checked
 from ..spec import ProductionSpec
 from ..view import ProductionView
-from ._common import plural
+from ._common import page_label, plural
 
 MIN_CONFIDENCE = 0.5  # below: a mention of an exemption in running text, not a claim
 
@@ -36,7 +36,7 @@ def unmarked_redactions(view: ProductionView, spec: ProductionSpec) -> list[Find
     docs = BatesList()
     details = []
     for doc_id, begin, end, pages in rows:
-        label = (begin if begin == end or not end else f"{begin}-{end}") if begin else _unnumbered(view, doc_id)
+        label = page_label(view, doc_id, begin, end)
         docs.add(begin, end, label)
         if len(details) < 50:
             details.append(f"{label}: redactions on {plural(pages, 'page')}, no exemption marked")
@@ -46,11 +46,6 @@ def unmarked_redactions(view: ProductionView, spec: ProductionSpec) -> list[Find
                          "These records carry redactions but no FOIA exemption is marked on them or claimed for "
                          "them. Please identify the exemption for each redaction at the place of the deletion.",
                          docs, details=details)]
-
-
-def _unnumbered(view: ProductionView, doc_id: int) -> str:
-    doc = view.document(doc_id)
-    return doc.label if doc else "a document with no Bates number"
 
 
 RULES = [unmarked_redactions]
