@@ -17,7 +17,8 @@ from ...ingest.loadfiles.bates import bates_from_page_text
 from ...model import BatesNumber
 from ..stamps import fold_prefix, stamp_matches
 from ..view import ProductionView
-from ._common import column_map
+
+STAMP_PROBE = 500  # text pages read before deciding the production's text carries no page stamps
 
 
 @dataclass
@@ -39,26 +40,27 @@ def text_owners(view: ProductionView, provided: set[int]) -> TextOwners:
     begins: dict[tuple[str, int], int] = {}
     pages: dict[int, list[str]] = {}
     stamps: dict[int, list[BatesNumber]] = {}
+    looked = 0  # text pages read for a stamp; a production whose first pages carry none is not stamped
     for doc_id, _, bates, text in view.pages("p.bates, p.text"):
         number = BatesNumber.parse(bates) if bates else None
         if number is not None:
             page_owner.setdefault(_key(number), doc_id)
         pages.setdefault(doc_id, []).append(bates or "")
-        if doc_id in provided and text:
+        if doc_id in provided and text and (stamps or looked < STAMP_PROBE):
+            looked += 1
             for chunk in text.split("\f"):
                 read = bates_from_page_text(chunk)
                 if read and read[1] >= 0.7:
                     stamps.setdefault(doc_id, []).append(read[0])
     named: dict[int, str] = {}
-    for doc in view.documents((), raw=True):
+    for doc in view.documents(("text_path",), raw=False):
         labels[doc.id] = doc.label
         begin = BatesNumber.parse(doc.bates_begin) if doc.bates_begin else None
         if begin is not None:
             begins.setdefault(_key(begin), doc.id)
         if doc.id not in provided:
             continue
-        written = next((doc.raw_fields.get(c, "") for c in column_map(tuple(doc.raw_fields)).get("text_path", ())
-                        if doc.raw_fields.get(c, "").strip()), "")
+        written = str(doc.metadata.get("text_path") or "")
         stem = BatesNumber.parse(PureWindowsPath(written.strip()).stem) if written else None
         if stem is not None and stem.prefix:
             named[doc.id] = str(stem)
