@@ -32,6 +32,21 @@ def _key(number: BatesNumber) -> tuple[str, int]:
     return fold_prefix(number.prefix), number.number
 
 
+def _stamped(view: ProductionView) -> bool:
+    """Whether the production's text carries page stamps at all, from its first STAMP_PROBE text pages:
+    a production that does not stamp its text is not read page by page for stamps."""
+    rows = view.conn.execute(
+        "SELECT p.text FROM pages p JOIN documents d ON d.id = p.document_id "
+        f"WHERE d.production_id IN {view._in} AND p.text != '' ORDER BY p.document_id, p.number LIMIT ?",
+        (STAMP_PROBE,))
+    for (text,) in rows:
+        for chunk in (text or "").split("\f"):
+            read = bates_from_page_text(chunk)
+            if read and read[1] >= 0.7:
+                return True
+    return False
+
+
 def text_owners(view: ProductionView, provided: set[int]) -> TextOwners:
     """For every document whose text came from the load file, whether that text is its own."""
     out = TextOwners()
@@ -40,14 +55,12 @@ def text_owners(view: ProductionView, provided: set[int]) -> TextOwners:
     begins: dict[tuple[str, int], int] = {}
     pages: dict[int, list[str]] = {}
     stamps: dict[int, list[BatesNumber]] = {}
-    looked = 0  # text pages read for a stamp; a production whose first pages carry none is not stamped
-    for doc_id, _, bates, text in view.pages("p.bates, p.text"):
+    for doc_id, _, bates, text in view.pages("p.bates, p.text") if _stamped(view) else ():
         number = BatesNumber.parse(bates) if bates else None
         if number is not None:
             page_owner.setdefault(_key(number), doc_id)
         pages.setdefault(doc_id, []).append(bates or "")
-        if doc_id in provided and text and (stamps or looked < STAMP_PROBE):
-            looked += 1
+        if doc_id in provided and text:
             for chunk in text.split("\f"):
                 read = bates_from_page_text(chunk)
                 if read and read[1] >= 0.7:
