@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import random
 import re
+import shutil
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -86,12 +87,14 @@ def read_state_records(corpora: Path, docnos: list[str] | None = None) -> list[S
 
 
 def write_state_volume(corpora: Path, root: Path, records: list[StateRecord],
-                       extra_texts: dict[str, list[str]] | None = None, missing_images: tuple[str, ...] = ()) -> Path:
+                       extra_texts: dict[str, list[str]] | None = None, missing_images: tuple[str, ...] = (),
+                       pdf_per_document: bool = False) -> Path:
     """DATA/VOL001.dat and .opt, TEXT/ (one file per record, pages split by form feeds), IMAGES/.
 
     `extra_texts` writes further text files (name -> page texts) that no record owns; `missing_images`
     names page images the OPT lists but the volume lacks. A record's `_OPTCOUNT` value overrides the
-    page count its first OPT line declares."""
+    page count its first OPT line declares. With `pdf_per_document`, each record's image is State's
+    PDF itself, one OPT line keyed by the record's BEGBATES with the page count (as agencies deliver)."""
     folder = corpora / "foia-clinton-state-pdfs"
     for sub in ("IMAGES/001", "TEXT", "DATA"):
         (root / sub).mkdir(parents=True, exist_ok=True)
@@ -99,6 +102,13 @@ def write_state_volume(corpora: Path, root: Path, records: list[StateRecord],
     lines = [delimiter.join(f"{qualifier}{h}{qualifier}" for h in HEADER)]
     opt: list[str] = []
     for rec in records:
+        if pdf_per_document:
+            key = rec.values["BEGBATES"]
+            shutil.copy(folder / f"{rec.docno}.pdf", root / "IMAGES" / "001" / f"{key}.pdf")
+            opt.append(f"{key},VOL001,IMAGES\\001\\{key}.pdf,Y,,,{len(rec.pages)}")
+            (root / "TEXT" / f"{rec.begin}.txt").write_text("\f".join(rec.texts), "utf-8")
+            lines.append(delimiter.join(f"{qualifier}{rec.values.get(h, '')}{qualifier}" for h in HEADER))
+            continue
         images = [tiff for docno in rec.values.get("_SOURCES", rec.docno).split(";")
                   for tiff in _page_tiffs(folder / f"{docno}.pdf")]
         for i, key in enumerate(rec.pages):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from state_volgen import DEFECTS, read_state_records, seed
+from state_volgen import DEFECTS, RUNS, read_state_records, seed, write_state_volume
 
 from uncover.check.checker import check_production
 from uncover.check.stamps import stamp_matches
@@ -36,6 +36,29 @@ def test_clean_state_volume_has_no_findings(case, corpora: Path, tmp_path: Path,
     # rules with their evidence present ran: not one of them says not-checked
     silent = {f.rule for f in report.findings if f.severity == "not-checked"}
     assert silent == {"withholdings.unmarked"}
+
+
+@pytest.mark.parametrize("run", RUNS[1:])
+def test_other_clean_runs_have_no_findings(case, corpora: Path, tmp_path: Path, run: list[str]) -> None:
+    seed(corpora, tmp_path / "VOL001", "clean", run)
+    ingest_volume(case, tmp_path / "VOL001", production="STATE001", ocr="never")
+    report = check_production(case, "ndlon-2011", "STATE001")
+    assert report.documents == len(run) and report.flagged == []
+
+
+def test_document_numbers_as_identifiers_are_not_page_ranges(case, corpora: Path, tmp_path: Path) -> None:
+    """State's document number as BEGBATES = ENDBATES, each e-mail delivered as its multi-page PDF on one
+    OPT line: no page-count finding for the "one-page range", and no gap between document numbers."""
+    records = read_state_records(corpora)
+    for rec in records:
+        rec.values.update(BEGBATES=rec.docno, ENDBATES=rec.docno, BEGATTACH=rec.docno, ENDATTACH=rec.docno)
+    write_state_volume(corpora, tmp_path / "VOL001", records, pdf_per_document=True)
+    ingest_volume(case, tmp_path / "VOL001", production="STATE001", ocr="never")
+    spec = tmp_path / "pdf-images.toml"
+    spec.write_text('name = "pdf-images"\n[images]\nformats = ["pdf"]\n', "utf-8")
+    report = check_production(case, str(spec), "STATE001")
+    assert report.documents == 6
+    assert report.flagged == [], [(f.rule, f.documents, f.details[:3]) for f in report.flagged]
 
 
 @pytest.mark.parametrize("defect", DEFECTS)

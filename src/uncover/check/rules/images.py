@@ -169,7 +169,7 @@ def _native_docs(view: ProductionView) -> set[int]:
 
 def _label(view: ProductionView, doc_id: int, pages: list[tuple[Any, ...]]) -> str:
     first, last = pages[0][2], pages[-1][2]
-    if first:
+    if first and "#" not in str(last or ""):  # `C05739674#20`: a page the producer gave no key of its own
         return first if first == last or not last else f"{first}-{last}"
     doc = view.document(doc_id)
     return doc.label if doc else "a document with no Bates number"
