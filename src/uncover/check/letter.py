@@ -124,6 +124,14 @@ def _noun(n: int, unit: str) -> str:
     return f"{n:,} {one if n == 1 else unit}"
 
 
+_SMALL = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def _words(n: int, unit: str) -> str:
+    """`one respect`, `three respects`, `12 respects`: small counts in words, as a letter writes them."""
+    return f"{_SMALL[n] if n < len(_SMALL) else f'{n:,}'} {unit.rstrip('s') if n == 1 else unit}"
+
+
 @dataclass
 class LetterParts:
     """The letter's content, built once and rendered to each format."""
@@ -221,7 +229,7 @@ def build_letter(case: Any, report: CheckReport, today: date | None = None,
         "producing_party": s.producing_party or "", "production": report.production, "received": received,
         "documents": f"{report.documents:,}", "reviewed_against": reviewed, "order_status": order.status,
         "conformity": (f"The production does not conform to that form of production in the "
-                       f"{_noun(len(findings), 'respects')} set out below. Each item states the deficiency, the "
+                       f"{_words(len(findings), 'respects')} set out below. Each item states the deficiency, the "
                        "records it affects by Bates number, and what we ask you to do; Appendix A lists every "
                        "affected record.") if findings else
         "We found no respect in which the production departs from that form of production.",
@@ -269,7 +277,8 @@ def _appendix_table(rows: list[AppendixRow], enclosed: bool) -> list[str]:
                   "and filtering.", ""]
     lines.append("| " + " | ".join(APPENDIX_COLUMNS) + " |")
     lines.append("|" + "---|" * len(APPENDIX_COLUMNS))
-    lines += [f"| {r.item} | {md_cell(r.bates)} | {md_cell(r.heading)} | {md_cell(r.day)} | {md_cell(r.particulars)} |"
+    lines += [f"| {r.item} | {md_cell(r.bates)} | {md_cell(r.heading)} | "
+              f"{md_cell(long_date(date.fromisoformat(r.day)) if r.day else '')} | {md_cell(r.particulars)} |"
               for r in rows]
     return lines
 
