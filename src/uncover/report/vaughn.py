@@ -159,7 +159,7 @@ def collect(case: Case, productions: list[str] | None = None, exemptions: list[s
             continue
         doc_rows = _document_rows(case, conn, doc, names.get(doc.production_id, ""))
         if not doc_rows and include_all:
-            doc_rows = [VaughnRow(doc.heading, doc.label, 1, doc.day, doc.sender or doc.author or "",
+            doc_rows = [VaughnRow(_heading(doc), _cite(doc), 1, doc.day, doc.sender or doc.author or "",
                                   doc.recipients or "", "", 0, [], {}, "released in full",
                                   "No withholding found in this record.", names.get(doc.production_id, ""),
                                   (*_bates_key(doc.bates_begin or doc.filename), 0, 0.0))]
@@ -199,8 +199,8 @@ def _document_rows(case: Case, conn: Any, doc: Document, production: str) -> lis
             y: float) -> VaughnRow:
         codes = sorted(set(codes), key=code_key)
         page_bates = pages[page].bates if page in pages and pages[page].bates else \
-            (f"{doc.label}, p. {page}" if doc.bates_begin else f"{doc.filename}, p. {page}")
-        return VaughnRow(doc.heading, page_bates, page, doc.day, doc.sender or doc.author or "", doc.recipients or "",
+            f"{_cite(doc)}, p. {page}"
+        return VaughnRow(_heading(doc), page_bates, page, doc.day, doc.sender or doc.author or "", doc.recipients or "",
                          location, count, codes, {c: _qualifier_list(qualifiers.get(c, [])) for c in codes}, extent,
                          description,
                          production, (*_bates_key(doc.bates_begin or doc.filename), page, y))
@@ -228,7 +228,7 @@ def _document_rows(case: Case, conn: Any, doc: Document, production: str) -> lis
         what = "a page withheld in full" + (" as a duplicate of a page produced elsewhere" if entry.duplicate else "")
         if entry.referral:
             what += f", referred to {entry.referral}"
-        out.append(VaughnRow(doc.heading, f"{entry.label} (listed at {doc.label}, p. {entry.sheet_page})",
+        out.append(VaughnRow(_heading(doc), f"page {entry.label} (listed at {_cite(doc)}, p. {entry.sheet_page})",
                              entry.sheet_page, doc.day, doc.sender or doc.author or "", doc.recipients or "",
                              "entire page", 0, codes, {c: _qualifier_list(qualifiers.get(c, [])) for c in codes},
                              "in full",
@@ -259,6 +259,15 @@ def _carried(pages: dict[int, Any], page: int, failed: bool) -> Message | None:
             return Message(block.sender if "from" not in block.withheld else None,
                            block.names("to") if "to" not in block.withheld else None, sent)
     return None
+
+
+def _cite(doc: Document) -> str:
+    """How the index cites a record: its Bates number, else its file name (never an internal id)."""
+    return doc.label if doc.bates_begin else (doc.filename or "a record with no Bates number")
+
+
+def _heading(doc: Document) -> str:
+    return doc.heading if doc.heading != doc.label or doc.bates_begin else _cite(doc)
 
 
 def _page_codes(page_codes: list[str] | None, doc_codes: list[str]) -> list[str]:
