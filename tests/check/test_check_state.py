@@ -89,3 +89,27 @@ def test_pdf_merging_two_releases_is_one_merged_record(case, corpora: Path, tmp_
     finding = check_production(case, "generic-esi", "MERGED").finding("merged.records")
     assert finding is not None and finding.documents == ["C05739677"]
     assert finding.details == ["C05739677: another record begins at page 2"]
+
+
+def test_no_record_begins_inside_any_state_release(corpora: Path) -> None:
+    """Every page of all 168 State releases (481 pages, State's own OCR): no page part-way through a
+    release reads as the start of another record, though stamps come out as STATE-5CB or truncated."""
+    import pypdfium2 as pdfium
+
+    from uncover.check.rules.merged import _header_changes, _restarts, header_id, starts_email
+    from uncover.ingest.loadfiles.bates import bates_from_page_text
+
+    starts, pages = [], 0
+    for path in sorted((corpora / "foia-clinton-state-pdfs").glob("C*.pdf")):
+        pdf = pdfium.PdfDocument(str(path))
+        texts = [pdf[i].get_textpage().get_text_range().replace("\r\n", "\n") for i in range(len(pdf))]
+        pdf.close()
+        previous = previous_id = None
+        for number, text in enumerate(texts, 1):
+            read = bates_from_page_text(text)
+            stamp = read[0] if read and read[1] >= 0.7 else None
+            if number > 1 and (starts_email(text) or _restarts(stamp, previous, None)
+                               or _header_changes(header_id(text), previous_id)):
+                starts.append(f"{path.stem} p. {number}")
+            previous, previous_id, pages = stamp, header_id(text) or previous_id, pages + 1
+    assert pages == 481 and starts == []

@@ -15,7 +15,7 @@ from ...ingest.loadfiles.bates import bates_from_page_text
 from ...model import BatesNumber
 from ..findings import DEFICIENCY, BatesList, Finding, finding_from, not_checked
 from ..spec import ProductionSpec
-from ..stamps import fold_prefix, stamp_matches
+from ..stamps import fold_prefix, same_series, stamp_matches
 from ..view import ProductionView
 from ._common import page_label
 
@@ -117,6 +117,8 @@ def _restarts(stamp: BatesNumber | None, previous: BatesNumber | None, bates: st
         return False
     if stamp_matches(stamp, previous.offset(1)) or stamp_matches(stamp, previous):
         return False
+    if same_series(stamp.prefix, previous.prefix) and stamp.width != previous.width:
+        return False  # OCR dropped digits (STATE-SCB00451 for STATE-SCB0045170): no evidence either way
     return True
 
 
