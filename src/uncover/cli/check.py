@@ -80,7 +80,8 @@ def deadlines_command(case_dir: Path, as_json: bool) -> None:
         emit_json([r.to_dict() for r in rows])
         return
     if not rows:
-        console.print("no [[schedule]] in uncover.toml: add one table per production (production = ..., due = ...)")
+        console.print("no [[schedule]] in uncover.toml: add one table per production (production = ..., due = ...)",
+                      markup=False)
         return
     table = Table("production", "due", "received", "status")
     for r in rows:
