@@ -32,6 +32,12 @@ def _key(number: BatesNumber) -> tuple[str, int]:
     return fold_prefix(number.prefix), number.number
 
 
+def _has_text_paths(view: ProductionView) -> bool:
+    row = view.conn.execute(f"SELECT 1 FROM documents WHERE production_id IN {view._in} AND "
+                            "json_extract(metadata, '$.text_path') IS NOT NULL LIMIT 1").fetchone()
+    return row is not None
+
+
 def _stamped(view: ProductionView) -> bool:
     """Whether the production's text carries page stamps at all, from its first STAMP_PROBE text pages:
     a production that does not stamp its text is not read page by page for stamps."""
@@ -66,6 +72,8 @@ def text_owners(view: ProductionView, provided: set[int]) -> TextOwners:
                 if read and read[1] >= 0.7:
                     stamps.setdefault(doc_id, []).append(read[0])
     named: dict[int, str] = {}
+    if not stamps and not _has_text_paths(view):
+        return out  # neither kind of evidence: nothing to read, and nothing claimed
     for doc in view.documents(("text_path",), raw=False):
         labels[doc.id] = doc.label
         begin = BatesNumber.parse(doc.bates_begin) if doc.bates_begin else None
