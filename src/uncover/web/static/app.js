@@ -100,7 +100,14 @@
     if (whole) whole.addEventListener("click", function () { setFields(0, 0, 1, 1); draw(0, 0, 1, 1); document.getElementById("ann-text").focus(); });
   }
 
+  // On a phone the facets come first, folded, so the results are one tap away below them.
+  function foldFacetsOnPhone() {
+    if (!window.matchMedia("(max-width: 760px)").matches) return;
+    document.querySelectorAll(".facets > details[open]").forEach(function (d) { d.open = false; });
+  }
+
   function init() {
+    foldFacetsOnPhone();
     placeBoxes();
     setupDrawing();
     var page = document.getElementById("pageno");
