@@ -17,7 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-DPIS = (72, 110, 150)
+DPIS = (72, 110, 150, 200)  # 200: the zoomed-in picture
 DEFAULT_DPI = 110
 RENDER_TIMEOUT = 60
 RENDER_MEMORY = 2 * 1024**3
