@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 QUIET_SECONDS = 600
@@ -78,7 +78,7 @@ def _arriving(case: Any, now: datetime | None) -> bool:
     if not last:
         return False
     try:
-        when = datetime.strptime(str(last)[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=timezone.utc)
+        when = datetime.strptime(str(last)[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC)
     except ValueError:
         return False
-    return ((now or datetime.now(timezone.utc)) - when).total_seconds() < QUIET_SECONDS
+    return ((now or datetime.now(UTC)) - when).total_seconds() < QUIET_SECONDS

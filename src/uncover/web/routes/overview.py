@@ -10,7 +10,6 @@ import json
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from ...case import Case
 from ...ingest.pipeline import reconcile
 from ...ingest.state import ingest_state
 from ..app import CaseDep, render
