@@ -1,0 +1,99 @@
+"""The production check in the browser: a production against the ordered or agreed format, the
+findings, the deficiency letter's preview, and the letter to download (Markdown or Word).
+
+The check and the letter are the library's (check.checker.check_production, check.letter:
+markdown_letter and write_letter); this page only shows them. A report is kept for the life of a
+data version (document count, newest id), so paging back to the preview does not check again.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import Response
+
+from ...case import Case
+from ...errors import UncoverError
+from ..app import CaseDep, render
+
+router = APIRouter()
+_LOCK = threading.Lock()
+KEEP = 8
+
+
+def _specs() -> list[str]:
+    from ...check.spec import builtin_specs
+
+    return builtin_specs()
+
+
+def _report(request: Request, case: Case, production: str, spec: str) -> Any:
+    from ...check.checker import check_production
+
+    version = tuple(case.store.conn.execute("SELECT COUNT(*), MAX(id) FROM documents").fetchone())
+    key = (production, spec, version)
+    cache: dict[Any, Any] = request.app.state.__dict__.setdefault("_check_reports", {})
+    with _LOCK:
+        if key in cache:
+            return cache[key]
+    report = check_production(case, spec, production or None)
+    with _LOCK:
+        if len(cache) >= KEEP:
+            cache.pop(next(iter(cache)))
+        cache[key] = report
+    return report
+
+
+def _choices(case: Case, production: str, spec: str) -> tuple[list[str], str, str]:
+    names = [p.name for p in case.store.productions()]
+    if production and production not in names:
+        raise HTTPException(404, f"There is no production {production!r} in this case.")
+    specs = _specs()
+    spec = spec or case.settings.spec or ("generic-esi" if "generic-esi" in specs else (specs[0] if specs else ""))
+    if spec not in specs:
+        raise HTTPException(404, f"There is no production spec {spec!r}; choose one of {', '.join(specs)}.")
+    return names, production, spec
+
+
+@router.get("/check")
+def check_page(request: Request, production: str = "", spec: str = "", run: bool = False, *, case: CaseDep) -> Response:
+    from markdown_it import MarkdownIt
+
+    from ...check.letter import markdown_letter
+    from ..sanitize import sanitize_letter_html
+
+    names, production, spec = _choices(case, production, spec)
+    context: dict[str, Any] = {"productions": names, "production": production, "spec": spec, "specs": _specs(),
+                               "report": None, "letter_html": "", "error": None}
+    if run or production:
+        try:
+            report = _report(request, case, production, spec)
+        except UncoverError as exc:
+            context["error"] = exc.message
+        else:
+            md = MarkdownIt("commonmark", {"html": False}).enable("table")
+            context["report"] = report
+            context["letter_html"] = sanitize_letter_html(md.render(markdown_letter(case, report)))
+    return render(request, "check.html", **context)
+
+
+@router.get("/check/letter.{fmt}")
+def letter_download(request: Request, fmt: str, production: str = "", spec: str = "", *, case: CaseDep) -> Response:
+    from ...check.letter import write_letter
+
+    if fmt not in ("md", "docx"):
+        raise HTTPException(404, "The letter comes as .md or .docx.")
+    _, production, spec = _choices(case, production, spec)
+    report = _report(request, case, production, spec)
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "-", f"deficiency-letter-{production or 'all'}-{spec}").strip("-")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_letter(case, report, fmt, Path(tmp) / f"{name}.{fmt}")
+        data = path.read_bytes()
+    media = "text/markdown; charset=utf-8" if fmt == "md" else \
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    return Response(data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
