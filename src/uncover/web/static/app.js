@@ -147,8 +147,33 @@
     document.querySelectorAll(".facets > details[open]").forEach(function (d) { d.open = false; });
   }
 
+  // -- choosing documents on the result page for bulk coding -----------------------------------------
+  function setupSelection() {
+    var all = document.querySelector("[data-select-all]");
+    var picks = Array.prototype.slice.call(document.querySelectorAll("input.pick"));
+    var option = document.getElementById("selected-option");
+    var scope = document.getElementById("bulk-scope");
+    if (!picks.length) return;
+    function update() {
+      var n = picks.filter(function (p) { return p.checked; }).length;
+      if (option) option.textContent = "Selected documents (" + n + ")";
+      if (all) { all.checked = n === picks.length; all.indeterminate = n > 0 && n < picks.length; }
+      if (scope && n > 0) scope.value = "selected";
+    }
+    picks.forEach(function (p) { p.addEventListener("change", update); });
+    if (all) all.addEventListener("change", function () { picks.forEach(function (p) { p.checked = all.checked; }); update(); });
+    var value = document.getElementById("bulk-value");
+    var action = document.getElementById("bulk-action");
+    if (action && value) action.addEventListener("change", function () {
+      value.setAttribute("placeholder", action.value === "note" ? "note text" : "tag");
+      if (action.value === "note") value.removeAttribute("list"); else value.setAttribute("list", "tag-names");
+    });
+    update();
+  }
+
   function init() {
     foldFacetsOnPhone();
+    setupSelection();
     placeBoxes();
     setupDrawing();
     document.querySelectorAll("[data-zoom]").forEach(function (b) {
