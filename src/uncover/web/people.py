@@ -54,7 +54,7 @@ def _parts(value: str) -> list[str]:
     for chunk in _SPLIT.split(value):
         emails = list(_EMAIL.finditer(chunk))
         start = 0
-        for this, following in zip(emails, emails[1:]):
+        for this, following in zip(emails, emails[1:], strict=False):
             comma = chunk.find(",", this.end(), following.start())
             if comma != -1:
                 parts.append(chunk[start:comma])

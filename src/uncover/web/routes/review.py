@@ -67,12 +67,12 @@ def delete_annotation(doc_id: int, annotation_id: int, page: int = Form(1), *, c
 
 @router.post("/review/bulk-code")
 def bulk_code(request: Request, action: str = Form(...), value: str = Form(""), scope: str = Form("selected"),
-              doc: list[int] = Form([]), q: str = Form(""), sort: str = Form("relevance"), page: int = Form(1), *,
+              doc: list[int] | None = Form(None), q: str = Form(""), sort: str = Form("relevance"), page: int = Form(1), *,
               case: CaseDep, who: Reviewer) -> Response:
     """Tag, untag or note the documents ticked on the result page, or every document of the result."""
     from ...search import matching_ids
 
-    ids = sorted(matching_ids(case, q.strip() or "*")) if scope == "all" else doc
+    ids = sorted(matching_ids(case, q.strip() or "*")) if scope == "all" else (doc or [])
     result = review.code_documents(case, ids, action, value, who.name)
     back = (f"/search?q={quote(q, safe='')}&sort={quote(sort, safe='')}&page={int(page)}&coded={quote(result.action)}"
             f"&value={quote(result.value[:60], safe='')}&changed={result.changed}&selected={result.selected}")
