@@ -6,6 +6,7 @@ token. An htmx request gets the updated panel back; a plain form post is redirec
 
 from __future__ import annotations
 
+from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -67,7 +68,7 @@ def delete_annotation(doc_id: int, annotation_id: int, page: int = Form(1), *, c
 
 @router.post("/review/bulk-code")
 def bulk_code(request: Request, action: str = Form(...), value: str = Form(""), scope: str = Form("selected"),
-              doc: list[int] | None = Form(None), q: str = Form(""), sort: str = Form("relevance"), page: int = Form(1), *,
+              doc: Annotated[list[int] | None, Form()] = None, q: str = Form(""), sort: str = Form("relevance"), page: int = Form(1), *,
               case: CaseDep, who: Reviewer) -> Response:
     """Tag, untag or note the documents ticked on the result page, or every document of the result."""
     from ...search import matching_ids
