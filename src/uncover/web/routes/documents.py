@@ -106,7 +106,7 @@ def related(case: Case, doc_id: int, tables: set[str]) -> dict[str, list[dict[st
     def docs(sql: str, args: tuple[Any, ...], note: str = "") -> list[dict[str, Any]]:
         rows = conn.execute(sql, args).fetchall()
         found = {d.id: d for d in case.store.documents([r[0] for r in rows])}
-        return [{"id": r[0], "label": found[r[0]].label, "title": found[r[0]].subject or found[r[0]].title or found[r[0]].filename,
+        return [{"id": r[0], "label": _cite(found[r[0]]), "title": _rest_of_listing(found[r[0]]),
                  "note": (note.format(*r[1:]) if note else "")} for r in rows if r[0] in found]
 
     if "duplicate_members" in tables:
@@ -128,6 +128,17 @@ def related(case: Case, doc_id: int, tables: set[str]) -> dict[str, list[dict[st
             "CASE WHEN earlier_id = ? THEN 'later' ELSE 'earlier' END FROM version_pairs WHERE earlier_id = ? OR later_id = ? LIMIT 50",
             (doc_id, doc_id, doc_id, doc_id), "{1} version (by {0})")
     return {k: v for k, v in out.items() if v}
+
+
+def _cite(doc: Document) -> str:
+    """How a list names a document: its Bates number, else its file name (Document.listing)."""
+    return doc.label if doc.bates_begin else (doc.filename or doc.label)
+
+
+def _rest_of_listing(doc: Document) -> str:
+    """Document.listing after the citation: subject (or title) and date."""
+    rest = doc.listing.split(" · ", 1)
+    return rest[1] if len(rest) > 1 and doc.listing.startswith(_cite(doc)) else ""
 
 
 def neighbours(case: Case, doc_id: int, q: str, sort: str, i: int | None) -> tuple[str | None, str | None]:
@@ -194,6 +205,8 @@ def document_page(request: Request, doc_id: int, page: int = 1, q: str = "", sor
         "bates": current.bates if current else None,
         "ocr_notes": page_flag_notes(current) if current else [],
         "withheld_full": wstore.withheld_page_counts(conn, doc_id) if "withheld_pages" in tables else {},
+        "thread_id": (conn.execute("SELECT thread_id FROM thread_members WHERE document_id = ?", (doc_id,)).fetchone() or [None])[0]
+        if "thread_members" in tables else None,
         **message_parts(case, doc_id, tables),
     }
     response = render(request, "document.html", **context)
