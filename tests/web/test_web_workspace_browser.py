@@ -11,16 +11,13 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import sys
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from test_web_browser import browser  # noqa: F401  (the Chromium fixture)
-from web_helpers import doc_id_by_filename
+from web_helpers import doc_id_by_filename, live_server
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "publish"))
 from publish_helpers import axe_script  # noqa: E402
@@ -37,27 +34,12 @@ def shots_folder() -> Path:
 
 @pytest.fixture(scope="module")
 def analysis_server(analysis_case_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    import uvicorn
-
     from uncover import Case
-    from uncover.web.app import WebSettings, create_app
 
     root = tmp_path_factory.mktemp("workspace") / "case"
     Case.copy(analysis_case_dir, root).close()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    app = create_app(root, WebSettings(port=port, allowed_hosts=("127.0.0.1",)))
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 15
-    while not srv.started and time.time() < deadline:
-        time.sleep(0.05)
-    assert srv.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}", root
-    srv.should_exit = True
-    thread.join(10)
+    with live_server(root) as base:
+        yield base, root
 
 
 def workspace_pages(case_dir: Path) -> dict[str, str]:

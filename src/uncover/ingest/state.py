@@ -3,9 +3,10 @@
 The `ingests` table alone cannot say: a run killed halfway never writes `finished_at`, and its
 resumed run is a new row, so "the newest row without finished_at" kept reporting a finished or
 killed run as in progress. Here only the newest run counts, and it is *running* only while a
-writer holds the case (the case lock on SQLite, asked of the kernel without taking it); on a
-PostgreSQL case, which has no case-wide lock, while documents keep arriving (a commit within
-`QUIET_SECONDS`).
+writer holds the case (the case lock on SQLite, asked of the kernel without taking it). A
+PostgreSQL case has no case-wide lock (its writers serialize per transaction), so there a run is
+taken as running while inputs wait and documents keep arriving (one committed within
+`QUIET_SECONDS`): a run killed in the last few minutes still reads as running until then.
 """
 
 from __future__ import annotations
@@ -58,19 +59,19 @@ def ingest_state(case: Any, now: datetime | None = None) -> IngestState:
     )
     if row["finished_at"] is not None:
         return out
-    running, out.holder = _writing(case, now)
+    running, out.holder = _writing(case, now, out.pending)
     out.state = "running" if running else "stopped"
     return out
 
 
-def _writing(case: Any, now: datetime | None) -> tuple[bool, str]:
+def _writing(case: Any, now: datetime | None, pending: int) -> tuple[bool, str]:
     """(a writer is at work, the command it runs where known)."""
     if case.backend == "sqlite":
         from ..store.lock import writer
 
         holder = writer(case.root)
         return holder is not None, f"uncover {holder['command']}" if holder and holder["command"] else ""
-    return _arriving(case, now), ""
+    return pending > 0 and _arriving(case, now), ""
 
 
 def _arriving(case: Any, now: datetime | None) -> bool:

@@ -148,17 +148,7 @@ def _ocr_words(kind: str, src: str, page: int) -> list[tuple[str, float, float, 
     from ..ingest.ocr import tessdata_path
 
     if kind == "pdf":
-        import pypdfium2 as pdfium
-
-        pdf = pdfium.PdfDocument(src)
-        if not 1 <= page <= len(pdf):
-            raise SystemExit(f"no page {page}")
-        pg = pdf[page - 1]
-        w, h = pg.get_size()
-        scale = OCR_DPI / 72
-        if w * h * scale * scale > page_images.MAX_PIXELS:
-            scale = (page_images.MAX_PIXELS / (w * h)) ** 0.5
-        image = pg.render(scale=scale).to_pil()
+        image = page_images.pdf_page_picture(src, page, OCR_DPI)
     else:
         image = page_images.picture_frame(src, page, OCR_DPI)
     image = image.convert("L")

@@ -37,8 +37,10 @@ def _report(request: Request, case: Case, production: str, spec: str) -> Any:
 
     version = tuple(case.store.conn.execute("SELECT COUNT(*), MAX(id) FROM documents").fetchone())
     key = (production, spec, version)
-    cache: dict[Any, Any] = request.app.state.__dict__.setdefault("_check_reports", {})
     with _LOCK:
+        cache: dict[Any, Any] | None = getattr(request.app.state, "check_reports", None)
+        if cache is None:
+            cache = request.app.state.check_reports = {}
         if key in cache:
             return cache[key]
     report = check_production(case, spec, production or None)
