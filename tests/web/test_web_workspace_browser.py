@@ -71,13 +71,14 @@ def workspace_pages(case_dir: Path) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("width", list(WIDTHS))
-def test_every_page_fits_and_axe_finds_nothing(browser, analysis_server, width) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_every_page_fits_and_axe_finds_nothing(browser, analysis_server, width, capsys) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     base, case_dir = analysis_server
     cache = Path(os.environ.get("UNCOVER_AXE_CACHE", Path.home() / ".cache" / "uncover-axe"))
     cache.mkdir(parents=True, exist_ok=True)
     axe = axe_script(cache)
     shots = shots_folder()
-    print(f"screenshots: {shots}")
+    with capsys.disabled():  # shown even when pytest captures output: where to look at the pages
+        print(f"\nscreenshots: {shots}")
     w, h = WIDTHS[width]
     # bypass_csp: only so that axe itself can be injected; the app's own CSP is tested in test_web_browser.py.
     context = browser.new_context(viewport={"width": w, "height": h}, bypass_csp=True)
