@@ -70,36 +70,53 @@ def tokens(text: str) -> list[str]:
 
 def people_dimensions(conn: sqlite3.Connection) -> dict[str, Dimension]:
     """The From, To and Cc facets. A document counts under a person when the field it is searched
-    in holds that person's search value as a phrase, exactly as the facet's link will match it."""
+    in holds that person's search value as a phrase, exactly as the facet's link will match it:
+    the people an entry names hold their own value; a name without an address can also stand
+    inside another entry ("H" in "H <hrod17@clintonemail.com>"), so entries are scanned for those
+    names (an address's words, with its @ and dots, do not occur inside another entry).
+
+    Work is done once per distinct entry (the text between semicolons or line breaks), not per
+    document: the same people recur across a production. A name split across two entries
+    ("...; Lee" then "Ann ...") is not counted, though a phrase query could match it."""
     rows = _plain(conn).execute(PEOPLE_SQL).fetchall()
-    labels: dict[str, str] = {}
-    fields: dict[str, list[tuple[int, list[str]]]] = {"from": [], "to": [], "cc": []}
+    entries: dict[str, list[tuple[str, str]]] = {}
+    docs: dict[str, list[tuple[int, list[str]]]] = {"from": [], "to": [], "cc": []}
     for doc_id, sender, to, cc, bcc in rows:
         for name, values in (("from", (sender,)), ("to", (to, cc, bcc)), ("cc", (cc, bcc))):
-            present = [v for v in values if v]
-            if not present:
+            chunks = [c.strip() for v in values if v for c in _SPLIT.split(v) if c.strip()]
+            if not chunks:
                 continue
-            for value in present:
-                for key, label in people(value):
-                    labels.setdefault(key, label)
-            fields[name].append((doc_id, tokens("\n".join(v or "" for v in values))))
-    phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+            for chunk in chunks:
+                if chunk not in entries:
+                    entries[chunk] = people(chunk)
+            docs[name].append((doc_id, chunks))
+    labels: dict[str, str] = {}
+    for found in entries.values():
+        for key, label in found:
+            labels.setdefault(key, label)
+    names: dict[str, list[tuple[tuple[str, ...], str]]] = {}  # first word -> (words, key) of address-less people
     for key, label in labels.items():
-        words = tuple(tokens(search_value((key, label))))
-        if words:
-            phrases.setdefault(words[0], []).append((words, key))
+        if "@" not in key:
+            words = tuple(tokens(label))
+            if words:
+                names.setdefault(words[0], []).append((words, key))
+    matches: dict[str, frozenset[str]] = {}
+    for chunk, found in entries.items():
+        keys = {key for key, _ in found}
+        words = tokens(chunk)
+        for i, word in enumerate(words):
+            for phrase, key in names.get(word, ()):
+                if tuple(words[i : i + len(phrase)]) == phrase:
+                    keys.add(key)
+        matches[chunk] = frozenset(keys)
     out = {}
-    for name, docs in fields.items():
+    for name, held in docs.items():
         ids: list[int] = []
         keys: list[str] = []
-        for doc_id, words in docs:
-            found: set[str] = set()
-            for i, word in enumerate(words):
-                for phrase, key in phrases.get(word, ()):
-                    if tuple(words[i : i + len(phrase)]) == phrase:
-                        found.add(key)
-            ids.extend([doc_id] * len(found))
-            keys.extend(sorted(found))
+        for doc_id, chunks in held:
+            found_keys = set().union(*(matches[c] for c in chunks))
+            ids.extend([doc_id] * len(found_keys))
+            keys.extend(found_keys)
         out[f"people-{name}"] = dimension(ids, keys, label=lambda k: (k, labels.get(k, k)))
     return out
 
