@@ -97,3 +97,22 @@ def test_schedule_shows_late_and_overdue(analysis_case_dir: Path) -> None:
     assert re.search(r"STATE-VOL01 2011-01-17 \d{4}-\d\d-\d\d received \d+ days late", text)
     assert re.search(r"STATE-VOL03 2011-02-25 — overdue by \d+ days", text)
     assert "Received without a scheduled date: STATE-VOL02." in text
+
+
+def test_long_documents_are_compared_in_part_and_the_page_says_so(tmp_path: Path) -> None:
+    from uncover import Case
+    from uncover.ingest.pipeline import IngestOptions, ingest
+    from uncover.web.analysis import MAX_COMPARED_WORDS
+
+    src = tmp_path / "src"
+    src.mkdir()
+    body = " ".join(f"word{i % 997}" for i in range(MAX_COMPARED_WORDS + 500))
+    (src / "long-a.txt").write_text("Opening sentence about the detainer program. " + body)
+    (src / "long-b.txt").write_text("Opening sentence about the pilot program. " + body)
+    root = tmp_path / "case"
+    with Case.init(root, name="Long") as case:
+        ingest(case, [src], IngestOptions(ocr="never", workers=1, production="LONG"))
+    a, b = doc_id_by_filename(root, "long-a.txt"), doc_id_by_filename(root, "long-b.txt")
+    page = make_client(root).get("/compare", params={"left": a, "right": b}).text
+    assert f"compares the first {MAX_COMPARED_WORDS:,} words of each" in page
+    assert "<del>detainer</del>" in page and "<ins>pilot</ins>" in page

@@ -15,6 +15,10 @@ from ..case import Case
 from ..model import Document
 
 PAGE_SIZE = 25
+# A word diff costs about the square of the words compared (difflib): 5,000 words take a second,
+# 20,000 half a minute. Beyond this many words per document the comparison covers the first
+# MAX_COMPARED_WORDS and says so.
+MAX_COMPARED_WORDS = 4000
 
 
 @dataclass
@@ -61,6 +65,7 @@ class Comparison:
     left: Document
     right: Document
     rows: list[DiffRow] = field(default_factory=list)
+    cut: int = 0  # words compared per document when the documents are longer than that, else 0
 
     @property
     def changed(self) -> int:
@@ -71,11 +76,16 @@ def compare(case: Case, left: Document, right: Document, context: int = 12) -> C
     """The two documents' texts, word by word, passage by passage (analyze.neardup.word_diff)."""
     from ..analyze.neardup import word_diff
 
-    def text(doc: Document) -> str:
-        return "\n".join(p.text for p in case.store.pages(doc.id))
+    def text(doc: Document) -> tuple[str, bool]:
+        whole = "\n".join(p.text for p in case.store.pages(doc.id))
+        words = whole.split()
+        if len(words) <= MAX_COMPARED_WORDS:
+            return whole, False
+        return " ".join(words[:MAX_COMPARED_WORDS]), True
 
-    ops = word_diff(text(left), text(right), context=context)
-    return Comparison(left, right, [DiffRow(o.op, o.a, o.b) for o in ops])
+    (a, cut_a), (b, cut_b) = text(left), text(right)
+    ops = word_diff(a, b, context=context)
+    return Comparison(left, right, [DiffRow(o.op, o.a, o.b) for o in ops], MAX_COMPARED_WORDS if cut_a or cut_b else 0)
 
 
 def as_dict(value: Any) -> dict[str, Any]:
