@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from analysis_case import LEAKED, NEW_WITHHOLD, SECRET_A, SECRET_C
+from test_web_browser import browser  # noqa: F401  (the Chromium fixture)
 from web_helpers import doc_id_by_filename, make_client
 
 
@@ -116,3 +117,25 @@ def test_long_documents_are_compared_in_part_and_the_page_says_so(tmp_path: Path
     page = make_client(root).get("/compare", params={"left": a, "right": b}).text
     assert f"compares the first {MAX_COMPARED_WORDS:,} words of each" in page
     assert "<del>detainer</del>" in page and "<ins>pilot</ins>" in page
+
+
+def test_a_large_production_is_checked_while_the_page_waits(analysis_case_dir: Path, browser) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """Above CHECK_INLINE documents the check runs in a thread; the page polls until the findings show."""
+    from web_helpers import live_server
+
+    from uncover.web.routes import check
+
+    limit = check.CHECK_INLINE
+    check.CHECK_INLINE = 1  # every production of this small case counts as large
+    try:
+        with live_server(analysis_case_dir) as base:
+            context = browser.new_context(viewport={"width": 1366, "height": 900})
+            page = context.new_page()
+            first = page.goto(f"{base}/check?production=STATE-VOL02&spec=generic-esi&run=true")
+            assert first is not None and 'id="checking"' in first.text()  # answered at once, checked behind
+            page.locator("#check-state .letter-preview").wait_for(timeout=60_000)
+            assert "STATE-VOL02 against" in page.inner_text("#check-state")
+            assert page.locator("#checking").count() == 0
+            context.close()
+    finally:
+        check.CHECK_INLINE = limit
