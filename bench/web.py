@@ -145,7 +145,7 @@ ANALYSIS_PAGES = {
     "compare": "/compare?left=3&right=5", "threads": "/threads", "thread": "/threads/{thread}", "versions": "/versions",
     "versions revealing": "/versions?revealing=true", "withholdings": "/withholdings",
     "withholdings b6 p.50": "/withholdings?code=b6&page=50", "failed redactions": "/redactions",
-    "check (report kept)": "/check?production=BENCH-VOL001&spec=generic-esi", "schedule": "/schedule",
+    "check (report kept)": "/check?production=BENCH-VOL001&spec=generic-esi&run=true", "schedule": "/schedule",
     "overview": "/overview", "page hit boxes": "/documents/{doc}/pages/1/hits.json?q=benghazi",
 }
 CLI_LISTINGS = {"duplicates": "duplicate_groups", "threads": "threads", "versions": "version_pairs"}
@@ -168,8 +168,11 @@ def measure_analysis(root: Path, rounds: int) -> tuple[dict[str, list[float]], d
         for name, url in ANALYSIS_PAGES.items():  # first requests: the check runs, word boxes are read, once
             t = time.perf_counter()
             r = client.get(url.format(thread=thread, doc=1))
-            first[name] = (time.perf_counter() - t) * 1000
             assert r.status_code == 200, (name, r.status_code)
+            while name.startswith("check") and "letter-preview" not in r.text:  # checked in a thread: poll as the page does
+                time.sleep(2)
+                r = client.get(url)
+            first[name] = (time.perf_counter() - t) * 1000
         for _ in range(rounds):
             for name, url in ANALYSIS_PAGES.items():
                 doc = rng.randint(1, 100) if "{doc}" in url else 1  # one shared original: its words come from cache
