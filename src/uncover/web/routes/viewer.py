@@ -34,13 +34,20 @@ def page_hits(doc_id: int, page: int, q: str = "", *, case: CaseDep) -> Response
         return JSONResponse({"source": None, "boxes": []})
     pages = case.store.pages(doc_id)
     current = pages[page - 1] if len(pages) >= page else None
-    source = "ocr" if current is not None and current.text_source == TextSource.OCR else "layer"
-    original = case.blobs.path_for(doc.sha256)
-    try:
-        if not page_words.cache_path(case.derived, doc.sha256, page, source).exists():
-            original = intact_original(case, doc.sha256, doc.listing)  # read only from the bytes that were hashed
-        words = page_words.page_words(original, case.derived, doc.sha256, page, source)
-    except page_images.NoImage:
-        return JSONResponse({"source": None, "boxes": []})
+    first = "ocr" if current is not None and current.text_source == TextSource.OCR else "layer"
+    words: list[page_words.Word] = []
+    source = first
+    for source in (first, "ocr") if first == "layer" else (first,):
+        # A page whose text came from a load file's text file, over a PDF with no text layer: the
+        # layer has no words, so the words are read from the picture instead.
+        original = case.blobs.path_for(doc.sha256)
+        try:
+            if not page_words.cache_path(case.derived, doc.sha256, page, source).exists():
+                original = intact_original(case, doc.sha256, doc.listing)  # read only from the bytes that were hashed
+            words = page_words.page_words(original, case.derived, doc.sha256, page, source)
+        except page_images.NoImage:
+            return JSONResponse({"source": None, "boxes": []})
+        if words:
+            break
     boxes = [[w.x, w.y, w.w, w.h, w.text] for w in page_words.hit_boxes(words, tree)]
     return JSONResponse({"source": source, "boxes": boxes}, headers={"Cache-Control": "private, max-age=300"})
