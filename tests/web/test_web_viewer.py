@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import pytest
 from web_helpers import doc_id_by_filename, make_client
 
 from uncover import Case
@@ -28,7 +29,10 @@ def test_layer_hits_sit_on_the_words(web_case_dir: Path, corpora: Path) -> None:
     assert html.count('class="thumbs"') == 1 and f"/documents/{doc}/pages/4/image?dpi=72" in html
 
 
-def test_ocr_hits_sit_where_the_word_was_printed(tmp_path: Path) -> None:
+@pytest.mark.parametrize("ocr", ["auto", "never"])
+def test_ocr_hits_sit_where_the_word_was_printed(tmp_path: Path, ocr: str) -> None:
+    """OCR'd at ingest (auto), or never OCR'd (its text would come from a load file): either way the
+    image-only page's word boxes are read from its picture."""
     from PIL import Image, ImageDraw, ImageFont
 
     from uncover.ingest.pipeline import IngestOptions, ingest
@@ -46,7 +50,7 @@ def test_ocr_hits_sit_where_the_word_was_printed(tmp_path: Path) -> None:
     image.save(src / "scan.pdf", resolution=300)  # an image-only PDF: its text comes from OCR
     root = tmp_path / "case"
     with Case.init(root, name="OCR viewer") as case:
-        ingest(case, [src], IngestOptions(ocr="auto", workers=1, production="SCANS"))
+        ingest(case, [src], IngestOptions(ocr=ocr, workers=1, production="SCANS"))
     doc = doc_id_by_filename(root, "scan.pdf")
     data = make_client(root).get(f"/documents/{doc}/pages/1/hits.json", params={"q": "okapi"}).json()
     assert data["source"] == "ocr"
