@@ -9,7 +9,6 @@ document the way a person cites it (Document.listing: Bates or file name, subjec
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from ..case import Case
 from ..model import Document
@@ -86,7 +85,3 @@ def compare(case: Case, left: Document, right: Document, context: int = 12) -> C
     (a, cut_a), (b, cut_b) = text(left), text(right)
     ops = word_diff(a, b, context=context)
     return Comparison(left, right, [DiffRow(o.op, o.a, o.b) for o in ops], MAX_COMPARED_WORDS if cut_a or cut_b else 0)
-
-
-def as_dict(value: Any) -> dict[str, Any]:
-    return dict(value) if value is not None else {}

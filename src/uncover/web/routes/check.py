@@ -43,7 +43,8 @@ class Checking:
         self.error: str | None = None
 
 
-def _version(case: Case, production: str) -> tuple[Any, ...]:
+def _version(case: Case) -> tuple[Any, ...]:
+    """What a kept report depends on: the documents (a new ingest, a re-ingest)."""
     return tuple(case.store.conn.execute("SELECT COUNT(*), MAX(id) FROM documents").fetchone())
 
 
@@ -52,7 +53,7 @@ def _report(request: Request, case: Case, production: str, spec: str, wait: bool
     `Checking` while a thread checks it (a Case of its own: a connection serves one thread)."""
     from ...check.checker import check_production
 
-    key = (production, spec, _version(case, production))
+    key = (production, spec, _version(case))
     with _LOCK:
         cache: dict[Any, Any] | None = getattr(request.app.state, "check_reports", None)
         if cache is None:
