@@ -531,9 +531,10 @@ class _Ingest:
         catch_up(self.case)
 
 
-def reconcile(case: Case) -> dict[str, int]:
-    """inputs = documents + exceptions (+ pending, for an ingest that has not finished)."""
-    c = case.store.counts()
+def reconcile(case: Case, counts: dict[str, int] | None = None) -> dict[str, int]:
+    """inputs = documents + exceptions (+ pending, for an ingest that has not finished); from
+    `counts` (store.counts()) when the caller has just read them."""
+    c = counts if counts is not None else case.store.counts()
     difference = c["inputs"] - c["documents_from_inputs"] - c["exceptions"] - c["inputs_pending"]
     return {"inputs": c["inputs"], "documents": c["documents_from_inputs"], "exceptions": c["exceptions"],
             "pending": c["inputs_pending"], "difference": difference}
