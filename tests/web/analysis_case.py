@@ -93,7 +93,7 @@ def build(corpora: Path, work: Path) -> Path:
         ingest(case, [state / f"{n}.pdf" for n in ("C05739547", "C05739554", "C05739559")] + sorted(first.iterdir()),
                IngestOptions(ocr="never", workers=1, production="STATE-VOL01", received="2011-01-20"))
         ingest(case, [state / "C05739554.pdf", second / "release-august.pdf"],
-               IngestOptions(ocr="never", workers=1, production="STATE-VOL02"))
+               IngestOptions(ocr="never", workers=1, production="STATE-VOL02", received="2011-03-01"))
         analyze_documents(case)
         analyze_messages(case)
         run_duplicate_passes(case)

@@ -33,6 +33,8 @@ def _version(case: Case) -> tuple[Any, ...]:
     ).fetchone())
     if "document_release" in table_names(case):
         version += tuple(conn.execute("SELECT MAX(analyzed_at) FROM document_release").fetchone())
+    # a day of receipt recorded from the overview (productions are few: read them all)
+    version += tuple(tuple(r) for r in conn.execute("SELECT id, received_at FROM productions ORDER BY id"))
     return version
 
 
