@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..case import Case
+from ..model import Production
 from ..store import duplicates as dstore
 from ..store.sqlite import SqliteStore
 from .duplicates import DupCandidate, email_key, exact_duplicate_groups, substantive_words, text_hash
@@ -205,8 +206,20 @@ def run_duplicate_passes(
     return summary
 
 
+def production_order(productions: list[Production]) -> dict[int, tuple[str, int]]:
+    """{production id: sort key}, earlier deliveries first. A recorded day of receipt orders
+    productions; one without it is taken to have arrived with the last production ingested
+    before it (ingest order), so recording receipt for one production never makes an unrecorded
+    later one look earlier."""
+    order, carried = {}, ""
+    for p in sorted(productions, key=lambda p: p.id):
+        carried = (p.received_at or "")[:10] or carried
+        order[p.id] = ((p.received_at or "")[:10] or carried, p.id)
+    return order
+
+
 def run_versions(store: SqliteStore) -> int:
-    productions = {p.id: (p.received_at or "", p.id) for p in store.productions()}
+    productions = production_order(store.productions())
     prints = dstore.fingerprints(store)
     candidates = [
         VersionCandidate(r[0], productions[r[1]], r[2], prints.get(r[0], (None, None))[1], prints.get(r[0], (None, None))[0])
