@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.padding import Padding
 from rich.text import Text
 
-from ..search import SearchResults, Snippet, reindex, search
 from .base import (
     case_argument,
     console,
@@ -20,6 +20,9 @@ from .base import (
     open_case,
 )
 from .progress import RichProgress
+
+if TYPE_CHECKING:
+    from ..search import SearchResults, Snippet
 
 QUERY_HELP = """Search the case's documents, best matches first (BM25).
 
@@ -45,6 +48,8 @@ QUERY language:
 @json_option
 @friendly_errors
 def search_command(case_dir: Path, query: str, limit: int, offset: int, sort: str, as_json: bool) -> None:
+    from ..search import search
+
     with open_case(case_dir) as case:
         results = search(case, query, limit=limit, offset=offset, sort=sort)
         # Not indexed yet: an ingest still running, or one that stopped (`uncover reindex` finishes it).
@@ -101,6 +106,8 @@ def _pages(pages: list[int], most: int = 8) -> str:
 @friendly_errors
 def reindex_command(case_dir: Path, as_json: bool) -> None:
     """Rebuild the full-text index from the case database (it is derived data)."""
+    from ..search import reindex
+
     with open_case(case_dir) as case:
         with RichProgress(console, enabled=not as_json) as bars:
             done = reindex(case, lambda n, total: bars.set("Indexing", n, total))

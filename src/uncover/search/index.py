@@ -30,7 +30,6 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import tantivy
 
 from ..errors import QueryError, UncoverError
@@ -48,6 +47,8 @@ from .filters import (
 from .query import And, DateRange, Field, MatchAll, Node, Not, Or, Phrase, Prefix, Term, words
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from ..case import Case
 
 SCHEMA_VERSION = 2  # 2: cc, own (words outside quoted messages), quoting
@@ -309,6 +310,8 @@ class SearchIndex:
         With `most`, None as soon as the count passes it, before any hit is fetched: a caller
         can then fetch the (smaller) complement instead, as fetching hits is what costs.
         """
+        import numpy as np  # here, not at the top: a CLI search starts faster without numpy
+
         searcher = self.searcher()
         total = int(searcher.search(query, 1, count=True).count)  # a limit of 0 panics in Tantivy
         if most is not None and total > most:

@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from ..model import Document, DocumentKind
 from .sqlite import SqliteStore
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 @dataclass
@@ -68,6 +69,8 @@ class DuplicateGroup:
 
 # -- signatures --------------------------------------------------------------------------------
 def save_fingerprints(store: SqliteStore, rows: Iterable[Fingerprint]) -> None:
+    import numpy as np  # on use: loading this module registers search fields, on every CLI search
+
     store.conn.executemany(
         "INSERT OR REPLACE INTO document_signatures (document_id, text_hash, doc_number, shingles, num_perm, signature, words) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -86,6 +89,8 @@ def fingerprinted_ids(store: SqliteStore) -> set[int]:
 
 def load_signatures(store: SqliteStore) -> tuple[list[int], np.ndarray, np.ndarray]:
     """(document ids, signatures (n, num_perm) uint32, shingle counts) in id order."""
+    import numpy as np  # on use: loading this module registers search fields, on every CLI search
+
     rows = store.conn.execute("SELECT document_id, shingles, num_perm, signature FROM document_signatures ORDER BY document_id")
     ids: list[int] = []
     counts: list[int] = []
