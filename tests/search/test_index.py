@@ -9,6 +9,7 @@ import pytest
 from state_corpus import build_state_case
 
 from uncover import Case
+from uncover.model import Document, DocumentKind, Page, TextSource
 from uncover.search import IndexBusy, SearchIndex, catch_up, matching_ids, reindex, search
 
 QUERIES = ['"release in part"', "libya OR tripoli", "secur* -b6", "subject:benghazi", 'custodian:"cheryl mills" date:2012']
@@ -125,3 +126,26 @@ def test_one_writer_at_a_time_and_readers_see_commits(tmp_path: Path, corpora: P
     reader.commit()
     assert writer.count() == 0
     reader.close()
+
+
+def test_a_date_filter_ranks_the_same_in_every_segment(tmp_path: Path):
+    """A filter never changes a hit's score: where every document of a segment lies in the date
+    range, Tantivy drops the range from the AND (with the 1.0 it scored elsewhere), so scores hung
+    on how documents fell into segments: the cause of the two flaky comparisons above."""
+    case = Case.init(tmp_path / "case")
+    production = case.store.production("Release 1")
+    case.index.writer_threads = 1  # one segment per commit, so the layout is known
+    dates = [["2012-03-01T10:00:00Z"] * 3, ["2012-05-01T10:00:00Z", "2011-02-01T10:00:00Z", "2012-07-01T10:00:00Z"]]
+    for b, batch in enumerate(dates):  # segment 1: all inside 2012; segment 2: one outside
+        for k, when in enumerate(batch):
+            doc = Document(id=0, production_id=production.id, kind=DocumentKind.EMAIL, filename="memo.pdf",
+                           path="memo.pdf", sha256=f"{b * 10 + k:064x}", md5="", size=1, date=when, page_count=1)
+            with case.store.transaction():
+                doc.id = case.store.insert_document(doc, None, [Page(0, 1, "memo on the detainer program", TextSource.LAYER)])
+            case.index.add(doc, case.store.pages(doc.id), production.name)
+        case.index.commit()
+    assert case.index.searcher().num_segments == 2
+    hits = search(case, "memo date:2012").hits
+    assert len(hits) == 5
+    assert len({h.score for h in hits}) == 1, [(h.doc_id, h.score) for h in hits]
+    assert hits[0].score == search(case, "memo").hits[0].score  # the filter adds nothing to the words' BM25

@@ -366,7 +366,7 @@ class _Compiler:
         if isinstance(node, DateRange):
             lo = (node.start - EPOCH).days if node.start else None
             hi = (node.end - EPOCH).days if node.end else None
-            return Q.range_query(self.schema, "date", tantivy.FieldType.Integer, lo, hi)
+            return _filter(Q.range_query(self.schema, "date", tantivy.FieldType.Integer, lo, hi))
         if isinstance(node, Field):
             return self.field(node)
         if isinstance(node, Not):
@@ -399,7 +399,7 @@ class _Compiler:
             raw = Q.regex_query(self.schema, raw_field, glob_regex(value)) if f.wildcard else Q.term_query(self.schema, raw_field, value)
             if f.name == "filename" and not f.wildcard and (toks := tuple(words(f.value))):
                 return Q.boolean_query([(tantivy.Occur.Should, raw), (tantivy.Occur.Should, self.index.words_query("filename", toks))])
-            return raw
+            return _filter(raw)
         return self.sql_field(spec.sql(f))
 
     def sql_field(self, q: SqlFilter) -> tantivy.Query:
@@ -409,7 +409,19 @@ class _Compiler:
         ids = [int(r[0]) for r in self.conn.execute(q.sql, q.params)]
         if not ids:
             return tantivy.Query.empty_query()
-        return tantivy.Query.term_set_query(self.schema, "doc_id", ids)
+        return _filter(tantivy.Query.term_set_query(self.schema, "doc_id", ids))
+
+
+def _filter(query: tantivy.Query) -> tantivy.Query:
+    """A clause that narrows the hits without ranking them (dates, whole-value fields, fields
+    answered by SQL): its score is 0, so relevance is the words' BM25 alone.
+
+    Left to score, such a clause added 1.0 to a hit in one segment and nothing in another: where
+    every document of a segment satisfies it (all dated in the range), Tantivy answers it with an
+    all-documents scorer that a boolean AND drops, score included. Which documents share a segment
+    depends on the writer's threads, so the same search gave different scores from run to run
+    and after a reindex."""
+    return tantivy.Query.const_score_query(query, 0.0)
 
 
 # -- building the index from the store ---------------------------------------------------------------
