@@ -106,6 +106,18 @@ def document_texts(store: SqliteStore, ids: Iterable[int]) -> Iterator[tuple[int
             yield rest, ""
 
 
+def text_fingerprints(items: list[tuple[int, str]]) -> list[dstore.Fingerprint]:
+    """(document id, text) -> text hash, agency document number, MinHash signature and substantive
+    words: everything the duplicate passes need from a text. Runs in the ingest's workers, beside
+    the extraction, so the parent only stores the rows; the pass computes it for documents that
+    came another way (load-file records, cases ingested before)."""
+    sigs, counts = signatures([t for _, t in items])
+    return [
+        dstore.Fingerprint(doc_id, text_hash(text), agency_doc_number(text), int(counts[k]), sigs[k], substantive_words(text))
+        for k, (doc_id, text) in enumerate(items)
+    ]
+
+
 def fingerprint_documents(case: Case, doc_ids: list[int], progress: Progress | None = None) -> int:
     """Compute and store text hash, document number and MinHash signature of each document.
 
@@ -120,12 +132,7 @@ def fingerprint_documents(case: Case, doc_ids: list[int], progress: Progress | N
 
     def flush() -> None:
         nonlocal done, size
-        sigs, counts = signatures([t for _, t in batch])
-        rows = [
-            dstore.Fingerprint(doc_id, text_hash(text), agency_doc_number(text), int(counts[k]), sigs[k],
-                               substantive_words(text))
-            for k, (doc_id, text) in enumerate(batch)
-        ]
+        rows = text_fingerprints(batch)
         with store.transaction():
             dstore.save_fingerprints(store, rows)
         done += len(batch)
@@ -148,16 +155,16 @@ def run_duplicate_passes(
     case: Case, new_doc_ids: Iterable[int] | None = None, progress: Progress | None = None,
     threshold: float = DEFAULT_THRESHOLD,
 ) -> PassSummary:
-    """Run every duplicate pass; with `new_doc_ids`, compare only those with what is there."""
+    """Run every duplicate pass; with `new_doc_ids`, compare only those with what is there.
+
+    Documents keep the fingerprint taken when they were stored (an ingest's workers take it beside
+    the extraction; a document's text never changes): only those without one are fingerprinted."""
     store = case.store
     summary = PassSummary()
     known = dstore.fingerprinted_ids(store)
     all_ids = [r[0] for r in store.conn.execute("SELECT id FROM documents ORDER BY id")]
     new = set(new_doc_ids) if new_doc_ids is not None else set(all_ids)
-    if new_doc_ids is None:
-        todo = [i for i in all_ids if i not in known]
-    else:
-        todo = [i for i in all_ids if i not in known or i in new]
+    todo = [i for i in all_ids if i not in known]
     summary.fingerprinted = fingerprint_documents(case, todo, progress)
     incremental = new_doc_ids is not None and bool(known)
 
