@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -24,13 +25,14 @@ from .duplicates import DupCandidate, email_key, exact_duplicate_groups, substan
 from .messages import MESSAGE_STYLES, read_message
 from .neardup import DEFAULT_THRESHOLD, cluster, signatures
 from .normalize import agency_doc_number
-from .threads import Message, QuotedMessage, build_threads
+from .threads import HEADER_CHARS, Message, QuotedMessage, build_threads, participants
 from .versions import VersionCandidate, compare_versions, match_versions
 
 Progress = Callable[[str, int, int], None]
 # A case pass over the pending documents (ids above its mark), reporting (stage, done, total).
 CasePass = Callable[[Case, list[int], Progress], object]
 TEXT_BATCH_BYTES = 16 * 1024 * 1024  # text fingerprinted at once: bounds the pass's memory
+MESSAGE_BATCH = 2000  # documents read at once when collecting e-mails for threading
 
 
 @dataclass
@@ -196,8 +198,8 @@ def run_duplicate_passes(
     if progress:
         progress("near-duplicates", 1, 1)
 
-    # threads
-    found_threads = build_threads(_messages(store))
+    # threads: the messages' headers in memory, their bodies read one thread at a time
+    found_threads = build_threads(_messages(store), lambda ids: dict(document_texts(store, ids)))
     with store.transaction():
         dstore.replace_threads(store, [t.as_rows() for t in found_threads])
     summary.threads = len(found_threads)
@@ -279,13 +281,26 @@ def _messages(store: SqliteStore) -> list[Message]:
             "SELECT document_id, sender, date, subject FROM message_segments WHERE kind = 'quoted' AND style IS NOT NULL "
             "ORDER BY document_id, position"):
         quoted.setdefault(doc_id, []).append(QuotedMessage(sender, date, subject))
-    rows = store.conn.execute(
-        'SELECT id, kind, message_id, in_reply_to, "references", subject, sender, recipients, cc, date, metadata, raw_fields '
-        "FROM documents WHERE parent_id IS NULL OR kind = 'email' ORDER BY id"
-    ).fetchall()
-    by_id = {r["id"]: r for r in rows}
+    candidates = [int(r[0]) for r in store.conn.execute(
+        "SELECT id FROM documents WHERE parent_id IS NULL OR kind = 'email' ORDER BY id")]
     out = []
-    for doc_id, body in document_texts(store, by_id):  # one text at a time: only e-mail bodies are kept
+    for start in range(0, len(candidates), MESSAGE_BATCH):  # rows and texts of a batch at a time
+        chunk = candidates[start : start + MESSAGE_BATCH]
+        rows = store.conn.execute(
+            'SELECT id, kind, message_id, in_reply_to, "references", subject, sender, recipients, cc, date, metadata, '
+            f"raw_fields FROM documents WHERE id IN ({','.join('?' * len(chunk))})", chunk).fetchall()
+        by_id = {r["id"]: r for r in rows}
+        out.extend(_batch_messages(store, by_id, read, quoted, body_start, attachments))
+    return out
+
+
+def _batch_messages(store: SqliteStore, by_id: dict[int, Any], read: dict[int, str | None],
+                    quoted: dict[int, list[QuotedMessage]], body_start: dict[int, int | None],
+                    attachments: dict[int, set[str]]) -> Iterator[Message]:
+    """The e-mails among one batch of documents. A message keeps no body (build_threads reads a
+    thread's bodies when it needs them), only the head of one whose stored headers lack a
+    subject or a participant: threading reads those from the printed header at the top."""
+    for doc_id, body in document_texts(store, by_id):
         r = by_id[doc_id]
         is_mail = r["kind"] == "email" or bool(r["message_id"])
         if r["id"] not in read:  # ingested before messages were read: read it now
@@ -302,10 +317,10 @@ def _messages(store: SqliteStore) -> list[Message]:
         raw = json.loads(r["raw_fields"] or "{}")
         thread_index = meta.get("thread_index") or raw.get("Thread-Index") or raw.get("ThreadIndex")
         recipients = ", ".join(v for v in (r["recipients"], r["cc"]) if v) or None
-        out.append(Message(
+        head = body[:HEADER_CHARS] if not r["subject"] or not participants(r["sender"], recipients) else ""
+        yield Message(
             id=r["id"], message_id=r["message_id"], in_reply_to=r["in_reply_to"], references=r["references"],
             thread_index=thread_index, subject=r["subject"], sender=r["sender"], recipients=recipients,
-            date=r["date"], body=body, attachments=frozenset(attachments.get(r["id"], ())),
+            date=r["date"], body=head, attachments=frozenset(attachments.get(r["id"], ())),
             quoted=tuple(quoted.get(r["id"], ())), body_start=body_start.get(r["id"]),
-        ))
-    return out
+        )
