@@ -179,21 +179,8 @@ def run_duplicate_passes(
     if progress:
         progress("duplicates", 1, 1)
 
-    # near-duplicates
-    ids, sigs, counts = dstore.load_signatures(store)
-    if ids:
-        row = {d: k for k, d in enumerate(ids)}
-        if incremental:
-            mask = np.zeros(len(ids), dtype=bool)
-            mask[[row[d] for d in set(todo) | set(new) if d in row]] = True
-            links = [(row[a], row[b]) for a, b in dstore.cluster_links(store) if a in row and b in row]
-            found = cluster(ids, sigs, counts, threshold, only_touching=mask, links=links)
-            drop = {d for c in found for d in c.ids} | set(new)
-        else:
-            found = cluster(ids, sigs, counts, threshold)
-            drop = None
-        with store.transaction():
-            dstore.replace_clusters(store, [(c.pivot, threshold, c.members) for c in found], drop_ids=drop)
+    # near-duplicates (the signature matrix is freed before threading starts)
+    _near_duplicates(store, (set(todo) | new, new) if incremental else None, threshold)
     summary.neardup_clusters = int(store.conn.execute("SELECT COUNT(*) FROM neardup_clusters").fetchone()[0])
     if progress:
         progress("near-duplicates", 1, 1)
@@ -212,6 +199,27 @@ def run_duplicate_passes(
     if progress:
         progress("versions", 1, 1)
     return summary
+
+
+def _near_duplicates(store: SqliteStore, incremental: tuple[set[int], set[int]] | None, threshold: float) -> None:
+    """Cluster every stored signature, or (`incremental`: documents fingerprinted now, and the new
+    ones) only the pairs touching those, joined to the clusters already stored."""
+    ids, sigs, counts = dstore.load_signatures(store)
+    if not ids:
+        return
+    row = {d: k for k, d in enumerate(ids)}
+    if incremental is not None:
+        touching, new = incremental
+        mask = np.zeros(len(ids), dtype=bool)
+        mask[[row[d] for d in touching if d in row]] = True
+        links = [(row[a], row[b]) for a, b in dstore.cluster_links(store) if a in row and b in row]
+        found = cluster(ids, sigs, counts, threshold, only_touching=mask, links=links)
+        drop: set[int] | None = {d for c in found for d in c.ids} | new
+    else:
+        found = cluster(ids, sigs, counts, threshold)
+        drop = None
+    with store.transaction():
+        dstore.replace_clusters(store, [(c.pivot, threshold, c.members) for c in found], drop_ids=drop)
 
 
 def run_versions(store: SqliteStore) -> int:
