@@ -248,7 +248,9 @@ def main() -> None:
 def scale_bench(pages: int, cache: Path, per_kind: int) -> None:
     from search_pages import build, measure  # bench/search_pages.py
 
-    folder = cache / f"pages-{pages}"
+    from uncover.search.index import SCHEMA_VERSION
+
+    folder = cache / f"pages-{pages}-schema{SCHEMA_VERSION}"
     if not (folder / "corpus.json").exists():
         folder.mkdir(parents=True, exist_ok=True)
         print(f"building an index of {pages:,} generated pages in {folder} (once; later runs reuse it)")

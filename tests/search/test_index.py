@@ -11,6 +11,7 @@ from state_corpus import build_state_case
 from uncover import Case
 from uncover.model import Document, DocumentKind, Page, TextSource
 from uncover.search import IndexBusy, SearchIndex, catch_up, matching_ids, reindex, search
+from uncover.search.index import word_pairs
 
 QUERIES = ['"release in part"', "libya OR tripoli", "secur* -b6", "subject:benghazi", 'custodian:"cheryl mills" date:2012']
 
@@ -149,3 +150,26 @@ def test_a_date_filter_ranks_the_same_in_every_segment(tmp_path: Path):
     assert len(hits) == 5
     assert len({h.score for h in hits}) == 1, [(h.doc_id, h.score) for h in hits]
     assert hits[0].score == search(case, "memo").hits[0].score  # the filter adds nothing to the words' BM25
+
+
+def test_a_phrase_is_narrowed_by_word_pairs_and_decided_by_positions(tmp_path: Path):
+    """Phrases of common words are answered through the index's word pairs; the pairs only
+    narrow, so a pair that is not a phrase (around a word too long to index) never matches."""
+    case = Case.init(tmp_path / "case")
+    production = case.store.production("Release 1")
+    texts = ["RELEASE IN PART B6\nthe memo", "part in release of the memo",
+             "alpha " + "x" * 45 + " beta, in part", "Release\nin part, page two"]
+    for k, text in enumerate(texts):
+        doc = Document(id=0, production_id=production.id, kind=DocumentKind.EDOC, filename=f"{k}.pdf", path=f"{k}.pdf",
+                       sha256=f"{k:064x}", md5="", size=1, page_count=1)
+        with case.store.transaction():
+            doc.id = case.store.insert_document(doc, None, [Page(0, 1, text, TextSource.LAYER)])
+        case.index.add(doc, case.store.pages(doc.id), production.name)
+    case.index.commit()
+    assert word_pairs(texts[0]) == "release_in in_part part_b6 b6_the the_memo"
+    found = {h.filename for h in search(case, '"release in part"').hits}
+    assert found == {"0.pdf", "3.pdf"}  # across a line break too, as positions say
+    assert search(case, '"alpha beta"').total == 0  # adjacent in the pairs, not in positions
+    assert {h.filename for h in search(case, '"in part"').hits} == {"0.pdf", "2.pdf", "3.pdf"}
+    phrase = search(case, '"the memo"').hits
+    assert {h.filename for h in phrase} == {"0.pdf", "1.pdf"} and all(h.score and h.score > 0 for h in phrase)

@@ -51,7 +51,7 @@ if TYPE_CHECKING:
 
     from ..case import Case
 
-SCHEMA_VERSION = 2  # 2: cc, own (words outside quoted messages), quoting
+SCHEMA_VERSION = 3  # 2: cc, own (words outside quoted messages), quoting; 3: text_pairs
 VERSION_FILE = "uncover-index.json"
 EPOCH = date(1970, 1, 1)
 MAX_PREFIX_EXPANSIONS = 5000  # for a prefix after other words (`new yor*`): one phrase per word
@@ -60,6 +60,12 @@ REBUILD_COMMIT_EVERY = 10_000  # reindex: each commit writes a segment; fewer co
 
 TEXT_FIELDS = ("subject", "from", "to", "cc")
 OWN_FIELD, QUOTING_FIELD = "own", "quoting_raw"  # own text of documents that quote; "yes" on them
+# Every two adjacent words of the text as one token ("release_in", "in_part"): a phrase first
+# narrows to the documents holding all its word pairs, then checks positions only there. A phrase
+# of common words ("in the", "release in part") otherwise checks the positions of every document
+# holding both words: 0.5-1.2 s at a million pages, against a few ms. ("_" never occurs inside a
+# word of the default tokenizer, so a pair cannot be mistaken for a word.)
+PAIRS_FIELD = "text_pairs"
 RAW_FIELDS = {"custodian": "custodian_raw", "kind": "kind_raw", "production": "production_raw", "filename": "filename_raw"}
 
 Progress = Callable[[int, int], None]  # (done, total)
@@ -69,6 +75,7 @@ def build_schema() -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
     sb.add_unsigned_field("doc_id", indexed=True, fast=True)
     sb.add_text_field("text", tokenizer_name="default", index_option="position")
+    sb.add_text_field(PAIRS_FIELD, tokenizer_name="whitespace", index_option="basic")
     for name in (*TEXT_FIELDS, "filename", OWN_FIELD):
         sb.add_text_field(name, tokenizer_name="default", index_option="position")
     for name in (*RAW_FIELDS.values(), QUOTING_FIELD):
@@ -94,6 +101,7 @@ def values_from(meta: Mapping[str, Any], text: str, production_name: str, own: s
     day = day_of(meta["date"])
     return {
         "text": text,
+        PAIRS_FIELD: word_pairs(text),
         "subject": meta["subject"] or meta["title"],
         "from": meta["sender"] or meta["author"],
         "to": "\n".join(x or "" for x in (meta["recipients"], meta["cc"], meta["bcc"])),
@@ -107,6 +115,27 @@ def values_from(meta: Mapping[str, Any], text: str, production_name: str, own: s
         "filename_raw": fold(meta["filename"]),
         "date": (day - EPOCH).days if day else None,
     }
+
+
+_ANALYZER: tantivy.TextAnalyzer | None = None
+
+
+def default_words(text: str) -> list[str]:
+    """The words of `text` exactly as the "default" tokenizer indexes them (Tantivy's own
+    analyzer: split on non-alphanumerics, drop words over 40 bytes, lower-case)."""
+    global _ANALYZER
+    if _ANALYZER is None:
+        _ANALYZER = (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple()).filter(tantivy.Filter.remove_long(40))
+                     .filter(tantivy.Filter.lowercase()).build())
+    return _ANALYZER.analyze(text)
+
+
+def word_pairs(text: str) -> str:
+    """The PAIRS_FIELD value: each two adjacent words joined by "_", space separated. A word
+    dropped as too long may join its neighbours into a pair that is not a phrase: pairs only
+    narrow the candidates, positions decide, so an extra pair costs nothing but a check."""
+    words = default_words(text)
+    return " ".join(f"{a}_{b}" for a, b in zip(words, words[1:], strict=False))
 
 
 SHARED_BUFFER = 2000  # documents a shared index holds in memory before taking the writer early
@@ -334,7 +363,13 @@ class SearchIndex:
         if not prefix:
             if len(tokens) == 1:
                 return Q.term_query(self.schema, field, tokens[0])
-            return Q.phrase_query(self.schema, field, list(tokens))
+            phrase = Q.phrase_query(self.schema, field, list(tokens))
+            if field != "text":
+                return phrase
+            pairs = Q.boolean_query([(tantivy.Occur.Must, Q.term_query(self.schema, PAIRS_FIELD, f"{a}_{b}"))
+                                     for a, b in dict.fromkeys(zip(tokens, tokens[1:], strict=False))])
+            # the pairs score 0: the phrase's BM25 ranks, as without them
+            return Q.boolean_query([(tantivy.Occur.Must, Q.const_score_query(pairs, 0.0)), (tantivy.Occur.Must, phrase)])
         if len(tokens) == 1:
             return Q.regex_query(self.schema, field, glob_regex(tokens[0] + "*"))
         expansions = self.searcher().terms_with_prefix(field, tokens[-1])
