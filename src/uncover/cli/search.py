@@ -54,14 +54,18 @@ def search_command(case_dir: Path, query: str, limit: int, offset: int, sort: st
         results = search(case, query, limit=limit, offset=offset, sort=sort)
         # Not indexed yet: an ingest still running, or one that stopped (`uncover reindex` finishes it).
         # Searching never writes the index, so it never waits on an ingest's writer lock.
-        unindexed = case.store.counts()["unindexed"]
+        counts = case.store.counts()
+        unindexed = counts["unindexed"]
+        # An index of an older schema is set aside when opened (it is derived data): until a
+        # reindex (or any ingest) rebuilds it, the documents it lost are not found.
+        unindexed += max(0, counts["documents"] - unindexed - case.index.count())
     if as_json:
         emit_json({**results.to_dict(), "unindexed": unindexed})
         return
     print_results(results)
     if unindexed:
         err_console.print(f"[yellow]note:[/] {unindexed:,} documents are not in the index yet "
-                          "(an ingest is running, or run `uncover reindex`).")
+                          "(an ingest is running, or the index is from an older uncover: run `uncover reindex`).")
 
 
 def print_results(results: SearchResults) -> None:
