@@ -135,7 +135,7 @@ def word_pairs(text: str) -> str:
     dropped as too long may join its neighbours into a pair that is not a phrase: pairs only
     narrow the candidates, positions decide, so an extra pair costs nothing but a check."""
     words = default_words(text)
-    return " ".join(f"{a}_{b}" for a, b in zip(words, words[1:], strict=False))
+    return " ".join(map("_".join, zip(words, words[1:], strict=False)))
 
 
 SHARED_BUFFER = 2000  # documents a shared index holds in memory before taking the writer early
