@@ -12,6 +12,7 @@ they are always consistent with the whole case.
 from __future__ import annotations
 
 import json
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +22,15 @@ import numpy as np
 from ..case import Case
 from ..store import duplicates as dstore
 from ..store.sqlite import SqliteStore
-from .duplicates import DupCandidate, email_key, exact_duplicate_groups, substantive_words, text_hash
+from .duplicates import (
+    DupCandidate,
+    ExactGroup,
+    email_key,
+    exact_duplicate_groups,
+    grouping_keys,
+    substantive_words,
+    text_hash,
+)
 from .messages import MESSAGE_STYLES, read_message
 from .neardup import DEFAULT_THRESHOLD, cluster, signatures
 from .normalize import agency_doc_number
@@ -171,7 +180,7 @@ def run_duplicate_passes(
     incremental = new_doc_ids is not None and bool(known)
 
     # exact duplicates
-    groups = exact_duplicate_groups(_dup_candidates(store))
+    groups = _exact_groups(store)
     with store.transaction():
         dstore.replace_duplicate_groups(store, [g.as_rows() for g in groups])
     summary.duplicate_groups = len(groups)
@@ -246,6 +255,19 @@ def run_versions(store: SqliteStore) -> int:
     with store.transaction():
         dstore.replace_version_pairs(store, rows)
     return len(rows)
+
+
+def _exact_groups(store: SqliteStore) -> list[ExactGroup]:
+    """Exact duplicate groups in two reads of the candidates: the first keeps only a 64-bit hash
+    of each grouping key (8 bytes a key, in an array), the second only the documents whose key
+    came up twice, so memory follows the duplicates, not the size of the case."""
+    hashes = array("q", (hash(key) for doc in _dup_candidates(store) for key in grouping_keys(doc)))
+    values, counts = np.unique(np.frombuffer(hashes, dtype=np.int64), return_counts=True)
+    del hashes
+    repeated = set(values[counts > 1].tolist())
+    del values, counts
+    return exact_duplicate_groups(doc for doc in _dup_candidates(store)
+                                  if any(hash(key) in repeated for key in grouping_keys(doc)))
 
 
 def _dup_candidates(store: SqliteStore) -> Iterator[DupCandidate]:
