@@ -206,7 +206,7 @@ def export_tree(ref: str, into: Path) -> Path:
 
 def summarise(name: str, rates: list[float], loads: list[float], against: list[float] | None = None,
               target: str = "") -> str:
-    line = f"    {name:40} {min(rates):8.0f} {statistics.median(rates):8.0f}"
+    line = f"    {name:40} {min(rates):8.1f} {statistics.median(rates):8.1f}"
     if against:
         line += f"   {statistics.median(rates) / statistics.median(against):5.2f}x"
     else:
@@ -221,6 +221,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--baseline", metavar="REF", help="also time the ingest of this commit (e.g. main)")
     parser.add_argument("--one", action="store_true", help="skip the 1-worker rounds (no scaling figure)")
+    parser.add_argument("--no-analyze-too", action="store_true",
+                        help="also time `uncover ingest --no-analyze` (no withholdings or case passes): what they cost")
     parser.add_argument("--scans", type=int, default=0, help="also time OCR on this many generated scanned pages")
     parser.add_argument("--keep", type=Path, help="keep the files and cases here")
     args = parser.parse_args()
@@ -229,8 +231,13 @@ def main() -> None:
     source = root / f"state-pdfs-x{args.copies}"
     files = state_pdfs(source, args.copies)
     trees = {"uncover": ROOT / "src"}
+    extras: dict[str, tuple[str, ...]] = {"uncover": ()}
+    if args.no_analyze_too:
+        trees["uncover --no-analyze"] = ROOT / "src"
+        extras["uncover --no-analyze"] = ("--no-analyze",)
     if args.baseline:
         trees[f"uncover {args.baseline}"] = export_tree(args.baseline, root / "baseline")
+        extras[f"uncover {args.baseline}"] = ()
     w = args.workers
     counts = [w] if args.one else [w, 1]
     rates: dict[str, list[float]] = {}
@@ -248,7 +255,7 @@ def main() -> None:
             seconds, pages = run_raw(files, workers)
             record(f"raw pypdfium2, {workers} processes", seconds, pages)
             for name, src in trees.items():
-                data = run_ingest(src, root / "case", source, workers)
+                data = run_ingest(src, root / "case", source, workers, extras[name])
                 record(f"{name} ingest, {workers} workers", data["seconds"], data["pages"])
                 rss = [max(rss[0], data["rss_self_mb"]), max(rss[1], data["rss_worker_mb"])]
                 if data["pages"] != pages or data["exceptions"]:
