@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--production", help="Name of this delivery (default: the folder's name).")
 @click.option("--custodian", help="Whose records these are.")
+@click.option("--received", metavar="YYYY-MM-DD",
+              help="The day the production was received: deadlines and deficiency letters count from it.")
 @click.option("--ocr", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="auto: OCR only pages without usable text.")
 @click.option("--workers", type=int, default=0, help="Worker processes (default: one per core).")
@@ -33,7 +35,8 @@ if TYPE_CHECKING:
                    "folder at the same path. auto: the running cluster; local: one on this machine for this run.")
 @json_option
 @friendly_errors
-def ingest_command(case_dir: Path, paths: tuple[Path, ...], production: str | None, custodian: str | None, ocr: str,
+def ingest_command(case_dir: Path, paths: tuple[Path, ...], production: str | None, custodian: str | None,
+                   received: str | None, ocr: str,
                    workers: int, timeout: float, memory_limit: int, no_analyze: bool, lock_wait: float,
                    ray_address: str | None,
                    as_json: bool) -> None:
@@ -45,7 +48,7 @@ def ingest_command(case_dir: Path, paths: tuple[Path, ...], production: str | No
     case = Case.init(case_dir)
     options = IngestOptions(production=production, custodian=custodian, ocr=ocr, workers=workers,
                             worker_limits=WorkerLimits(seconds=timeout, memory_bytes=memory_limit * 1024 * 1024),
-                            analyze=not no_analyze, lock_wait=lock_wait, ray=ray_address)
+                            analyze=not no_analyze, lock_wait=lock_wait, ray=ray_address, received=received)
     with RichProgress(console, enabled=not as_json) as progress:
         report = ingest(case, list(paths), options, progress)
     print_report(case, report, as_json)
