@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from ..case import Case
-from ..ingest.pipeline import IngestOptions, IngestReport, ingest, reconcile
-from ..ingest.workers import WorkerLimits
 from .base import case_argument, console, emit_json, friendly_errors, json_option, main
 from .progress import RichProgress
+
+if TYPE_CHECKING:
+    from ..case import Case
+    from ..ingest.pipeline import IngestReport
 
 
 @main.command("ingest")
@@ -39,6 +41,10 @@ def ingest_command(case_dir: Path, paths: tuple[Path, ...], production: str | No
                    ray_address: str | None,
                    as_json: bool) -> None:
     """Ingest folders, files and ZIPs into CASE (created if missing). Safe to re-run: resumes."""
+    from ..case import Case
+    from ..ingest.pipeline import IngestOptions, ingest
+    from ..ingest.workers import WorkerLimits
+
     case = Case.init(case_dir)
     options = IngestOptions(production=production, custodian=custodian, ocr=ocr, workers=workers,
                             worker_limits=WorkerLimits(seconds=timeout, memory_bytes=memory_limit * 1024 * 1024),
@@ -49,6 +55,8 @@ def ingest_command(case_dir: Path, paths: tuple[Path, ...], production: str | No
 
 
 def print_report(case: Case, report: IngestReport, as_json: bool) -> None:
+    from ..ingest.pipeline import reconcile
+
     rec = reconcile(case)
     c = report.counts
     if as_json:

@@ -16,7 +16,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -28,6 +28,7 @@ from ..errors import DiskFullError, InputError, disk_full, is_disk_full
 from ..model import Document, DocumentKind, IngestCounts, IssueCategory, Page, ProcessingIssue, TextSource
 from ..store import Fingerprint, InputRecord
 from ..store.blobs import process_tag, remove_stale
+from ..store.duplicates import save_fingerprints
 from .bates_stamps import find_bates
 from .budget import BudgetLedger
 from .formats.base import Extraction, Limits, LostChild
@@ -324,7 +325,8 @@ class _Ingest:
         return RayExecutor(ItemProcessor(self._item_settings()), self.options.ray, self.options.worker_limits)
 
     def _item_settings(self) -> ItemSettings:
-        return ItemSettings(ocr_mode=self.options.ocr, limits=self.options.limits, withholdings=self.options.analyze)
+        return ItemSettings(ocr_mode=self.options.ocr, limits=self.options.limits, withholdings=self.options.analyze,
+                            fingerprint=self.options.analyze)
 
     def _process(self, cluster: Executor[ItemTask, ItemResult] | None = None) -> None:
         pending = self.store.pending_inputs(self.production.id)
@@ -414,6 +416,8 @@ class _Ingest:
                                         self.ingest_id, document_id=doc_id)
             if result.withholdings is not None:
                 save_withholdings(self.case, doc_id, result.withholdings)
+            if result.fingerprint is not None:
+                save_fingerprints(self.store, [replace(result.fingerprint, document_id=doc_id)])
             if result.reading is not None:
                 from ..store.messages import replace_reading
 
