@@ -40,14 +40,6 @@ def guide_html(snapshot: Snapshot) -> str:
 
 
 def write_guide_pdf(snapshot: Snapshot, target: Path) -> Path:
-    from weasyprint import CSS as WeasyCSS
-    from weasyprint import HTML
+    from ..html_pdf import write_html_pdf
 
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # No base_url: relative links stay relative and nothing is fetched from the network or disk.
-    HTML(string=guide_html(snapshot), url_fetcher=_no_fetch).write_pdf(target, stylesheets=[WeasyCSS(string=CSS)])
-    return target
-
-
-def _no_fetch(url: str, *args: object, **kwargs: object) -> dict[str, object]:
-    raise ValueError(f"the guide PDF fetches nothing ({url})")
+    return write_html_pdf(guide_html(snapshot), CSS, target)

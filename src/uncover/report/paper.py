@@ -201,17 +201,10 @@ def _inline(text: str) -> str:
 
 def write_pdf(markdown: str, path: Path, title: str, landscape: bool = False) -> Path:
     """The same Markdown as a PDF through WeasyPrint; nothing is fetched from disk or network."""
-    from weasyprint import CSS as WeasyCSS
-    from weasyprint import HTML
+    from ..html_pdf import write_html_pdf
 
     css = CSS % {"size": "letter landscape" if landscape else "letter", "table_font": "8.5pt" if landscape else "9.5pt"}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    HTML(string=to_html(markdown, title), url_fetcher=_no_fetch).write_pdf(path, stylesheets=[WeasyCSS(string=css)])
-    return path
-
-
-def _no_fetch(url: str, *args: object, **kwargs: object) -> dict[str, object]:
-    raise ValueError(f"papers fetch nothing ({url})")
+    return write_html_pdf(to_html(markdown, title), css, path)
 
 
 def md_cell(text: object) -> str:

@@ -188,6 +188,25 @@ def test_empty_and_damaged_images_are_reported(tmp_path: Path) -> None:
     assert caught.value.category == IssueCategory.CORRUPT
 
 
+def test_a_truncated_scan_is_still_damaged_after_a_paper_was_rendered(tmp_path: Path) -> None:
+    """WeasyPrint's import tells Pillow to decode truncated images as if whole; a letter rendered
+    in the same process (the web app, a script) must not make a damaged scan look fine."""
+    from PIL import ImageFile
+
+    from uncover.html_pdf import write_html_pdf
+
+    write_html_pdf("<p>Dear counsel,</p>", "body { font-size: 11pt; }", tmp_path / "letter.pdf")
+    assert (tmp_path / "letter.pdf").read_bytes().startswith(b"%PDF")
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+    whole = tmp_path / "whole.png"
+    text_image("truncated in transit").save(whole)
+    truncated = tmp_path / "IMG002.png"
+    truncated.write_bytes(whole.read_bytes()[:400])
+    with pytest.raises(ExtractionError) as caught:
+        READER.read(truncated, ReadContext(tmp_path, ocr=TesseractEngine()))
+    assert caught.value.category == IssueCategory.CORRUPT
+
+
 def test_sniff_rejects_other_files() -> None:
     assert READER.sniff(b"%PDF-1.7\n", "scan.pdf") == 0.0
     assert READER.sniff(b"BM not really a bitmap", "notes.txt") == 0.0
