@@ -1,0 +1,94 @@
+"""Every table in a PDF with a text layer: ruled tables, whitespace tables, redacted cells, and
+tables continued over page breaks joined.
+
+Pages printed sideways (a wide report turned on a portrait page) are turned upright first: the
+text is read where most characters stand upright, in a copy whose page rotation is changed
+(pypdfium2), never in the original.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import pdfplumber
+import pypdfium2 as pdfium
+
+from .join import join_continued
+from .model import Table
+from .redacted import dark_boxes, mark_redactions
+from .ruled import ruled_tables
+from .stream import stream_tables
+from .words import Word, text_layer_words
+
+Progress = Callable[[int, int], None]
+
+
+def _upright_share(page: Any) -> float:
+    chars = page.chars
+    if not chars:
+        return 1.0
+    good = sum(1 for c in chars if c.get("upright") and (c.get("matrix") or (1, 0, 0, 1))[0] > 0)
+    return good / len(chars)
+
+
+def _turned_page(data: bytes, index: int) -> tuple[Any, int, Any] | None:
+    """The page turned so that its text stands upright: (pdfplumber page, degrees, handle to keep open)."""
+    for extra in (90, 270, 180):
+        doc = pdfium.PdfDocument(data)
+        page = doc[index]
+        page.set_rotation((page.get_rotation() + extra) % 360)
+        buf = io.BytesIO()
+        doc.save(buf, version=None)
+        doc.close()
+        pdf = pdfplumber.open(io.BytesIO(buf.getvalue()), pages=[index + 1])
+        turned = pdf.pages[0]
+        if _upright_share(turned) >= 0.8:
+            return turned, extra, pdf
+        pdf.close()
+    return None
+
+
+def tables_on_page(page: Any, page_no: int) -> list[Table]:
+    """Ruled tables first; whitespace tables among the words no ruled table holds."""
+    words = text_layer_words(page)
+    found = ruled_tables(page, words, page_no)
+
+    def in_ruled(w: Word) -> bool:
+        return any(t.bbox[0] - 2 <= w.xc <= t.bbox[2] + 2 and t.bbox[1] - 2 <= w.yc <= t.bbox[3] + 2 for t in found)
+
+    found += stream_tables([w for w in words if not in_ruled(w)], page_no)
+    mark_redactions(found, dark_boxes(page))
+    return found
+
+
+def pdf_tables(source: Path | bytes, pages: Iterable[int] | None = None, progress: Progress | None = None,
+               join: bool = True) -> list[Table]:
+    """Every table in a PDF (pages numbered from 1), continuations joined unless `join` is False."""
+    data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    found: list[Table] = []
+    heights: dict[int, float] = {}
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        numbers = list(pages) if pages is not None else list(range(1, len(pdf.pages) + 1))
+        for k, number in enumerate(numbers):
+            page = pdf.pages[number - 1]
+            turned, extra, handle = page, 0, None
+            if page.chars and _upright_share(page) < 0.5:
+                got = _turned_page(data, number - 1)
+                if got is not None:
+                    turned, extra, handle = got
+            heights[number] = float(turned.height)
+            try:
+                tables = tables_on_page(turned, number)
+            finally:
+                if handle is not None:
+                    handle.close()
+            for t in tables:
+                t.turned = extra
+            found += tables
+            page.flush_cache()
+            if progress:
+                progress(k + 1, len(numbers))
+    return join_continued(found, heights) if join else found
