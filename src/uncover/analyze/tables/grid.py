@@ -153,6 +153,10 @@ def build_table(frames: Sequence[BBox], words: Sequence[Word], page: int, method
     return _assemble(rows, spans, rowspans, xs, row_y, page, method)
 
 
+def _numeric(text: str) -> bool:
+    return any(ch.isdigit() for ch in text) and all(ch.isdigit() or ch in ",.-()%$*/" for ch in text)
+
+
 def _row_edges(boxes: Sequence[Box], ys: list[float], width: float) -> list[float]:
     """Horizontal rules that divide the table: an edge drawn along at least half the table's
     width. A short rule under one cell (an extra column's own boxes) does not cut every column."""
@@ -162,8 +166,10 @@ def _row_edges(boxes: Sequence[Box], ys: list[float], width: float) -> list[floa
             keep.append(y)
             continue
         along = sum(b.x1 - b.x0 for b in boxes if abs(b.top - y) <= EDGE_TOL or abs(b.bottom - y) <= EDGE_TOL)
-        # a box is counted once per side; a rule between two rows is the bottom of one and the top of the next
-        if along >= width * 0.5:
+        above = [b for b in boxes if abs(b.bottom - y) <= EDGE_TOL and b.words]
+        below = [b for b in boxes if abs(b.top - y) <= EDGE_TOL and b.words]
+        parts_text = any(min(a.x1, c.x1) - max(a.x0, c.x0) > 1 for a in above for c in below)
+        if along >= width * 0.5 or parts_text:
             keep.append(y)
     return keep
 
@@ -178,7 +184,10 @@ def _ruled_band(inside: list[Box], band_words: list[Word], rows: list[dict[int, 
         full = [b for b in filled if len({line_of[id(w)] for w in b.words}) == len(lines)]
         every_line_shared = all(len({id(b) for b in filled if any(line_of[id(w)] == k for w in b.words)}) >= 2
                                 for k in range(len(lines)))
-        split = len(full) >= 0.6 * len(filled) and len(full) >= 2 and every_line_shared
+        numeric = [b for b in filled if all(_numeric(w.text) for w in b.words)]
+        # every box holds a line per row; or most do and the rest are figures (a value left blank)
+        split = every_line_shared and len(full) >= 2 and (
+            len(full) == len(filled) or (len(full) >= 0.6 * len(filled) and len(numeric) >= 0.5 * len(filled)))
     if split:
         base = len(rows)
         for _ in lines:
@@ -203,8 +212,10 @@ def _stream_band(inside: list[Box], xs: list[float], rows: list[dict[int, list[W
     words = [w for b in inside for w in b.words]
     band_rows: list[dict[int, list[Word]]] = []
     band_spans: list[dict[int, int]] = []
+    box_of = {id(w): k for k, b in enumerate(inside) for w in b.words}
     for line in lines_of(words):
-        segs = segments(line)
+        segs = [seg for k in sorted({box_of[id(w)] for w in line})
+                for seg in segments([w for w in line if box_of[id(w)] == k], xs)]
         placed: dict[int, list[Word]] = {}
         wide: dict[int, int] = {}
         for seg in segs:
@@ -220,6 +231,8 @@ def _stream_band(inside: list[Box], xs: list[float], rows: list[dict[int, list[W
             band_spans.append(wide)
             continue
         (col, ws), = placed.items()
+        if len(band_rows[-1]) == 1 and col not in band_rows[-1]:
+            col = next(iter(band_rows[-1]))  # a caption or heading printed over two lines
         if col not in band_rows[-1] and wide.get(col):
             band_spans[-1][col] = wide[col]
         band_rows[-1].setdefault(col, []).extend(ws)

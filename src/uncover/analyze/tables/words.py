@@ -96,13 +96,16 @@ def cell_text(words: Iterable[Word]) -> tuple[str, str]:
     return " ".join(t for t in texts if t), marks
 
 
-def segments(line: Sequence[Word]) -> list[list[Word]]:
-    """A line cut where words stand further apart than 1.2 times the font size: the cells of a
-    whitespace table, or a caption left whole."""
+def segments(line: Sequence[Word], edges: Sequence[float] = ()) -> list[list[Word]]:
+    """A line cut where words stand further apart than 1.2 times the font size, or more than
+    0.6 times with a column edge between them: the cells of a whitespace table, or a caption
+    left whole."""
     size = median(x.size for x in line)
     segs: list[list[Word]] = [[line[0]]]
     for x in line[1:]:
-        if x.x0 - segs[-1][-1].x1 >= 1.2 * size:
+        gap_from = segs[-1][-1].x1
+        gap = x.x0 - gap_from
+        if gap >= 1.2 * size or (gap >= 0.6 * size and any(gap_from <= e <= x.x0 for e in edges)):
             segs.append([x])
         else:
             segs[-1].append(x)
