@@ -62,6 +62,17 @@ def stream_tables(words: list[Word], page_no: int) -> list[Table]:
         frame = (min(w.x0 for w in block_words) - 1, min(w.top for w in block_words) - 1,
                  max(w.x1 for w in block_words) + 1, max(w.bottom for w in block_words) + 1)
         table = build_table([frame], block_words, page_no, "stream", columns=edges)
-        if table is not None and table.n_cols >= 2 and table.n_rows >= MIN_LINES:
+        if table is not None and table.n_cols >= 2 and table.n_rows >= MIN_LINES and not _numbered_prose(table):
             out.append(table)
     return out
+
+
+def _numbered_prose(table: Table) -> bool:
+    """Two columns, one of them running text (a transcript's line numbers beside its lines)."""
+    if table.n_cols != 2:
+        return False
+    for col in range(2):
+        counts = [len(c.text.split()) for c in table.cells if c.col == col and c.text]
+        if counts and median(counts) > 5:
+            return True
+    return False
