@@ -1,6 +1,6 @@
 """Numbers, footnote marks and exemption codes in cell text.
 
-Statistical tables print `1,234`, `(1,234)` for a negative, `12.5%`, `$ 0.61`, `1,234*` or a
+Statistical tables print `1,234` (or `1 234`), `(1,234)` for a negative, `12.5%`, `$ 0.61`, `1,234*` or a
 raised `1,234¹` pointing at a note. The note mark is kept apart, never read as a digit of the
 value. A cell printed with an exemption code, `(b)(6)`, `(b) (7)(C)`, `b6 b7C`, `B6`, is a
 redaction whatever else it says, and states no number.
@@ -14,7 +14,8 @@ MARK_CHARS = "*†‡§¶#"
 _SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 _NUMBER = re.compile(
     r"^(?P<neg>[-−–])?\s*(?P<open>\()?\s*(?P<cur>[$€£¥])?\s*(?P<neg2>[-−–])?\s*"
-    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)\s*(?P<close>\))?\s*(?P<pct>%)?$"
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+    r"\s*(?P<close>\))?\s*(?P<pct>%)?$"
 )
 _TRAILING_MARKS = re.compile(rf"^(?P<body>.*?[\d%)])\s*(?P<marks>[{re.escape(MARK_CHARS)}]+|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)$")
 _EXEMPTION = re.compile(
@@ -45,7 +46,7 @@ def parse_number(text: str) -> float | None:
     raw = m.group("num")
     if "," in raw and not re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", raw):
         return None
-    value = float(raw.replace(",", ""))
+    value = float(re.sub(r"[,\s\u00a0\u202f]", "", raw))
     if m.group("open") or m.group("neg") or m.group("neg2"):
         value = -value
     return value
