@@ -89,6 +89,21 @@ def test_redacted_cell_never_exports_as_a_number(case, tmp_path: Path) -> None:
     db.close()
 
 
+def test_search_finds_documents_by_their_tables(case, tmp_path: Path) -> None:
+    from uncover.errors import QueryError
+    from uncover.search.engine import search
+
+    _ingest_table(case, tmp_path)
+    (blank := tmp_path / "PROD002").mkdir()
+    (blank / "letter.txt").write_text("Dear requester, Maricopa records are enclosed.")
+    ingest(case, [blank], IngestOptions(production="letter", workers=1))
+    assert [h.filename for h in search(case, "has:table").hits] == ["detainers.pdf"]
+    assert [h.filename for h in search(case, "table:maricopa").hits] == ["detainers.pdf"]
+    assert search(case, "maricopa").total == 2 and search(case, "table:phoenix").total == 0
+    with pytest.raises(QueryError, match="has:table"):
+        search(case, "has:chart")
+
+
 def test_nics_report_rows_add_up_to_their_totals(corpora: Path) -> None:
     """The FBI's NICS report, printed sideways on its page: each state's counts add up to its
     printed total, and the column totals to the Totals row."""

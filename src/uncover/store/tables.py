@@ -97,3 +97,32 @@ def all_tables(conn: sqlite3.Connection, document_ids: Iterable[int] | None = No
 
 def documents_with_tables(conn: sqlite3.Connection) -> set[int]:
     return {int(r[0]) for r in conn.execute("SELECT DISTINCT document_id FROM doc_tables")}
+
+
+HAS_TABLE_SQL = "SELECT DISTINCT document_id FROM doc_tables"
+TABLE_WORDS_SQL = "SELECT DISTINCT document_id FROM doc_tables WHERE uncover_words(words, ?, ?)"
+
+
+def register_search_fields() -> bool:
+    """`has:table` (documents printing a table) and `table:WORD` (words inside their tables)."""
+    try:
+        from ..errors import QueryError
+        from ..search.filters import SqlFilter, register_field, value_tokens
+    except ImportError:
+        return False
+
+    def has(f):  # type: ignore[no-untyped-def]
+        if f.value.strip().lower() not in ("table", "tables"):
+            raise QueryError(f"has:{f.value} is not something a document can have here. For example: has:table")
+        return SqlFilter(HAS_TABLE_SQL)
+
+    def words(f):  # type: ignore[no-untyped-def]
+        toks, prefix = value_tokens(f)
+        return SqlFilter(TABLE_WORDS_SQL, (" ".join(toks), int(prefix)))
+
+    register_field("has", has, description="documents that print a table (has:table)", example="has:table")
+    register_field("table", words, description="words printed inside a document's tables", example="table:detainers")
+    return True
+
+
+register_search_fields()
