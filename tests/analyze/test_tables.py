@@ -129,3 +129,28 @@ def test_warn_report_continued_over_fifteen_pages_is_one_table(corpora: Path) ->
     assert grid[-1][3] == "Rockwell Collins, Inc." and grid[-1][5] == "2"
     months = summary.grid()
     assert months[-1][0] == "Total" and parse_number(months[-1][1]) == sum(parse_number(r[1]) for r in months[1:-1])
+
+
+def test_workspace_shows_the_table_beside_its_page(case, tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from uncover.web.app import WebSettings, create_app
+
+    _ingest_table(case, tmp_path)
+    doc_id = case.store.conn.execute("SELECT id FROM documents WHERE filename = 'detainers.pdf'").fetchone()[0]
+    client = TestClient(create_app(case.root, WebSettings(allowed_hosts=("127.0.0.1",))), base_url="http://127.0.0.1")
+    listing = client.get("/tables")
+    assert listing.status_code == 200 and "detainers.pdf, page 1, table 1" in listing.text
+    view = client.get(f"/documents/{doc_id}/tables/1")
+    assert view.status_code == 200
+    assert f'src="/documents/{doc_id}/pages/1/image"' in view.text
+    # the cell 1,234 links to its region of the page, and the region back to the cell
+    assert '<a href="#cell-1-1">1,234</a>' in view.text and 'id="cell-1-1"' in view.text
+    region = view.text.split('id="cell-1-1"')[1].split(">")[0]
+    x = float(region.split('data-x="')[1].split('"')[0])
+    assert abs(x - 203 / 612) < 0.02  # printed 4 pt right of the rule at x=200 on a 612 pt page
+    assert "[REDACTED (b)(6)]" in view.text
+    got = client.get(f"/documents/{doc_id}/tables/1/csv")
+    rows = list(csv.reader(got.text.splitlines()))
+    assert rows[0] == ["Source: detainers.pdf, page 1, table 1"] and rows[5][1] == "[REDACTED (b)(6)]"
+    assert client.get(f"/documents/{doc_id}/tables/9").status_code == 404

@@ -153,9 +153,9 @@ def create_app(case_dir: Path, settings: WebSettings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     from .routes import auth as auth_routes
-    from .routes import documents, overview, publish, review, search
+    from .routes import documents, overview, publish, review, search, tables
 
-    for module in (auth_routes, search, documents, review, overview, publish):
+    for module in (auth_routes, search, documents, review, overview, publish, tables):
         app.include_router(module.router)
 
     @app.get("/healthz", include_in_schema=False)
