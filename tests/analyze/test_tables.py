@@ -154,3 +154,24 @@ def test_workspace_shows_the_table_beside_its_page(case, tmp_path: Path) -> None
     rows = list(csv.reader(got.text.splitlines()))
     assert rows[0] == ["Source: detainers.pdf, page 1, table 1"] and rows[5][1] == "[REDACTED (b)(6)]"
     assert client.get(f"/documents/{doc_id}/tables/9").status_code == 404
+
+
+def test_reading_room_offers_a_published_documents_tables_as_csv(case, tmp_path: Path) -> None:
+    from uncover.publish.build import publish
+    from uncover.publish.publication import add_documents, create_publication
+
+    _ingest_table(case, tmp_path)
+    publication = create_publication(case, "detainers", "ICE detainer records")
+    doc_id = case.store.conn.execute("SELECT id FROM documents WHERE filename = 'detainers.pdf'").fetchone()[0]
+    add_documents(case, publication, [f"DOC-{doc_id:06d}"])
+    result = publish(case, publication, tmp_path / "site")
+    assert not result.leaks
+    csv_file = tmp_path / "site" / "tables" / "detainers" / "t1.csv"
+    rows = list(csv.reader(csv_file.open(encoding="utf-8")))
+    assert rows[0][0].startswith("Source: detainers.pdf, page 1, table 1")
+    grid = rows[2:]
+    assert grid[0] == ["County", "Detainers", "Change", "Releases"] and grid[1][1] == "1,234"
+    assert grid[3][1] == "[REDACTED (b)(6)]" and grid[4][1] == "[REDACTED]"
+    assert "9,870" not in csv_file.read_text(encoding="utf-8")  # still in the text layer, under the box
+    page = (tmp_path / "site" / "doc" / "detainers.html").read_text(encoding="utf-8")
+    assert 'href="../tables/detainers/t1.csv"' in page and "detainers.pdf, page 1, table 1" in page
