@@ -216,7 +216,7 @@ def joined_continuations(labels: list[dict]) -> tuple[int, int, int]:
         want += len(pairs)
         tables = pdf_tables(doc["path"], pages=pages)
         for t in tables:
-            for a, b in zip(t.pages, t.pages[1:]):
+            for a, b in zip(t.pages, t.pages[1:], strict=False):
                 if (a, b) in pairs:
                     got += 1
                 else:

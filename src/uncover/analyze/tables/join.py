@@ -24,7 +24,7 @@ def _same_columns(a: Table, b: Table) -> bool:
     if a.n_cols != b.n_cols:
         return False
     ea, eb = _column_edges(a), _column_edges(b)
-    return len(ea) == len(eb) and all(abs(x - y) <= COL_TOL for x, y in zip(ea, eb))
+    return len(ea) == len(eb) and all(abs(x - y) <= COL_TOL for x, y in zip(ea, eb, strict=False))
 
 
 def join_continued(tables: list[Table], page_heights: dict[int, float]) -> list[Table]:

@@ -47,7 +47,7 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int, int]]:
     for i in np.nonzero(diff.any(axis=1))[0]:
         starts = np.nonzero(diff[i] == 1)[0]
         ends = np.nonzero(diff[i] == -1)[0]
-        out += [(int(i), int(a), int(b)) for a, b in zip(starts, ends)]
+        out += [(int(i), int(a), int(b)) for a, b in zip(starts, ends, strict=False)]
     return out
 
 
