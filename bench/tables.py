@@ -243,6 +243,7 @@ def main(argv: list[str] | None = None) -> int:
     times: dict[str, list[float]] = {n: [] for n in names}
     results: dict[str, dict[str, PageTables]] = {n: {} for n in names}
     failures: dict[str, str] = {}
+    crashed: dict[str, dict[str, str]] = {}
     for rnd in range(args.rounds):
         order = names[rnd % len(names):] + names[: rnd % len(names)]
         for name in order:
@@ -251,7 +252,13 @@ def main(argv: list[str] | None = None) -> int:
             started = time.perf_counter()
             try:
                 for doc in labels:
-                    results[name][doc["source"]] = EXTRACTORS[name](doc["path"], sorted(doc["pages"]))
+                    try:
+                        results[name][doc["source"]] = EXTRACTORS[name](doc["path"], sorted(doc["pages"]))
+                    except ImportError:
+                        raise
+                    except Exception as exc:  # the library failed on this PDF: it found nothing there
+                        results[name][doc["source"]] = {}
+                        crashed.setdefault(name, {})[doc["source"].split("/")[-1]] = f"{type(exc).__name__}: {exc}"[:120]
             except ImportError as exc:
                 failures[name] = f"not installed ({exc.name})"
                 continue
@@ -268,6 +275,8 @@ def main(argv: list[str] | None = None) -> int:
         counts = f"{s['tp']}/{s['fn']}/{s['fp']}"
         print(f"{name:<11} {s['cell_accuracy']:8.3f} {s['filled_accuracy']:7.3f} {s['table_mean']:9.3f} "
               f"{s['precision']:9.3f} {s['recall']:7.3f} {counts:>9} {n_pages / best:11.2f} {n_pages / mid:7.2f}")
+        for pdf, error in crashed.get(name, {}).items():
+            print(f"    failed on {pdf}: {error}")
         if args.errors and name == "uncover":
             for doc, page, i, r, n in s["per_table"]:
                 if r < n:
