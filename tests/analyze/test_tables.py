@@ -175,3 +175,26 @@ def test_reading_room_offers_a_published_documents_tables_as_csv(case, tmp_path:
     assert "9,870" not in csv_file.read_text(encoding="utf-8")  # still in the text layer, under the box
     page = (tmp_path / "site" / "doc" / "detainers.html").read_text(encoding="utf-8")
     assert 'href="../tables/detainers/t1.csv"' in page and "detainers.pdf, page 1, table 1" in page
+
+
+def test_scanned_table_is_read_through_ocr(tmp_path: Path) -> None:
+    """The generated table printed and scanned: an image-only PDF, turned a degree, with grain."""
+    import io
+
+    import numpy as np
+    import pypdfium2 as pdfium
+    from PIL import Image
+
+    doc = pdfium.PdfDocument(table_pdf())
+    image = doc[0].render(scale=200 / 72).to_pil().convert("L").rotate(1.0, resample=Image.BICUBIC, fillcolor=255)
+    pixels = np.asarray(image).astype(np.float32) + np.random.default_rng(7).normal(0, 10, (image.height, image.width))
+    buf = io.BytesIO()
+    Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).save(buf, format="PDF", resolution=200)
+    (table,) = pdf_tables(buf.getvalue())
+    assert table.method == "ocr-ruled" and (table.n_rows, table.n_cols) == (6, 4)
+    grid = table.grid()
+    assert grid[0] == ["County", "Detainers", "Change", "Releases"]
+    assert [r[0] for r in grid] == ["County", "Cook", "Harris", "Maricopa", "Dallas", "Total"]
+    assert table.cell_at(1, 1).value == 1234 and table.cell_at(5, 1).value == 23449
+    assert table.cell_at(4, 1).redacted and table.cell_at(4, 1).value is None  # the box hides 9,870 on paper
+    assert table.cell_at(3, 1).redacted

@@ -64,9 +64,25 @@ def tables_on_page(page: Any, page_no: int) -> list[Table]:
     return found
 
 
+OCR_DPI = 200
+
+
+def _scanned_page_tables(data: bytes, number: int) -> list[Table]:
+    """A page with no text layer: rendered, and read by the OCR path."""
+    from .scanned import image_tables
+
+    doc = pdfium.PdfDocument(data)
+    try:
+        image = doc[number - 1].render(scale=OCR_DPI / 72).to_pil()
+    finally:
+        doc.close()
+    return image_tables(image, OCR_DPI, number)
+
+
 def pdf_tables(source: Path | bytes, pages: Iterable[int] | None = None, progress: Progress | None = None,
-               join: bool = True) -> list[Table]:
-    """Every table in a PDF (pages numbered from 1), continuations joined unless `join` is False."""
+               join: bool = True, ocr: bool = True) -> list[Table]:
+    """Every table in a PDF (pages numbered from 1), continuations joined unless `join` is False;
+    pages without a text layer go through OCR unless `ocr` is False."""
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
     found: list[Table] = []
     heights: dict[int, float] = {}
@@ -74,6 +90,13 @@ def pdf_tables(source: Path | bytes, pages: Iterable[int] | None = None, progres
         numbers = list(pages) if pages is not None else list(range(1, len(pdf.pages) + 1))
         for k, number in enumerate(numbers):
             page = pdf.pages[number - 1]
+            heights[number] = float(page.height)
+            if not page.chars and page.images:
+                if ocr:
+                    found += _scanned_page_tables(data, number)
+                if progress:
+                    progress(k + 1, len(numbers))
+                continue
             turned, extra, handle = page, 0, None
             if page.chars and _upright_share(page) < 0.5:
                 got = _turned_page(data, number - 1)
