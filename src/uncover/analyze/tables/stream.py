@@ -75,4 +75,8 @@ def _numbered_prose(table: Table) -> bool:
         counts = [len(c.text.split()) for c in table.cells if c.col == col and c.text]
         if counts and median(counts) > 5:
             return True
+    numbers = [c.text for c in sorted(table.cells, key=lambda c: c.row) if c.col == 0 and c.text]
+    if len(numbers) >= MIN_LINES and all(n.isdigit() for n in numbers):
+        values = [int(n) for n in numbers]
+        return all(b == a + 1 for a, b in zip(values, values[1:], strict=False))  # a transcript's line numbers
     return False
