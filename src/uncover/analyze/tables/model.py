@@ -65,6 +65,8 @@ class Table:
         return None
 
     def words(self) -> str:
-        """All cell text, for search."""
-        parts = [self.title] + [c.display for c in sorted(self.cells, key=lambda c: (c.row, c.col))] + [self.notes]
+        """All cell text, for search; what a redaction box covers is left out (a failed
+        redaction is reported by the withholdings analysis, not found by a table search)."""
+        cells = sorted((c for c in self.cells if not c.redacted), key=lambda c: (c.row, c.col))
+        parts = [self.title] + [c.display for c in cells] + [self.notes]
         return " ".join(p for p in parts if p)
