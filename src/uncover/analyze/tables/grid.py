@@ -105,8 +105,7 @@ def build_table(frames: Sequence[BBox], words: Sequence[Word], page: int, method
     for j in range(len(xs) - 1):
         col_words = [w for b in boxes if _index(xs, b.x0) == j and _index(xs, b.x1) == j + 1
                      and _index(ys, b.bottom) - _index(ys, b.top) == 1 for w in b.words]
-        body = [w for w in col_words]
-        extra += _inner_gaps(body, xs[j], xs[j + 1])
+        extra += _inner_gaps(col_words, xs[j], xs[j + 1])
     xs = sorted(xs + extra)
     ys = _row_edges(boxes, ys, xs[-1] - xs[0])
     for b in boxes:
@@ -220,9 +219,8 @@ def _stream_band(inside: list[Box], xs: list[float], rows: list[dict[int, list[W
         wide: dict[int, int] = {}
         for seg in segs:
             first, last = _column_of(xs, seg[0].x0 + 0.5), _column_of(xs, seg[-1].x1 - 0.5)
-            col = first if first == last else first
-            if first == last or len(seg) == 1:
-                col = _column_of(xs, (seg[0].x0 + seg[-1].x1) / 2) if first != last else first
+            # a phrase across columns starts a merged cell; one long word sits where its middle is
+            col = _column_of(xs, (seg[0].x0 + seg[-1].x1) / 2) if first != last and len(seg) == 1 else first
             placed.setdefault(col, []).extend(seg)
             if first != last and len(seg) > 1:
                 wide[col] = last - first + 1
