@@ -335,13 +335,14 @@ class TesseractEngine:
             result.flags.append("nearly-empty")
         return result
 
-    def word_boxes(self, image: Image) -> list[tuple[str, tuple[int, int, int, int], float]]:
+    def word_boxes(self, image: Image, line: bool = False) -> list[tuple[str, tuple[int, int, int, int], float]]:
         """Every word read on an upright page image with its box in pixels and confidence, for
-        placing words into the cells of a table found on the image (analyze/tables/scanned.py)."""
+        placing words into the cells of a table found on the image (analyze/tables/scanned.py);
+        with `line`, the image is one cell's line (a lone `0` the page reading passed over)."""
         import tesserocr
 
         api = self._get_api()
-        api.SetPageSegMode(tesserocr.PSM.SPARSE_TEXT)
+        api.SetPageSegMode(tesserocr.PSM.SINGLE_LINE if line else tesserocr.PSM.SPARSE_TEXT)
         api.SetImage(image)
         api.Recognize()
         out = []

@@ -187,6 +187,11 @@ def _ruled_band(inside: list[Box], band_words: list[Word], rows: list[dict[int, 
         # every box holds a line per row; or most do and the rest are figures (a value left blank)
         split = every_line_shared and len(full) >= 2 and (
             len(full) == len(filled) or (len(full) >= 0.6 * len(filled) and len(numeric) >= 0.5 * len(filled)))
+    centres = None if split or len(filled) < 2 else _row_centres(filled)
+    if centres is not None:  # stray specks or a missed value blur the band's lines: go by the boxes
+        line_of = {id(w): min(range(len(centres)), key=lambda k: abs(centres[k] - w.yc)) for b in inside for w in b.words}
+        lines = [[] for _ in centres]
+        split = True
     if split:
         base = len(rows)
         for _ in lines:
@@ -204,6 +209,22 @@ def _ruled_band(inside: list[Box], band_words: list[Word], rows: list[dict[int, 
             if b.c1 - b.c0 > 1:
                 spans[(len(rows), b.c0)] = b.c1 - b.c0
         rows.append(row)
+
+
+def _row_centres(filled: list[Box]) -> list[float] | None:
+    """Where the rows of a band lie when most of its boxes print the same number n > 1 of lines
+    and most are figures: the median height of each line over those boxes."""
+    per_box = {id(b): lines_of(b.words) for b in filled}
+    counts = [len(v) for v in per_box.values() if len(v) > 1]
+    if not counts:
+        return None
+    n = max(set(counts), key=counts.count)
+    agree = [b for b in filled if len(per_box[id(b)]) == n]
+    numeric = [b for b in filled if all(_numeric(w.text) for w in b.words)]
+    if len(agree) < 2 or len(agree) < 0.4 * len(filled) or len(numeric) < 0.5 * len(filled):
+        return None
+    centres = [median(sum(w.yc for w in per_box[id(b)][k]) / len(per_box[id(b)][k]) for b in agree) for k in range(n)]
+    return centres if all(b - a > 0 for a, b in zip(centres, centres[1:], strict=False)) else None
 
 
 def _stream_band(inside: list[Box], xs: list[float], rows: list[dict[int, list[Word]]],

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from .grid import build_table
+from .grid import build_table, finish_cell
 from .model import BBox, Table
 from .redacted import mark_redactions
 from .stream import stream_tables
@@ -23,6 +23,7 @@ from .words import Word
 
 DARK = 150
 RULE_INCHES = 0.28  # a dark run this long is a rule, not a letter
+COLUMN_RULE_INCHES = 0.15  # column rules of a one-line header row are short; a cell is made only where they meet rules
 
 
 def skew_angle(gray: Image.Image, limit: float = 3.0, step: float = 0.1) -> float:
@@ -69,7 +70,7 @@ def rule_edges(gray: np.ndarray, dpi: float, erase: np.ndarray | None = None) ->
             edges.append({"x0": a * scale, "x1": b * scale, "top": y * scale, "bottom": y * scale, "width": (b - a) * scale,
                           "height": 0.0, "orientation": "h", "object_type": "line"})
     for x, a, b in _runs(dark_v.T):
-        if b - a >= length:
+        if b - a >= max(10, int(COLUMN_RULE_INCHES * dpi)):
             if erase is not None:
                 erase[a:b, max(0, x - 1):x + 2] = 255
             edges.append({"x0": x * scale, "x1": x * scale, "top": a * scale, "bottom": b * scale, "width": 0.0,
@@ -118,6 +119,9 @@ def image_tables(image: Image.Image, dpi: float, page_no: int, engine: Any = Non
 
         engine = TesseractEngine()
     gray = image.convert("L")
+    turned = engine.orientation(gray) if hasattr(engine, "orientation") else 0
+    if turned:  # a table printed sideways, or a page scanned on its side
+        gray = gray.rotate(turned, expand=True)
     angle = skew_angle(gray)
     if abs(angle) >= 0.05:
         gray = gray.rotate(angle, resample=Image.BICUBIC, fillcolor=255)
@@ -135,9 +139,34 @@ def image_tables(image: Image.Image, dpi: float, page_no: int, engine: Any = Non
         table = build_table(group, [w for w in words if _inside(w, frame)], page_no, "ocr-ruled")
         if table is not None and (table.n_rows >= 2 and table.n_cols >= 2):
             found.append(table)
+    boxes = dark_box_regions(pixels, dpi)
+    mark_redactions(found, boxes)
+    for table in found:
+        _read_empty_cells(table, clean, dpi, engine)
     rest = [w for w in words if not any(_inside(w, t.bbox) for t in found)]
-    for table in stream_tables(rest, page_no):
+    streams = stream_tables(rest, page_no)
+    for table in streams:
         table.method = "ocr-stream"
-        found.append(table)
-    mark_redactions(found, dark_box_regions(pixels, dpi))
+    mark_redactions(streams, boxes)
+    found += streams
+    for table in found:
+        table.turned = turned
     return found
+
+
+def _read_empty_cells(table: Table, clean: np.ndarray, dpi: float, engine: Any) -> None:
+    """Read again, one at a time, the cells of a ruled table that got no word but hold ink: the
+    page reading passes over a lone `0` or `-` in a narrow cell."""
+    px = dpi / 72.0
+    for cell in table.cells:
+        if cell.text or cell.redacted or cell.bbox is None:
+            continue
+        x0, top, x1, bottom = (int(round(v * px)) for v in cell.bbox)
+        crop = clean[max(0, top + 2):max(0, bottom - 2), max(0, x0 + 3):max(0, x1 - 3)]
+        if crop.size == 0 or (crop < DARK).mean() < 0.004:
+            continue
+        padded = np.pad(crop, 12, constant_values=255)
+        text = " ".join(t for t, _, conf in engine.word_boxes(Image.fromarray(padded), line=True) if conf >= 30)
+        if text:
+            cell.text = text
+            finish_cell(cell)
