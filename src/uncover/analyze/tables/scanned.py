@@ -63,14 +63,19 @@ def rule_edges(gray: np.ndarray, dpi: float, erase: np.ndarray | None = None) ->
     length = max(12, int(RULE_INCHES * dpi))
     scale = 72.0 / dpi
     edges: list[dict[str, Any]] = []
+    height, width = dark.shape
+
+    def thin(side_a: np.ndarray, side_b: np.ndarray) -> bool:  # light on both sides: a rule, not a box's edge
+        return bool(side_a.mean() < 0.5 and side_b.mean() < 0.5)
+
     for y, a, b in _runs(dark_h):
-        if b - a >= length:
+        if b - a >= length and thin(dark[max(0, y - 4), a:b], dark[min(height - 1, y + 4), a:b]):
             if erase is not None:
                 erase[max(0, y - 1):y + 2, a:b] = 255
             edges.append({"x0": a * scale, "x1": b * scale, "top": y * scale, "bottom": y * scale, "width": (b - a) * scale,
                           "height": 0.0, "orientation": "h", "object_type": "line"})
     for x, a, b in _runs(dark_v.T):
-        if b - a >= max(10, int(COLUMN_RULE_INCHES * dpi)):
+        if b - a >= max(10, int(COLUMN_RULE_INCHES * dpi)) and thin(dark[a:b, max(0, x - 4)], dark[a:b, min(width - 1, x + 4)]):
             if erase is not None:
                 erase[a:b, max(0, x - 1):x + 2] = 255
             edges.append({"x0": x * scale, "x1": x * scale, "top": a * scale, "bottom": b * scale, "width": 0.0,
