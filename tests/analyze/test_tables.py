@@ -119,16 +119,19 @@ def test_nics_report_rows_add_up_to_their_totals(corpora: Path) -> None:
     assert parse_number(totals[-1]) == sum(parse_number(r[-1]) for r in states) == 2236457
 
 
-def test_warn_report_continued_over_fifteen_pages_is_one_table(corpora: Path) -> None:
+def test_warn_report_tables_continue_over_page_breaks(corpora: Path) -> None:
+    """California's WARN report: the notices run from page 1 over fifteen pages and the summary
+    by month from page 15 to 16 (pages 1, 2, 15 and 16 read here, to keep the test short)."""
     pdf = corpora / "pdf-tables-gov/pdfplumber/WARN-Report-for-7-1-2015-to-03-25-2016.pdf"
-    tables = pdf_tables(pdf)
-    notices, summary = tables
-    assert notices.pages == list(range(1, 16)) and summary.pages == [15, 16]
-    grid = notices.grid()
+    first, tail, summary = pdf_tables(pdf, pages=[1, 2, 15, 16])
+    assert first.pages == [1, 2] and tail.pages == [15] and summary.pages == [15, 16]
+    grid = first.grid()
     assert grid[0][0] == "Notice Date" and sum(r[0] == "Notice Date" for r in grid) == 1
-    assert grid[-1][3] == "Rockwell Collins, Inc." and grid[-1][5] == "2"
+    assert grid[1][3] == "Maxim Integrated Product" and len(grid) == 1 + 36 + 43
+    assert tail.grid()[-1][3] == "Rockwell Collins, Inc." and tail.grid()[-1][5] == "2"
     months = summary.grid()
-    assert months[-1][0] == "Total" and parse_number(months[-1][1]) == sum(parse_number(r[1]) for r in months[1:-1])
+    assert months[0][0] == "Summary by Month" and months[-1][0] == "Total"
+    assert parse_number(months[-1][1]) == sum(parse_number(r[1]) for r in months[1:-1]) == 632
 
 
 def test_workspace_shows_the_table_beside_its_page(case, tmp_path: Path) -> None:
