@@ -65,14 +65,58 @@ def tables_on_page(page: Any, page_no: int) -> list[Table]:
 
 
 OCR_DPI = 200
+SCREEN_DPI = 72
+MIN_RULES = 6  # drawn paths on a page before it is worth reading for ruled tables
+
+
+def may_hold_table(page: Any) -> bool:
+    """A fast look with pypdfium2 before the slow reading: a page that draws no rules and has no
+    three lines of text with wide gaps inside them (columns) holds no table. Most released pages
+    (letters, e-mails) stop here."""
+    import pypdfium2.raw as pdfium_c
+
+    if sum(1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=3)) >= MIN_RULES:
+        return True
+    text = page.get_textpage()
+    try:
+        gapped: set[int] = set()
+        prev = None
+        for i in range(text.count_chars()):
+            box = text.get_charbox(i)
+            if box[2] <= box[0]:
+                continue
+            if prev is not None:
+                height = max(prev[3] - prev[1], box[3] - box[1], 1.0)
+                same_line = abs((box[1] + box[3]) - (prev[1] + prev[3])) < height
+                if same_line and box[0] - prev[2] >= 1.5 * height:
+                    gapped.add(round((box[1] + box[3]) / 2))
+                    if len(gapped) >= 3:
+                        return True
+            prev = box
+        return False
+    finally:
+        text.close()
+
+
+def _scanned_may_hold_table(page: Any) -> bool:
+    """A scanned page at screen resolution: tables worth OCR show rules both ways."""
+    import numpy as np
+
+    from .scanned import rule_edges
+
+    pixels = np.asarray(page.render(scale=SCREEN_DPI / 72).to_pil().convert("L"))
+    edges = rule_edges(pixels, SCREEN_DPI)
+    return sum(e["orientation"] == "h" for e in edges) >= 2 and sum(e["orientation"] == "v" for e in edges) >= 2
 
 
 def _scanned_page_tables(data: bytes, number: int) -> list[Table]:
-    """A page with no text layer: rendered, and read by the OCR path."""
+    """A page with no text layer: rendered, and read by the OCR path when it shows rules."""
     from .scanned import image_tables
 
     doc = pdfium.PdfDocument(data)
     try:
+        if not _scanned_may_hold_table(doc[number - 1]):
+            return []
         image = doc[number - 1].render(scale=OCR_DPI / 72).to_pil()
     finally:
         doc.close()
@@ -86,9 +130,14 @@ def pdf_tables(source: Path | bytes, pages: Iterable[int] | None = None, progres
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
     found: list[Table] = []
     heights: dict[int, float] = {}
+    screen = pdfium.PdfDocument(data)
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         numbers = list(pages) if pages is not None else list(range(1, len(pdf.pages) + 1))
         for k, number in enumerate(numbers):
+            if screen[number - 1].get_textpage().count_chars() and not may_hold_table(screen[number - 1]):
+                if progress:
+                    progress(k + 1, len(numbers))
+                continue
             page = pdf.pages[number - 1]
             heights[number] = float(page.height)
             if not page.chars and page.images:
@@ -114,4 +163,5 @@ def pdf_tables(source: Path | bytes, pages: Iterable[int] | None = None, progres
             page.flush_cache()
             if progress:
                 progress(k + 1, len(numbers))
+    screen.close()
     return join_continued(found, heights) if join else found
