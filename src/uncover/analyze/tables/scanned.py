@@ -68,18 +68,25 @@ def rule_edges(gray: np.ndarray, dpi: float, erase: np.ndarray | None = None) ->
     def thin(side_a: np.ndarray, side_b: np.ndarray) -> bool:  # light on both sides: a rule, not a box's edge
         return bool(side_a.mean() < 0.5 and side_b.mean() < 0.5)
 
+    ruled = np.zeros_like(dark)  # where horizontal rules run, widened by a few pixels
     for y, a, b in _runs(dark_h):
         if b - a >= length and thin(dark[max(0, y - 4), a:b], dark[min(height - 1, y + 4), a:b]):
+            ruled[max(0, y - 4):y + 5, a:b] = True
             if erase is not None:
                 erase[max(0, y - 1):y + 2, a:b] = 255
             edges.append({"x0": a * scale, "x1": b * scale, "top": y * scale, "bottom": y * scale, "width": (b - a) * scale,
                           "height": 0.0, "orientation": "h", "object_type": "line"})
+    short = max(10, int(COLUMN_RULE_INCHES * dpi))
     for x, a, b in _runs(dark_v.T):
-        if b - a >= max(10, int(COLUMN_RULE_INCHES * dpi)) and thin(dark[a:b, max(0, x - 4)], dark[a:b, min(width - 1, x + 4)]):
-            if erase is not None:
-                erase[a:b, max(0, x - 1):x + 2] = 255
-            edges.append({"x0": x * scale, "x1": x * scale, "top": a * scale, "bottom": b * scale, "width": 0.0,
-                          "height": (b - a) * scale, "orientation": "v", "object_type": "line"})
+        if b - a < short or not thin(dark[a:b, max(0, x - 4)], dark[a:b, min(width - 1, x + 4)]):
+            continue
+        # a short upright run is a column rule only where it meets a rule (else it is a letter's stem)
+        if b - a < length and not (ruled[a, x] or ruled[min(height - 1, b - 1), x]):
+            continue
+        if erase is not None:
+            erase[a:b, max(0, x - 1):x + 2] = 255
+        edges.append({"x0": x * scale, "x1": x * scale, "top": a * scale, "bottom": b * scale, "width": 0.0,
+                      "height": (b - a) * scale, "orientation": "v", "object_type": "line"})
     return edges
 
 
