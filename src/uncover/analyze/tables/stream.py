@@ -16,6 +16,7 @@ from .model import Table
 from .words import Word, lines_of, segments
 
 MIN_LINES = 3
+_HEADER_WORDS = {"from", "sent", "to", "cc", "bcc", "subject", "date", "attachments", "importance"}
 MAX_WORDS_PER_SEGMENT = 4
 
 
@@ -68,7 +69,12 @@ def stream_tables(words: list[Word], page_no: int) -> list[Table]:
 
 
 def _numbered_prose(table: Table) -> bool:
-    """Two columns, one of them running text (a transcript's line numbers beside its lines)."""
+    """Two columns, one of them running text (a transcript's line numbers beside its lines), or
+    labels ending in a colon beside values (an e-mail's From:/Sent:/To:/Subject: block, a form)."""
+    labels = [c.text for c in table.cells if c.col == 0 and c.text]
+    if table.n_cols <= 3 and labels and sum(
+            t.rstrip().endswith(":") or t.strip().lower() in _HEADER_WORDS for t in labels) >= 0.6 * len(labels):
+        return True
     if table.n_cols != 2:
         return False
     for col in range(2):

@@ -6,10 +6,13 @@ same way whether the words came from the text layer or from Tesseract on a scann
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from statistics import median
 from typing import Any
+
+_UNMAPPED = re.compile(r"\(cid:\d+\)")
 
 
 @dataclass(frozen=True)
@@ -36,8 +39,9 @@ def text_layer_words(page: Any) -> list[Word]:
     out = []
     for w in page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False, use_text_flow=False,
                                 extra_attrs=["size"]):
-        out.append(Word(w["text"], float(w["x0"]), float(w["top"]), float(w["x1"]), float(w["bottom"]),
-                        float(w["size"])))
+        text = _UNMAPPED.sub("", w["text"])  # a glyph the font maps to no character (a tab drawn as a glyph)
+        if text:
+            out.append(Word(text, float(w["x0"]), float(w["top"]), float(w["x1"]), float(w["bottom"]), float(w["size"])))
     return out
 
 
