@@ -28,6 +28,17 @@ def ruled_tables(page: Any, words: list[Word], page_no: int) -> list[Table]:
     for bbox, cells in frames:
         inside = [w for w in words if bbox[0] - 1 <= w.xc <= bbox[2] + 1 and bbox[1] - 1 <= w.yc <= bbox[3] + 1]
         table = build_table(cells, inside, page_no, "ruled")
-        if table is not None and (table.n_rows >= 2 or table.n_cols >= 2):
-            out.append(table)
+        if table is not None and table.n_rows >= 2 and table.n_cols >= 2 and not _checklist(table):
+            out.append(table)  # a box around a paragraph is no table, nor a form's column of tick boxes
     return out
+
+
+def _checklist(table: Table) -> bool:
+    """A column of tick boxes (narrower than 14 pt, mostly empty) beside labels: the FBI's list
+    of exemptions on a release letter, a form; not a table of data."""
+    for col in range(table.n_cols):
+        cells = [c for c in table.cells if c.col == col and c.colspan == 1 and c.bbox]
+        narrow = [c for c in cells if c.bbox[2] - c.bbox[0] < 14]
+        if cells and len(narrow) >= 2 and sum(not c.text for c in narrow) >= 2 / 3 * len(cells):
+            return True
+    return False

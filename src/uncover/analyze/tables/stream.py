@@ -63,7 +63,8 @@ def stream_tables(words: list[Word], page_no: int) -> list[Table]:
         frame = (min(w.x0 for w in block_words) - 1, min(w.top for w in block_words) - 1,
                  max(w.x1 for w in block_words) + 1, max(w.bottom for w in block_words) + 1)
         table = build_table([frame], block_words, page_no, "stream", columns=edges)
-        if table is not None and table.n_cols >= 2 and table.n_rows >= MIN_LINES and not _numbered_prose(table):
+        if table is not None and table.n_cols >= 2 and table.n_rows >= MIN_LINES and not _numbered_prose(table) \
+                and _mostly_filled(table):
             out.append(table)
     return out
 
@@ -86,3 +87,10 @@ def _numbered_prose(table: Table) -> bool:
         values = [int(n) for n in numbers]
         return all(b == a + 1 for a, b in zip(values, values[1:], strict=False))  # a transcript's line numbers
     return False
+
+
+def _mostly_filled(table: Table) -> bool:
+    """Half the grid holds words (two letters or digits at least): a table, not the specks and
+    fragments a poor OCR layer scatters over a page."""
+    words = sum(1 for c in table.cells if sum(ch.isalnum() for ch in c.text) >= 2)
+    return words >= 0.5 * table.n_rows * table.n_cols
