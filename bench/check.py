@@ -1,4 +1,6 @@
-"""Benchmark: check a generated 100,000-document load-file production against generic-esi.
+"""Benchmark: check a generated 100,000-document load-file production against generic-esi; with
+--seeded, the precision and recall of the findings on seeded-defect volumes built from real State
+Department releases (tests/check/state_volgen.py), against another uncover source tree if given.
 
 Documents are inserted straight through the store API (no files parsed), with Bates numbers, raw
 and canonical fields, two pages each sharing one real TIFF blob, and a few seeded defects: a Bates
@@ -6,11 +8,24 @@ gap, blank custodians, unreadable dates and a duplicate Bates number. The check 
 30 s; prints documents/s and the findings.
 
     .venv/bin/python bench/check.py [--documents 100000]
+    .venv/bin/python bench/check.py --seeded [--random 16] [--seed 13] [--baseline-src OTHER_TREE/src]
+
+Seeded: every contiguous run of State e-mails (four runs) clean and with each of the eight defects
+(the tests' placement on the first run, a random record on the others), plus --random volumes with a
+random run, defect and record. Precision and recall are counted per (finding, document) for this
+tree, and per (volume, finding kind) for both trees (the baseline's findings carry merged Bates
+ranges, so its per-document figure is not comparable). Ingest and check run in one process per
+volume and tree, interleaved.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import random
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -84,10 +99,109 @@ def _timer():  # noqa: ANN202
     return progress
 
 
+CHECK_ONE = """
+import json, sys, tempfile
+from pathlib import Path
+from uncover import Case
+from uncover.check.checker import check_production
+from uncover.ingest.volume import ingest_volume
+with tempfile.TemporaryDirectory() as tmp, Case.init(Path(tmp) / "case") as case:
+    ingest_volume(case, Path(sys.argv[1]), production="P", ocr="never")
+    report = check_production(case, sys.argv[2], "P")
+    print(json.dumps([{"rule": f.rule, "documents": getattr(f, "documents", None) or f.bates}
+                      for f in report.findings if f.severity in ("deficiency", "warning")]))
+"""
+
+
+def _check(volume: Path, spec: str, src: Path) -> tuple[list[dict[str, object]], float]:
+    started = time.perf_counter()
+    env = dict(os.environ, PYTHONPATH=str(src))
+    out = subprocess.run([sys.executable, "-c", CHECK_ONE, str(volume), spec], capture_output=True, text=True,
+                         env=env, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1]), time.perf_counter() - started
+
+
+def _ratio(hit: int, total: int) -> str:
+    return f"{hit / total:.3f} ({hit}/{total})" if total else "n/a (0/0)"
+
+
+def seeded(args: argparse.Namespace) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "check"))
+    from state_volgen import DEFECTS, RUNS, seed
+
+    corpora = Path(args.corpora)
+    rng = random.Random(args.seed)
+    plan: list[tuple[int, str, random.Random | None]] = []
+    for r in range(len(RUNS)):
+        for defect in ("clean", *DEFECTS):
+            plan.append((r, defect, None if r == 0 else random.Random(rng.random())))
+    for _ in range(args.random):
+        plan.append((rng.randrange(len(RUNS)), rng.choice(DEFECTS), random.Random(rng.random())))
+    trees = {"this tree": Path(__file__).resolve().parents[1] / "src"}
+    if args.baseline_src:
+        trees["baseline"] = Path(args.baseline_src).resolve()
+    doc_tp = doc_reported = doc_expected = 0
+    kind = {name: [0, 0, 0] for name in trees}  # true positives, reported, expected
+    exact = {name: 0 for name in trees}
+    seconds: dict[str, list[float]] = {name: [] for name in trees}
+    print(f"load average before: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"{'volume':32} {'expected':28} " + " ".join(f"{name:32}" for name in trees))
+    for n, (run, defect, pick) in enumerate(plan):
+        with tempfile.TemporaryDirectory() as tmp:
+            volume = Path(tmp) / "VOL001"
+            expected = seed(corpora, volume, defect, RUNS[run], pick)
+            want_rules = {expected.rule} if expected.rule else set()
+            want_docs = {(expected.rule, d) for d in expected.documents}
+            shown = []
+            order = list(trees.items()) if n % 2 == 0 else list(trees.items())[::-1]  # interleaved A/B
+            results = {}
+            for name, src in order:
+                findings, took = _check(volume, args.spec, src)
+                seconds[name].append(took)
+                results[name] = findings
+            for name in trees:
+                findings = results[name]
+                rules = {str(f["rule"]) for f in findings}
+                kind[name][0] += len(rules & want_rules)
+                kind[name][1] += len(rules)
+                kind[name][2] += len(want_rules)
+                if name == "this tree":
+                    got = {(str(f["rule"]), str(d)) for f in findings for d in f["documents"]}  # type: ignore[union-attr]
+                    doc_tp += len(got & want_docs)
+                    doc_reported += len(got)
+                    doc_expected += len(want_docs)
+                    ok = got == want_docs
+                else:
+                    ok = rules == want_rules
+                exact[name] += ok
+                shown.append(("ok   " if ok else "MISS ") + (",".join(sorted(rules)) or "-")[:27])
+            print(f"{f'run {run + 1} {defect}':32} {expected.rule or '-':28} " + " ".join(f"{s:32}" for s in shown))
+    print(f"load average after: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"\n{len(plan)} volumes ({len(RUNS)} runs x (clean + {len(DEFECTS)} defects) + {args.random} random, "
+          f"seed {args.seed}), spec {args.spec}")
+    print(f"this tree, per (finding, document): precision {_ratio(doc_tp, doc_reported)}, "
+          f"recall {_ratio(doc_tp, doc_expected)}")
+    for name in trees:
+        tp, reported, wanted = kind[name]
+        times = sorted(seconds[name])
+        print(f"{name}, per (volume, finding kind): precision {_ratio(tp, reported)}, recall {_ratio(tp, wanted)}; "
+              f"volumes reported exactly as seeded {exact[name]}/{len(plan)}; ingest+check s/volume "
+              f"min {times[0]:.2f} median {times[len(times) // 2]:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--documents", type=int, default=100_000)
+    parser.add_argument("--seeded", action="store_true", help="Precision and recall on seeded-defect volumes.")
+    parser.add_argument("--random", type=int, default=16, help="Seeded: further volumes with random defects.")
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--spec", default="ndlon-2011")
+    parser.add_argument("--baseline-src", help="Seeded: another uncover source tree to compare (its src folder).")
+    parser.add_argument("--corpora", default=os.environ.get("UNCOVER_CORPORA", "../shared/corpora"))
     args = parser.parse_args()
+    if args.seeded:
+        seeded(args)
+        return
     with tempfile.TemporaryDirectory() as tmp, Case.init(Path(tmp) / "case") as case:
         seconds = generate(case, args.documents, Path(tmp))
         print(f"generated {args.documents:,} documents in {seconds:.1f} s")

@@ -1,16 +1,21 @@
-"""Ingest benchmark: `uncover ingest` against the raw tools doing only their part of the work.
+"""Ingest benchmark: the default `uncover ingest` against raw pypdfium2 on the same real files.
 
-    python bench/ingest.py [--pdfs 2000] [--pages 5] [--scans 200] [--workers 2] [--keep DIR]
+    python bench/ingest.py [--rounds 5] [--copies 3] [--workers 2] [--baseline REF] [--scans 0] [--keep DIR]
 
-Prints, in one run and on the same generated files:
-  (a) text-layer PDFs: pages/s of a full ingest (hashing, copying originals, SQLite, Tantivy)
-      with 1 and 2 workers, against raw pypdfium2 text extraction at the same parallelism, and
-      the time the withholdings analysis (exemption marks, vector boxes) adds to it;
-  (b) image-only pages: OCR pages/s of the ingest against raw tesserocr on the same page images
-      at the same parallelism (one process per worker, OMP_THREAD_LIMIT=1);
-  peak RSS of the ingest process and of its largest worker; search p50/p95 over 100 queries.
-Targets on a 2-core machine: ingest >= 60% of raw extraction, 2 workers >= 1.7x one, OCR >= 90%
-of raw tesserocr, peak RSS < 1 GB, search p95 < 50 ms.
+(a) Text-layer PDFs: the State Department's released PDFs of the corpora (UNCOVER_CORPORA,
+    foia-clinton-state-pdfs: real OCR'd text layers, stamps and black boxes), each copied --copies
+    times under its own name. Each round runs, one after the other so every variant sees the same
+    load: raw pypdfium2 text extraction in a pool of W processes, then `uncover ingest CASE DIR`
+    with its defaults (OCR auto, withholdings and the case passes on: what a user runs) and
+    `--workers W`; then the same with one process each. Both sides are timed as whole commands
+    (interpreter start and imports included). Printed: min and median pages/s per variant, the
+    ratio of medians, the load average during the variant, and the ingest's peak RSS.
+    With --baseline REF, the ingest of commit REF (exported with `git archive`) runs in the same
+    rounds.
+(b) With --scans N: N generated image-only pages, OCR pages/s of the ingest against raw tesserocr
+    on the same page images at the same parallelism (one process per worker, OMP_THREAD_LIMIT=1).
+Targets on a 2-core machine: ingest >= 0.60x raw extraction at equal parallelism, 2 workers >= 1.7x
+one, OCR >= 0.90x raw tesserocr, peak RSS < 1 GB.
 """
 
 from __future__ import annotations
@@ -28,6 +33,9 @@ import tempfile
 import time
 from multiprocessing import get_context
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPORA = Path(os.environ.get("UNCOVER_CORPORA", ROOT.parent / "shared" / "corpora"))
 
 VOCAB = ("agency records request detainer county sheriff memo program counsel schedule order production "
          "review privilege exemption enforcement immigration fingerprint database state local federal policy "
@@ -117,6 +125,31 @@ def _raw_ocr(path: str) -> int:
     return n
 
 
+RAW_SCRIPT = """
+import sys, time
+from multiprocessing import get_context
+sys.path.insert(0, sys.argv[1])
+from ingest import _raw_text
+files = sys.argv[3:]
+with get_context("fork").Pool(int(sys.argv[2])) as pool:
+    print(sum(pool.map(_raw_text, files, chunksize=4)))
+"""
+
+# The CLI, run in-process by a wrapper that prints its peak RSS (self and largest worker) at exit.
+INGEST_SCRIPT = """
+import json, resource, sys
+sys.path.insert(0, sys.argv[1])
+from uncover.cli import main
+try:
+    main(sys.argv[2:])
+except SystemExit as exc:
+    if exc.code:
+        raise
+print(json.dumps({"rss_self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "rss_worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}), file=sys.stderr)
+"""
+
+
 def raw_rate(fn, files: list[Path], workers: int) -> float:  # type: ignore[no-untyped-def]
     os.environ["OMP_THREAD_LIMIT"] = "1"
     started = time.perf_counter()
@@ -125,100 +158,137 @@ def raw_rate(fn, files: list[Path], workers: int) -> float:  # type: ignore[no-u
     return pages / (time.perf_counter() - started)
 
 
-INGEST_SCRIPT = """
-import json, resource, sys, time
-from uncover import Case
-from uncover.ingest import pipeline
-from uncover.ingest.pipeline import IngestOptions, ingest
-case = Case.init(sys.argv[1])
-withholdings = sys.argv[5] == "withholdings"
-pipeline.CASE_PASSES[:] = [pipeline.withholdings_pass] if withholdings else []  # not the duplicate passes
-t = time.perf_counter()
-report = ingest(case, [sys.argv[2]], IngestOptions(workers=int(sys.argv[3]), ocr=sys.argv[4], analyze=withholdings))
-elapsed = time.perf_counter() - t
-print(json.dumps({"seconds": elapsed, "pages": report.counts.pages, "ocr": report.counts.pages_ocr,
-  "rss_self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-  "rss_worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
-"""
-
-
-def run_ingest(case_dir: Path, source: Path, workers: int, ocr: str, withholdings: bool = False) -> dict[str, float]:
-    shutil.rmtree(case_dir, ignore_errors=True)
-    out = subprocess.run([sys.executable, "-c", INGEST_SCRIPT, str(case_dir), str(source), str(workers), ocr,
-                          "withholdings" if withholdings else "plain"],
+def run_raw(files: list[Path], workers: int) -> tuple[float, int]:
+    """(seconds, pages) of raw pypdfium2 extraction as a whole command."""
+    started = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", RAW_SCRIPT, str(Path(__file__).parent), str(workers), *map(str, files)],
                          check=True, capture_output=True, text=True)
-    data = json.loads(out.stdout.strip().splitlines()[-1])
-    data["rate"] = data["pages"] / data["seconds"]
+    return time.perf_counter() - started, int(out.stdout.strip())
+
+
+def run_ingest(src: Path, case_dir: Path, source: Path, workers: int, extra: tuple[str, ...] = ()) -> dict[str, float]:
+    """`uncover ingest CASE SOURCE --workers W` with every other option at its default."""
+    shutil.rmtree(case_dir, ignore_errors=True)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    started = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", INGEST_SCRIPT, str(src), "ingest", str(case_dir), str(source),
+                          "--workers", str(workers), "--json", *extra], check=True, capture_output=True, text=True, env=env)
+    seconds = time.perf_counter() - started
+    report = json.loads(out.stdout)
+    data = json.loads(out.stderr.strip().splitlines()[-1])
+    data.update(seconds=seconds, pages=report["counts"]["pages"], ocr=report["counts"]["pages_ocr"],
+                exceptions=report["counts"]["exceptions"])
     return data
 
 
-def search_latency(case_dir: Path, n: int = 100) -> tuple[float, float]:
-    from uncover import Case
-    from uncover.search.engine import search
+def state_pdfs(into: Path, copies: int) -> list[Path]:
+    folder = CORPORA / "foia-clinton-state-pdfs"
+    found = sorted(folder.rglob("*.pdf"))
+    if not found:
+        sys.exit(f"no State PDFs in {folder}: set UNCOVER_CORPORA")
+    into.mkdir(parents=True, exist_ok=True)
+    files = []
+    for copy in range(copies):
+        for pdf in found:
+            copied = into / f"{pdf.stem}-{copy}.pdf"  # a copy: ingest records a symbolic link as a link
+            if not copied.exists():
+                shutil.copyfile(pdf, copied)
+            files.append(copied)
+    return files
 
-    rng = random.Random(3)
-    case = Case.open(case_dir)
-    queries = []
-    for i in range(n):
-        a, b, c = rng.sample(VOCAB, 3)
-        queries.append([f'"{a} {b}"', f"({a} OR {b}) AND NOT {c}", f"{a}* AND filename:doc", f"{a} AND kind:edoc"][i % 4])
-    search(case, queries[0])  # warm the reader
-    times = []
-    for q in queries:
-        t = time.perf_counter()
-        search(case, q, limit=20)
-        times.append((time.perf_counter() - t) * 1000)
-    times.sort()
-    return statistics.median(times), times[int(len(times) * 0.95) - 1]
+
+def export_tree(ref: str, into: Path) -> Path:
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "src"], check=True, capture_output=True).stdout
+    into.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    return into / "src"
+
+
+def summarise(name: str, rates: list[float], loads: list[float], against: list[float] | None = None,
+              target: str = "") -> str:
+    line = f"    {name:40} {min(rates):8.1f} {statistics.median(rates):8.1f}"
+    if against:
+        line += f"   {statistics.median(rates) / statistics.median(against):5.2f}x"
+    else:
+        line += "         "
+    return line + f"   load {min(loads):.1f}-{max(loads):.1f}{'   ' + target if target else ''}"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--pdfs", type=int, default=2000)
-    parser.add_argument("--pages", type=int, default=5)
-    parser.add_argument("--scans", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--copies", type=int, default=3, help="each State PDF copied this many times (more pages)")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--keep", type=Path, help="keep the generated files and cases here")
-    parser.add_argument("--dense", action="store_true",
-                        help="draw every word from the 40 domain words (every page holds every query word)")
+    parser.add_argument("--baseline", metavar="REF", help="also time the ingest of this commit (e.g. main)")
+    parser.add_argument("--one", action="store_true", help="skip the 1-worker rounds (no scaling figure)")
+    parser.add_argument("--no-analyze-too", action="store_true",
+                        help="also time `uncover ingest --no-analyze` (no withholdings or case passes): what they cost")
+    parser.add_argument("--scans", type=int, default=0, help="also time OCR on this many generated scanned pages")
+    parser.add_argument("--keep", type=Path, help="keep the files and cases here")
     args = parser.parse_args()
     root = args.keep or Path(tempfile.mkdtemp(prefix="uncover-bench-"))
-    text_dir, scan_dir = root / ("text-pdfs-dense" if args.dense else "text-pdfs-zipf"), root / "scans"
-    t = time.perf_counter()
-    if not text_dir.exists():
-        generate_text_pdfs(text_dir, args.pdfs, args.pages, dense=args.dense)
-    if args.scans and not scan_dir.exists():
-        generate_scans(scan_dir, args.scans)
-    print(f"generated {args.pdfs} PDFs x {args.pages} pages and {args.scans} scanned pages in {time.perf_counter() - t:.0f} s")
-
-    files = sorted(text_dir.glob("*.pdf"))
+    root.mkdir(parents=True, exist_ok=True)
+    source = root / f"state-pdfs-x{args.copies}"
+    files = state_pdfs(source, args.copies)
+    trees = {"uncover": ROOT / "src"}
+    extras: dict[str, tuple[str, ...]] = {"uncover": ()}
+    if args.no_analyze_too:
+        trees["uncover --no-analyze"] = ROOT / "src"
+        extras["uncover --no-analyze"] = ("--no-analyze",)
+    if args.baseline:
+        trees[f"uncover {args.baseline}"] = export_tree(args.baseline, root / "baseline")
+        extras[f"uncover {args.baseline}"] = ()
     w = args.workers
-    raw1, raw_w = raw_rate(_raw_text, files, 1), raw_rate(_raw_text, files, w)
-    one = run_ingest(root / "case-1", text_dir, 1, "auto")
-    many = run_ingest(root / f"case-{w}", text_dir, w, "auto")
-    print("\n(a) text-layer PDFs            pages/s   vs raw pypdfium2")
-    print(f"    raw pypdfium2, 1 process   {raw1:8.0f}")
-    print(f"    raw pypdfium2, {w} processes {raw_w:8.0f}")
-    print(f"    uncover ingest, 1 worker   {one['rate']:8.0f}   {one['rate'] / raw1:5.2f}x")
-    print(f"    uncover ingest, {w} workers  {many['rate']:8.0f}   {many['rate'] / raw_w:5.2f}x   (target >= 0.60)")
-    print(f"    scaling {w} workers / 1      {many['rate'] / one['rate']:5.2f}x (target >= 1.7)")
-    marked = run_ingest(root / "case-withholdings", text_dir, w, "auto", withholdings=True)
-    print(f"    with exemption marks and vector boxes, {w} workers {marked['rate']:6.0f}   "
-          f"+{marked['seconds'] / many['seconds'] - 1:5.1%} time (target <= +15%)")
-    rss = max(one["rss_self_mb"], many["rss_self_mb"]), max(one["rss_worker_mb"], many["rss_worker_mb"])
+    counts = [w] if args.one else [w, 1]
+    rates: dict[str, list[float]] = {}
+    loads: dict[str, list[float]] = {}
+    rss = [0.0, 0.0]
+    pages = 0
+
+    def record(name: str, seconds: float, n: int) -> None:
+        rates.setdefault(name, []).append(n / seconds)
+        loads.setdefault(name, []).append(os.getloadavg()[0])
+
+    print(f"{len(files)} State PDFs ({args.copies} copies of each), {args.rounds} interleaved rounds", flush=True)
+    for r in range(args.rounds):
+        for workers in counts:
+            seconds, pages = run_raw(files, workers)
+            record(f"raw pypdfium2, {workers} processes", seconds, pages)
+            for name, src in trees.items():
+                data = run_ingest(src, root / "case", source, workers, extras[name])
+                record(f"{name} ingest, {workers} workers", data["seconds"], data["pages"])
+                rss = [max(rss[0], data["rss_self_mb"]), max(rss[1], data["rss_worker_mb"])]
+                if data["pages"] != pages or data["exceptions"]:
+                    print(f"    note: ingest counted {data['pages']} pages ({data['exceptions']} exceptions), raw {pages}")
+        print(f"  round {r + 1} done", flush=True)
+
+    print(f"\n(a) {pages} text-layer pages          pages/s:  min   median   vs raw   machine load (1 min)")
+    for workers in counts:
+        raw = rates[f"raw pypdfium2, {workers} processes"]
+        print(summarise(f"raw pypdfium2, {workers} processes", raw, loads[f"raw pypdfium2, {workers} processes"]))
+        for name in trees:
+            key = f"{name} ingest, {workers} workers"
+            print(summarise(key, rates[key], loads[key], raw, "(target >= 0.60x)" if name == "uncover" else ""))
+    if not args.one:
+        for name in trees:
+            many, one = rates[f"{name} ingest, {w} workers"], rates[f"{name} ingest, 1 workers"]
+            print(f"    {name}: {w} workers / 1 worker = {statistics.median(many) / statistics.median(one):.2f}x "
+                  "(medians; target >= 1.7x)")
+        raw_many, raw_one = rates[f"raw pypdfium2, {w} processes"], rates["raw pypdfium2, 1 processes"]
+        print(f"    raw pypdfium2: {w} processes / 1 = {statistics.median(raw_many) / statistics.median(raw_one):.2f}x")
+    print(f"    peak RSS: ingest process {rss[0]:.0f} MB, largest worker {rss[1]:.0f} MB (target < 1024 MB)")
 
     if args.scans:
+        scan_dir = root / "scans"
+        if not scan_dir.exists():
+            generate_scans(scan_dir, args.scans)
         scans = sorted(scan_dir.glob("*.pdf"))
         raw_ocr = raw_rate(_raw_ocr, scans, w)
-        ocr = run_ingest(root / "case-ocr", scan_dir, w, "auto")
+        ocr = run_ingest(ROOT / "src", root / "case-ocr", scan_dir, w)
         print("\n(b) image-only pages (OCR)     pages/s   vs raw tesserocr")
         print(f"    raw tesserocr, {w} processes {raw_ocr:8.2f}")
-        print(f"    uncover ingest, {w} workers  {ocr['rate']:8.2f}   {ocr['rate'] / raw_ocr:5.2f}x   (target >= 0.90)")
-        rss = max(rss[0], ocr["rss_self_mb"]), max(rss[1], ocr["rss_worker_mb"])
-
-    p50, p95 = search_latency(root / f"case-{w}")
-    print(f"\npeak RSS: ingest process {rss[0]:.0f} MB, largest worker {rss[1]:.0f} MB (target < 1024 MB)")
-    print(f"search over {one['pages']} pages: p50 {p50:.1f} ms, p95 {p95:.1f} ms (target p95 < 50 ms)")
+        print(f"    uncover ingest, {w} workers  {ocr['pages'] / ocr['seconds']:8.2f}   "
+              f"{ocr['pages'] / ocr['seconds'] / raw_ocr:5.2f}x   (target >= 0.90)")
     if not args.keep:
         shutil.rmtree(root, ignore_errors=True)
 

@@ -1,6 +1,7 @@
 """Search benchmark: uncover's Tantivy index against SQLite FTS5 over the same text, same run.
 
     .venv/bin/python bench/search.py --docs 20000
+    .venv/bin/python bench/search.py --pages 1000000 --cache ~/.cache/uncover-bench [--per-kind 100]
 
 Builds a case of N generated documents (~2 KB of English-like text each: Zipf-distributed words
 from a vocabulary of common English words and a long tail of generated ones, with custodians,
@@ -10,6 +11,10 @@ allows), then runs 100 queries (25 each phrase, boolean, prefix, field) and prin
 latency for both and their ratio. Each engine returns the 20 best documents by BM25; Tantivy
 also counts every match in the same pass (FTS5 is timed without the count). The match counts of
 both engines are compared for every query, so the two answer the same question.
+
+With --pages, the scale bench instead (bench/search_pages.py): an index of that many generated
+pages, built once into --cache (reused by later runs, progress printed), then p50/p95/p99 for
+term, phrase, prefix, field, boolean and faceted queries.
 """
 
 from __future__ import annotations
@@ -176,7 +181,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--docs", type=int, default=100_000)
     ap.add_argument("--keep", type=Path, help="build the case here and keep it (default: a temporary folder)")
+    ap.add_argument("--pages", type=int, help="the scale bench: an index of this many generated pages")
+    ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "uncover-bench-pages",
+                    help="where the scale bench keeps its index between runs")
+    ap.add_argument("--per-kind", type=int, default=100, help="scale bench: queries of each kind")
     args = ap.parse_args()
+    if args.pages:
+        return scale_bench(args.pages, args.cache, args.per_kind)
     tmp = args.keep or Path(tempfile.mkdtemp(prefix="uncover-bench-search-"))
     gen = Generator()
 
@@ -232,6 +243,22 @@ def main() -> None:
     case.close()
     if not args.keep:
         print(f"(case left in {tmp} for inspection; delete it when done)")
+
+
+def scale_bench(pages: int, cache: Path, per_kind: int) -> None:
+    from search_pages import build, measure  # bench/search_pages.py
+
+    from uncover.search.index import SCHEMA_VERSION
+
+    folder = cache / f"pages-{pages}-schema{SCHEMA_VERSION}"
+    if not (folder / "corpus.json").exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        print(f"building an index of {pages:,} generated pages in {folder} (once; later runs reuse it)")
+        t = time.perf_counter()
+        build(folder, pages, vocabulary(random.Random(7)), CUSTODIANS)
+        size = folder_size(folder / "index")
+        print(f"built in {time.perf_counter() - t:,.0f} s; index {size / 1e9:.2f} GB")
+    measure(folder, per_kind)
 
 
 if __name__ == "__main__":

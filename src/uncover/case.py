@@ -45,6 +45,18 @@ backend = "{backend}"    # "postgresql" for a team: `uncover init CASE --databas
 dsn = "{dsn}"           # the server (no password here: libpq reads ~/.pgpass or PGPASSWORD)
 schema = "{schema}"        # the case's PostgreSQL schema
 
+# Who signs the deficiency letter, and to whom it goes (uncover check --format docx|pdf).
+# [letter]
+# signer = "Jane Doe"
+# signer_title = "Counsel for Plaintiffs"
+# firm = "Center for Constitutional Rights"
+# address = ["666 Broadway, 7th Floor", "New York, NY 10012"]
+# phone = "(212) 614-6464"
+# email = "jdoe@example.org"
+# addressee = ["John Roe, Assistant United States Attorney", "86 Chambers Street", "New York, NY 10007"]
+# cure_days = 14                 # the cure deadline: this many days after the letter's date
+# meet_confer = ["2011-03-07", "2011-03-08"]   # proposed dates; default: three weekdays a week out
+
 # The production schedule of a scheduling order: one table per production.
 # [[schedule]]
 # production = "ICE opt-out"

@@ -42,6 +42,22 @@ def _check_document(case: Case, doc_id: int) -> None:
         raise InputError(f"There is no document {doc_id} in this case.")
 
 
+def record_receipt(case: Case, production: str, received: str, actor: str) -> str:
+    """The day a production was received, as YYYY-MM-DD, recorded and audited; the ISO date back."""
+    from .errors import InputError
+    from .ingest.pipeline import received_date
+
+    names = [p.name for p in case.store.productions()]
+    if production not in names:
+        raise InputError(f"No production named {production!r} in {case.root}; productions: "
+                         f"{', '.join(names) or 'none yet'}.")
+    day = received_date(received)
+    with case.store.transaction() as conn:
+        case.store.set_received(production, day)
+        sql.audit(conn, actor, "received", None, production=production, received=day)
+    return day
+
+
 def add_tag(case: Case, doc_id: int, tag: str, actor: str) -> bool:
     """Tag one document; False when it already had the tag."""
     tag = clean_tag(tag)
@@ -80,6 +96,58 @@ def bulk_tag(case: Case, query: str, tag: str, actor: str) -> BulkResult:
         added = sql.tag_documents(conn, tag, ids, actor)
         sql.audit(conn, actor, "bulk-tag", None, tag=tag, query=query, matched=len(ids), added=added)
     return BulkResult(query, tag, len(ids), added)
+
+
+CODING_ACTIONS = ("tag", "untag", "note")
+
+
+@dataclass
+class CodingResult:
+    action: str
+    value: str
+    selected: int  # documents chosen
+    changed: int  # documents newly tagged, untagged, or given the note
+
+
+def code_documents(case: Case, doc_ids: list[int], action: str, value: str, actor: str) -> CodingResult:
+    """Tag, untag or note the chosen documents (a reviewer's selection, or a whole result) in one
+    transaction, each change in the audit: bulk coding answers "who marked this?" as one at a time does."""
+    if action not in CODING_ACTIONS:
+        raise InputError(f"{action!r} is not a coding action; choose one of {', '.join(CODING_ACTIONS)}.")
+    ids = sorted({int(d) for d in doc_ids})
+    if not ids:
+        raise InputError("Choose at least one document first.")
+    known = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        known |= {int(r[0]) for r in case.store.conn.execute(
+            f"SELECT id FROM documents WHERE id IN ({','.join('?' * len(chunk))})", chunk)}
+    missing = [d for d in ids if d not in known]
+    if missing:
+        raise InputError(f"There is no document {missing[0]} in this case.")
+    if action == "note":
+        text = (value or "").strip()
+        if not text:
+            raise InputError("A note needs some text.")
+        if len(text) > MAX_NOTE:
+            raise InputError(f"A note can hold at most {MAX_NOTE:,} characters; split it in two.")
+        with case.store.transaction() as conn:
+            for d in ids:
+                note_id = sql.add_note(conn, d, actor, text, None)
+                sql.audit(conn, actor, "note", d, note_id=note_id, bulk=len(ids))
+        return CodingResult(action, text, len(ids), len(ids))
+    tag = clean_tag(value)
+    with case.store.transaction() as conn:
+        if action == "tag":
+            changed = sql.tag_documents(conn, tag, ids, actor)
+            sql.audit(conn, actor, "bulk-tag", None, tag=tag, selected=len(ids), added=changed)
+        else:
+            changed = 0
+            for d in ids:
+                if sql.untag_document(conn, tag, d):
+                    changed += 1
+                    sql.audit(conn, actor, "untag", d, tag=tag, bulk=len(ids))
+    return CodingResult(action, tag, len(ids), changed)
 
 
 def tags(case: Case, doc_id: int) -> list[str]:

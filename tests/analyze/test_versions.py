@@ -104,3 +104,21 @@ def test_cli_versions_dupes_threads_json(case):
         assert result.exit_code == 0, result.output
     result = runner.invoke(main, ["versions", str(case.root), "--production", "nope"])
     assert result.exit_code != 0 and "No production named" in result.output
+
+
+def test_a_receipt_recorded_for_one_production_keeps_the_later_one_later(case):
+    """Receipt recorded for the first release only: the second, ingested later with no day of
+    receipt, is still the later copy (it once sorted first, as an empty date)."""
+    earlier, later = generated_pair()
+    first = add_doc(case, "May 2015 release", "C05739545-a", earlier)
+    second = add_doc(case, "August 2015 release", "C05739545-b", later)
+    case.store.set_received("May 2015 release", "2015-05-20")
+    run_duplicate_passes(case)
+    (pair,) = dstore.version_pairs(case.store)
+    assert (pair["earlier_id"], pair["later_id"]) == (first, second)
+    assert pair["revealed"] == [SECRET_A, SECRET_B, SECRET_C]
+    # a production recorded as received before the first one counts as earlier, whatever its ingest order
+    case.store.set_received("August 2015 release", "2015-05-01")
+    run_duplicate_passes(case)
+    (pair,) = dstore.version_pairs(case.store)
+    assert (pair["earlier_id"], pair["later_id"]) == (second, first)

@@ -59,3 +59,15 @@ def test_status_search_and_web_view_show_them(fbi_case: Case) -> None:
     page = client.get(f"/documents/{doc.id}")
     assert page.status_code == 200
     assert "3 pages withheld in full (b5 2, b6 2, b7c 3)" in " ".join(page.text.split())
+
+
+def test_vaughn_index_lists_each_withheld_page_in_full(fbi_case: Case) -> None:
+    """The Vaughn index of the FBI release: each page the deleted page sheet lists is an entry withheld
+    in full under its own exemptions, cited by the file's name, never an internal id."""
+    from uncover.report.vaughn import collect
+
+    rows = [r for r in collect(fbi_case) if r.location == "entire page" and "deleted page" in r.description]
+    assert [(r.bates.split(" (")[0], r.codes, r.extent) for r in rows] == [
+        ("page 2", ["b5", "b6", "b7c"], "in full"), ("page 3", ["b7c"], "in full"),
+        ("page 4", ["b5", "b6", "b7c"], "in full")]
+    assert all("File_04.PDF" in r.bates and "DOC-" not in r.bates + r.document for r in collect(fbi_case))

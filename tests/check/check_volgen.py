@@ -2,7 +2,7 @@
 
 Each record is a dict of DAT fields plus instructions starting with `_`: `_pages` (page count),
 `_texts` (one string per page; None: no text file), `_image` ("tiff", "png", "garbage", "none",
-"multi3": one 3-page TIFF for the whole document).
+"multi3": one 3-page TIFF for the whole document), `_optcount` (the page count the OPT declares).
 """
 
 from __future__ import annotations
@@ -61,7 +61,8 @@ def write_volume(root: Path, records: list[dict[str, Any]], header: list[str] | 
         for p, key in enumerate(keys):
             ext = "png" if kind == "png" else "tif"
             name = f"{keys[0]}.tif" if kind == "multi3" else f"{key}.{ext}"
-            opt.append(f"{key},VOL001,IMAGES\\001\\{name},{'Y' if p == 0 else ''},,,{len(keys) if p == 0 else ''}")
+            count = rec.get("_optcount", len(keys)) if p == 0 else ""
+            opt.append(f"{key},VOL001,IMAGES\\001\\{name},{'Y' if p == 0 else ''},,,{count}")
             target = root / "IMAGES" / "001" / name
             if kind == "none" or (kind == "multi3" and p > 0):
                 continue

@@ -104,7 +104,7 @@ def test_email_attachments_missing(case, tmp_path: Path) -> None:
                                         FROM="a@ice.dhs.gov", TO="b@ice.dhs.gov", SUBJECT="see attached",
                                         DATESENT="01/18/2011", FILENAME="see attached.msg")]
     finding = only(run(case, tmp_path, records), "families.missing")
-    assert finding.bates == ["ABC0000110"] and "3 of 3 attachment page(s) not produced" in finding.details[0]
+    assert finding.bates == ["ABC0000110"] and "3 of 3 attachment pages not produced" in finding.details[0]
 
 
 def test_attachments_produced_apart(case, tmp_path: Path) -> None:
@@ -204,7 +204,7 @@ def test_merged_records_in_one_document(case, tmp_path: Path) -> None:
     header = "From: Marc Rapp\nSent: Monday, January 17, 2011 9:14 AM\nTo: David Venturella\nSubject: opt-out\n\nbody"
     records = variant(ABC0000102={"_texts": ["memo page", header, "more"]})
     finding = only(run(case, tmp_path, records), "merged.records")
-    assert finding.bates == ["ABC0000102-ABC0000104"] and "begin at ABC0000103" in finding.details[0]
+    assert finding.bates == ["ABC0000102-ABC0000104"] and "another record begins at ABC0000103" in finding.details[0]
 
 
 def test_redactions_without_exemption(case, tmp_path: Path) -> None:
@@ -240,3 +240,35 @@ def test_plain_files_with_no_load_file(case, tmp_path: Path) -> None:
     assert finding.count == 2
     assert {f.rule for f in report.findings if f.severity == "not-checked"} >= {"fields.missing", "images.missing",
                                                                                 "text.missing"}
+
+
+def test_opt_page_count_disagrees_with_image_lines(case, tmp_path: Path) -> None:
+    finding = only(run(case, tmp_path, variant(ABC0000102={"_optcount": 4})), "images.declared-count")
+    assert finding.documents == ["ABC0000102-ABC0000104"]
+    assert "page count of 4 on the first line, and lists 3 page images" in finding.details[0]
+
+
+def test_textpath_naming_another_documents_text(case, tmp_path: Path) -> None:
+    """A TEXTPATH column shifted by one row: each record names the next record's text file."""
+    header = [*clean_records()[0].keys()]
+    header = [h for h in header if not h.startswith("_")] + ["TEXTPATH"]
+    records = clean_records()
+    for rec in records:
+        rec["TEXTPATH"] = f"TEXT\\{rec['BEGBATES']}.txt"
+    clean = run(case, tmp_path, records, header=header)
+    assert clean.flagged == [] and clean.finding("text.other-document") is None  # the column checked: all own
+    from uncover import Case
+
+    other = Case.init(tmp_path / "shifted")
+    records[2]["TEXTPATH"], records[3]["TEXTPATH"] = records[3]["TEXTPATH"], records[4]["TEXTPATH"]
+    write_volume(tmp_path / "VOL002", records, header=header)
+    ingest_volume(other, tmp_path / "VOL002", production="PROD001", ocr="never")
+    finding = only(check_production(other, "generic-esi", "PROD001"), "text.other-document")
+    assert finding.documents == ["ABC0000105-ABC0000106", "ABC0000107"]
+    assert finding.details[0] == "ABC0000105-ABC0000106: its text file holds the text of ABC0000107"
+    other.close()
+
+
+def test_text_rule_says_not_checked_without_evidence(case, tmp_path: Path) -> None:
+    report = run(case, tmp_path, clean_records())  # no TEXTPATH column, no stamps in the text
+    assert report.finding("text.other-document").severity == "not-checked"

@@ -9,7 +9,9 @@ import pytest
 from state_corpus import build_state_case
 
 from uncover import Case
+from uncover.model import Document, DocumentKind, Page, TextSource
 from uncover.search import IndexBusy, SearchIndex, catch_up, matching_ids, reindex, search
+from uncover.search.index import word_pairs
 
 QUERIES = ['"release in part"', "libya OR tripoli", "secur* -b6", "subject:benghazi", 'custodian:"cheryl mills" date:2012']
 
@@ -125,3 +127,49 @@ def test_one_writer_at_a_time_and_readers_see_commits(tmp_path: Path, corpora: P
     reader.commit()
     assert writer.count() == 0
     reader.close()
+
+
+def test_a_date_filter_ranks_the_same_in_every_segment(tmp_path: Path):
+    """A filter never changes a hit's score: where every document of a segment lies in the date
+    range, Tantivy drops the range from the AND (with the 1.0 it scored elsewhere), so scores hung
+    on how documents fell into segments: the cause of the two flaky comparisons above."""
+    case = Case.init(tmp_path / "case")
+    production = case.store.production("Release 1")
+    case.index.writer_threads = 1  # one segment per commit, so the layout is known
+    dates = [["2012-03-01T10:00:00Z"] * 3, ["2012-05-01T10:00:00Z", "2011-02-01T10:00:00Z", "2012-07-01T10:00:00Z"]]
+    for b, batch in enumerate(dates):  # segment 1: all inside 2012; segment 2: one outside
+        for k, when in enumerate(batch):
+            doc = Document(id=0, production_id=production.id, kind=DocumentKind.EMAIL, filename="memo.pdf",
+                           path="memo.pdf", sha256=f"{b * 10 + k:064x}", md5="", size=1, date=when, page_count=1)
+            with case.store.transaction():
+                doc.id = case.store.insert_document(doc, None, [Page(0, 1, "memo on the detainer program", TextSource.LAYER)])
+            case.index.add(doc, case.store.pages(doc.id), production.name)
+        case.index.commit()
+    assert case.index.searcher().num_segments == 2
+    hits = search(case, "memo date:2012").hits
+    assert len(hits) == 5
+    assert len({h.score for h in hits}) == 1, [(h.doc_id, h.score) for h in hits]
+    assert hits[0].score == search(case, "memo").hits[0].score  # the filter adds nothing to the words' BM25
+
+
+def test_a_phrase_is_narrowed_by_word_pairs_and_decided_by_positions(tmp_path: Path):
+    """Phrases of common words are answered through the index's word pairs; the pairs only
+    narrow, so a pair that is not a phrase (around a word too long to index) never matches."""
+    case = Case.init(tmp_path / "case")
+    production = case.store.production("Release 1")
+    texts = ["RELEASE IN PART B6\nthe memo", "part in release of the memo",
+             "alpha " + "x" * 45 + " beta, in part", "Release\nin part, page two"]
+    for k, text in enumerate(texts):
+        doc = Document(id=0, production_id=production.id, kind=DocumentKind.EDOC, filename=f"{k}.pdf", path=f"{k}.pdf",
+                       sha256=f"{k:064x}", md5="", size=1, page_count=1)
+        with case.store.transaction():
+            doc.id = case.store.insert_document(doc, None, [Page(0, 1, text, TextSource.LAYER)])
+        case.index.add(doc, case.store.pages(doc.id), production.name)
+    case.index.commit()
+    assert word_pairs(texts[0]) == "release_in in_part part_b6 b6_the the_memo"
+    found = {h.filename for h in search(case, '"release in part"').hits}
+    assert found == {"0.pdf", "3.pdf"}  # across a line break too, as positions say
+    assert search(case, '"alpha beta"').total == 0  # adjacent in the pairs, not in positions
+    assert {h.filename for h in search(case, '"in part"').hits} == {"0.pdf", "2.pdf", "3.pdf"}
+    phrase = search(case, '"the memo"').hits
+    assert {h.filename for h in phrase} == {"0.pdf", "1.pdf"} and all(h.score and h.score > 0 for h in phrase)

@@ -78,3 +78,10 @@ def case_copy(web_case_dir: Path, tmp_path: Path) -> Path:
     target = tmp_path / "case"
     Case.copy(web_case_dir, target).close()  # on PostgreSQL, a schema of its own
     return target
+
+
+@pytest.fixture(scope="session")
+def analysis_case_dir(corpora: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from analysis_case import build
+
+    return build(corpora, tmp_path_factory.mktemp("analysis"))

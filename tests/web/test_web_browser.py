@@ -7,14 +7,11 @@ real browser. Screenshots land in artifacts/screenshots/ (git-ignored) for a hum
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from web_helpers import doc_id_by_filename, doc_id_by_subject
+from web_helpers import doc_id_by_filename, doc_id_by_subject, live_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
@@ -40,30 +37,10 @@ def browser() -> Iterator[object]:
         b.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def server(case_copy: Path) -> Iterator[tuple[str, Path]]:
-    import uvicorn
-
-    from uncover.web.app import WebSettings, create_app
-
-    port = _free_port()
-    app = create_app(case_copy, WebSettings(port=port, allowed_hosts=("127.0.0.1",)))
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 15
-    while not srv.started and time.time() < deadline:
-        time.sleep(0.05)
-    assert srv.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}", case_copy
-    srv.should_exit = True
-    thread.join(10)
+    with live_server(case_copy) as base:
+        yield base, case_copy
 
 
 def test_search_open_hit_tag_and_facet_updates(browser, server) -> None:  # type: ignore[no-untyped-def]

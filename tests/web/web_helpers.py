@@ -5,6 +5,11 @@ conftest.py pytest loaded last when tests/web runs together with other test fold
 from __future__ import annotations
 
 import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -39,3 +44,28 @@ def doc_id_by_filename(case_dir: Path, filename: str) -> int:
         row = case.store.conn.execute("SELECT id FROM documents WHERE filename = ?", (filename,)).fetchone()
     assert row, f"no document named {filename}"
     return int(row[0])
+
+
+@contextmanager
+def live_server(case_dir: Path) -> Iterator[str]:
+    """The workspace served by uvicorn on a free local port, for a real browser; yields its address."""
+    import uvicorn
+
+    from uncover.web.app import WebSettings, create_app
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    app = create_app(case_dir, WebSettings(port=port, allowed_hosts=("127.0.0.1",)))
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 15
+    while not srv.started and time.time() < deadline:
+        time.sleep(0.05)
+    assert srv.started, "uvicorn did not start"
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(10)

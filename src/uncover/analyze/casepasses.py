@@ -12,25 +12,37 @@ they are always consistent with the whole case.
 from __future__ import annotations
 
 import json
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from ..case import Case
+from ..model import Production
 from ..store import duplicates as dstore
 from ..store.sqlite import SqliteStore
-from .duplicates import DupCandidate, email_key, exact_duplicate_groups, substantive_words, text_hash
+from .duplicates import (
+    DupCandidate,
+    ExactGroup,
+    email_key,
+    exact_duplicate_groups,
+    grouping_keys,
+    substantive_words,
+    text_hash,
+)
 from .messages import MESSAGE_STYLES, read_message
 from .neardup import DEFAULT_THRESHOLD, cluster, signatures
 from .normalize import agency_doc_number
-from .threads import Message, QuotedMessage, build_threads
+from .threads import HEADER_CHARS, Message, QuotedMessage, build_threads, participants
 from .versions import VersionCandidate, compare_versions, match_versions
 
 Progress = Callable[[str, int, int], None]
 # A case pass over the pending documents (ids above its mark), reporting (stage, done, total).
 CasePass = Callable[[Case, list[int], Progress], object]
 TEXT_BATCH_BYTES = 16 * 1024 * 1024  # text fingerprinted at once: bounds the pass's memory
+MESSAGE_BATCH = 2000  # documents read at once when collecting e-mails for threading
 
 
 @dataclass
@@ -106,6 +118,18 @@ def document_texts(store: SqliteStore, ids: Iterable[int]) -> Iterator[tuple[int
             yield rest, ""
 
 
+def text_fingerprints(items: list[tuple[int, str]]) -> list[dstore.Fingerprint]:
+    """(document id, text) -> text hash, agency document number, MinHash signature and substantive
+    words: everything the duplicate passes need from a text. Runs in the ingest's workers, beside
+    the extraction, so the parent only stores the rows; the pass computes it for documents that
+    came another way (load-file records, cases ingested before)."""
+    sigs, counts = signatures([t for _, t in items])
+    return [
+        dstore.Fingerprint(doc_id, text_hash(text), agency_doc_number(text), int(counts[k]), sigs[k], substantive_words(text))
+        for k, (doc_id, text) in enumerate(items)
+    ]
+
+
 def fingerprint_documents(case: Case, doc_ids: list[int], progress: Progress | None = None) -> int:
     """Compute and store text hash, document number and MinHash signature of each document.
 
@@ -120,12 +144,7 @@ def fingerprint_documents(case: Case, doc_ids: list[int], progress: Progress | N
 
     def flush() -> None:
         nonlocal done, size
-        sigs, counts = signatures([t for _, t in batch])
-        rows = [
-            dstore.Fingerprint(doc_id, text_hash(text), agency_doc_number(text), int(counts[k]), sigs[k],
-                               substantive_words(text))
-            for k, (doc_id, text) in enumerate(batch)
-        ]
+        rows = text_fingerprints(batch)
         with store.transaction():
             dstore.save_fingerprints(store, rows)
         done += len(batch)
@@ -148,21 +167,21 @@ def run_duplicate_passes(
     case: Case, new_doc_ids: Iterable[int] | None = None, progress: Progress | None = None,
     threshold: float = DEFAULT_THRESHOLD,
 ) -> PassSummary:
-    """Run every duplicate pass; with `new_doc_ids`, compare only those with what is there."""
+    """Run every duplicate pass; with `new_doc_ids`, compare only those with what is there.
+
+    Documents keep the fingerprint taken when they were stored (an ingest's workers take it beside
+    the extraction; a document's text never changes): only those without one are fingerprinted."""
     store = case.store
     summary = PassSummary()
     known = dstore.fingerprinted_ids(store)
     all_ids = [r[0] for r in store.conn.execute("SELECT id FROM documents ORDER BY id")]
     new = set(new_doc_ids) if new_doc_ids is not None else set(all_ids)
-    if new_doc_ids is None:
-        todo = [i for i in all_ids if i not in known]
-    else:
-        todo = [i for i in all_ids if i not in known or i in new]
+    todo = [i for i in all_ids if i not in known]
     summary.fingerprinted = fingerprint_documents(case, todo, progress)
     incremental = new_doc_ids is not None and bool(known)
 
     # exact duplicates
-    groups = exact_duplicate_groups(_dup_candidates(store))
+    groups = _exact_groups(store)
     with store.transaction():
         dstore.replace_duplicate_groups(store, [g.as_rows() for g in groups])
     summary.duplicate_groups = len(groups)
@@ -170,27 +189,14 @@ def run_duplicate_passes(
     if progress:
         progress("duplicates", 1, 1)
 
-    # near-duplicates
-    ids, sigs, counts = dstore.load_signatures(store)
-    if ids:
-        row = {d: k for k, d in enumerate(ids)}
-        if incremental:
-            mask = np.zeros(len(ids), dtype=bool)
-            mask[[row[d] for d in set(todo) | set(new) if d in row]] = True
-            links = [(row[a], row[b]) for a, b in dstore.cluster_links(store) if a in row and b in row]
-            found = cluster(ids, sigs, counts, threshold, only_touching=mask, links=links)
-            drop = {d for c in found for d in c.ids} | set(new)
-        else:
-            found = cluster(ids, sigs, counts, threshold)
-            drop = None
-        with store.transaction():
-            dstore.replace_clusters(store, [(c.pivot, threshold, c.members) for c in found], drop_ids=drop)
+    # near-duplicates (the signature matrix is freed before threading starts)
+    _near_duplicates(store, (set(todo) | new, new) if incremental else None, threshold)
     summary.neardup_clusters = int(store.conn.execute("SELECT COUNT(*) FROM neardup_clusters").fetchone()[0])
     if progress:
         progress("near-duplicates", 1, 1)
 
-    # threads
-    found_threads = build_threads(_messages(store))
+    # threads: the messages' headers in memory, their bodies read one thread at a time
+    found_threads = build_threads(_messages(store), lambda ids: dict(document_texts(store, ids)))
     with store.transaction():
         dstore.replace_threads(store, [t.as_rows() for t in found_threads])
     summary.threads = len(found_threads)
@@ -205,8 +211,41 @@ def run_duplicate_passes(
     return summary
 
 
+def _near_duplicates(store: SqliteStore, incremental: tuple[set[int], set[int]] | None, threshold: float) -> None:
+    """Cluster every stored signature, or (`incremental`: documents fingerprinted now, and the new
+    ones) only the pairs touching those, joined to the clusters already stored."""
+    ids, sigs, counts = dstore.load_signatures(store)
+    if not ids:
+        return
+    row = {d: k for k, d in enumerate(ids)}
+    if incremental is not None:
+        touching, new = incremental
+        mask = np.zeros(len(ids), dtype=bool)
+        mask[[row[d] for d in touching if d in row]] = True
+        links = [(row[a], row[b]) for a, b in dstore.cluster_links(store) if a in row and b in row]
+        found = cluster(ids, sigs, counts, threshold, only_touching=mask, links=links)
+        drop: set[int] | None = {d for c in found for d in c.ids} | new
+    else:
+        found = cluster(ids, sigs, counts, threshold)
+        drop = None
+    with store.transaction():
+        dstore.replace_clusters(store, [(c.pivot, threshold, c.members) for c in found], drop_ids=drop)
+
+
+def production_order(productions: list[Production]) -> dict[int, tuple[str, int]]:
+    """{production id: sort key}, earlier deliveries first. A recorded day of receipt orders
+    productions; one without it is taken to have arrived with the last production ingested
+    before it (ingest order), so recording receipt for one production never makes an unrecorded
+    later one look earlier."""
+    order, carried = {}, ""
+    for p in sorted(productions, key=lambda p: p.id):
+        carried = (p.received_at or "")[:10] or carried
+        order[p.id] = ((p.received_at or "")[:10] or carried, p.id)
+    return order
+
+
 def run_versions(store: SqliteStore) -> int:
-    productions = {p.id: (p.received_at or "", p.id) for p in store.productions()}
+    productions = production_order(store.productions())
     prints = dstore.fingerprints(store)
     candidates = [
         VersionCandidate(r[0], productions[r[1]], r[2], prints.get(r[0], (None, None))[1], prints.get(r[0], (None, None))[0])
@@ -229,6 +268,19 @@ def run_versions(store: SqliteStore) -> int:
     with store.transaction():
         dstore.replace_version_pairs(store, rows)
     return len(rows)
+
+
+def _exact_groups(store: SqliteStore) -> list[ExactGroup]:
+    """Exact duplicate groups in two reads of the candidates: the first keeps only a 64-bit hash
+    of each grouping key (8 bytes a key, in an array), the second only the documents whose key
+    came up twice, so memory follows the duplicates, not the size of the case."""
+    hashes = array("q", (hash(key) for doc in _dup_candidates(store) for key in grouping_keys(doc)))
+    values, counts = np.unique(np.frombuffer(hashes, dtype=np.int64), return_counts=True)
+    del hashes
+    repeated = set(values[counts > 1].tolist())
+    del values, counts
+    return exact_duplicate_groups(doc for doc in _dup_candidates(store)
+                                  if any(hash(key) in repeated for key in grouping_keys(doc)))
 
 
 def _dup_candidates(store: SqliteStore) -> Iterator[DupCandidate]:
@@ -272,13 +324,26 @@ def _messages(store: SqliteStore) -> list[Message]:
             "SELECT document_id, sender, date, subject FROM message_segments WHERE kind = 'quoted' AND style IS NOT NULL "
             "ORDER BY document_id, position"):
         quoted.setdefault(doc_id, []).append(QuotedMessage(sender, date, subject))
-    rows = store.conn.execute(
-        'SELECT id, kind, message_id, in_reply_to, "references", subject, sender, recipients, cc, date, metadata, raw_fields '
-        "FROM documents WHERE parent_id IS NULL OR kind = 'email' ORDER BY id"
-    ).fetchall()
-    by_id = {r["id"]: r for r in rows}
+    candidates = [int(r[0]) for r in store.conn.execute(
+        "SELECT id FROM documents WHERE parent_id IS NULL OR kind = 'email' ORDER BY id")]
     out = []
-    for doc_id, body in document_texts(store, by_id):  # one text at a time: only e-mail bodies are kept
+    for start in range(0, len(candidates), MESSAGE_BATCH):  # rows and texts of a batch at a time
+        chunk = candidates[start : start + MESSAGE_BATCH]
+        rows = store.conn.execute(
+            'SELECT id, kind, message_id, in_reply_to, "references", subject, sender, recipients, cc, date, metadata, '
+            f"raw_fields FROM documents WHERE id IN ({','.join('?' * len(chunk))})", chunk).fetchall()
+        by_id = {r["id"]: r for r in rows}
+        out.extend(_batch_messages(store, by_id, read, quoted, body_start, attachments))
+    return out
+
+
+def _batch_messages(store: SqliteStore, by_id: dict[int, Any], read: dict[int, str | None],
+                    quoted: dict[int, list[QuotedMessage]], body_start: dict[int, int | None],
+                    attachments: dict[int, set[str]]) -> Iterator[Message]:
+    """The e-mails among one batch of documents. A message keeps no body (build_threads reads a
+    thread's bodies when it needs them), only the head of one whose stored headers lack a
+    subject or a participant: threading reads those from the printed header at the top."""
+    for doc_id, body in document_texts(store, by_id):
         r = by_id[doc_id]
         is_mail = r["kind"] == "email" or bool(r["message_id"])
         if r["id"] not in read:  # ingested before messages were read: read it now
@@ -295,10 +360,10 @@ def _messages(store: SqliteStore) -> list[Message]:
         raw = json.loads(r["raw_fields"] or "{}")
         thread_index = meta.get("thread_index") or raw.get("Thread-Index") or raw.get("ThreadIndex")
         recipients = ", ".join(v for v in (r["recipients"], r["cc"]) if v) or None
-        out.append(Message(
+        head = body[:HEADER_CHARS] if not r["subject"] or not participants(r["sender"], recipients) else ""
+        yield Message(
             id=r["id"], message_id=r["message_id"], in_reply_to=r["in_reply_to"], references=r["references"],
             thread_index=thread_index, subject=r["subject"], sender=r["sender"], recipients=recipients,
-            date=r["date"], body=body, attachments=frozenset(attachments.get(r["id"], ())),
+            date=r["date"], body=head, attachments=frozenset(attachments.get(r["id"], ())),
             quoted=tuple(quoted.get(r["id"], ())), body_start=body_start.get(r["id"]),
-        ))
-    return out
+        )

@@ -140,6 +140,18 @@ def _minute(value: str | None) -> str:
     return dt.strftime("%Y-%m-%dT%H:%M")
 
 
+def grouping_keys(doc: DupCandidate) -> list[str]:
+    """The keys `exact_duplicate_groups` files a document under (none: it can join no group)."""
+    if doc.kind in _MAIL_KINDS:
+        if doc.email_key:
+            return ["e" + doc.email_key]
+        return ["s" + doc.sha256] if doc.has_content else []
+    keys = ["s" + doc.sha256] if doc.has_content else []
+    if doc.text_hash and doc.parent_id is None and (doc.words is None or doc.words >= MIN_WORDS):
+        keys.append("t" + doc.text_hash)
+    return keys
+
+
 def exact_duplicate_groups(docs: Iterable[DupCandidate]) -> list[ExactGroup]:
     """Groups of two or more documents under the rules above, each with its basis."""
     by_email: dict[str, list[DupCandidate]] = defaultdict(list)

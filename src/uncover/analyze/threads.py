@@ -20,7 +20,7 @@ import base64
 import difflib
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -126,8 +126,11 @@ def participants(*values: str | None) -> set[str]:
     return out
 
 
-def build_threads(messages: Iterable[Message]) -> list[Thread]:
-    """Threads of two or more messages, with positions, reply parents and inclusive flags."""
+def build_threads(messages: Iterable[Message], bodies: Callable[[list[int]], dict[int, str]] | None = None) -> list[Thread]:
+    """Threads of two or more messages, with positions, reply parents and inclusive flags.
+
+    `bodies` (document ids -> their texts) reads the bodies of one thread at a time when the
+    messages carry none: a case of a million e-mails is threaded without holding every body."""
     msgs = {m.id: m for m in messages}
     sets: DisjointSets[str] = DisjointSets()
     find, union = sets.find, sets.union
@@ -214,7 +217,7 @@ def build_threads(messages: Iterable[Message]) -> list[Thread]:
         key = _thread_key(root, [msgs[d] for d in ordered], kind)
         thread = Thread(key, info[first.id][0] or first.subject, kind, ordered,
                         {d: reply_parent[d] for d in ordered if d in reply_parent})
-        thread.inclusive = _inclusive([msgs[d] for d in ordered])
+        thread.inclusive = _inclusive([msgs[d] for d in ordered], bodies(ordered) if bodies else None)
         threads.append(thread)
     threads.sort(key=lambda t: t.members[0])
     return threads
@@ -245,8 +248,11 @@ def _conversation(thread_index: str | None) -> str | None:
     return raw[:22].hex() if len(raw) >= 22 else None
 
 
+HEADER_CHARS = 3000  # where a printed header at the top of a message is looked for
+
+
 def _top_header(body: str) -> HeaderBlock | None:
-    head = body[:3000]
+    head = body[:HEADER_CHARS]
     return top_block(head, lines=text_lines(head))
 
 
@@ -358,8 +364,8 @@ def _same_moment(a: str | None, b: str | None) -> bool:
     return minutes <= 2 or (minutes <= 14 * 60 + 2 and min(minutes % 60, 60 - minutes % 60) <= 2)
 
 
-def _inclusive(ordered: list[Message]) -> set[int]:
-    contents = [message_content(m.body, m.body_start) for m in ordered]
+def _inclusive(ordered: list[Message], bodies: dict[int, str] | None = None) -> set[int]:
+    contents = [message_content(bodies.get(m.id, "") if bodies is not None else m.body, m.body_start) for m in ordered]
     out: set[int] = set()
     for i, m in enumerate(ordered):
         mine = contents[i]

@@ -32,6 +32,7 @@ class CheckReport:
     checked_at: str = ""
     seconds: float = 0.0
     received_at: str | None = None
+    spec_used: ProductionSpec | None = field(default=None, repr=False)  # for the letter's citations
 
     def by_severity(self, severity: str) -> list[Finding]:
         return [f for f in self.findings if f.severity == severity]
@@ -82,12 +83,11 @@ def check_production(case: Any, spec: ProductionSpec | str, production: str | No
     if progress:
         progress(len(chosen), len(chosen), "done")
     findings.sort(key=lambda f: (_ORDER.get(f.severity, 9), f.rule))
-    received = view.productions[0].received_at or view.productions[0].created_at if len(view.productions) == 1 \
-        else None
+    received = view.productions[0].received_at if len(view.productions) == 1 else None
     return CheckReport(case=case.name, production=view.name, spec=spec.name, spec_title=spec.title or spec.name,
                        documents=view.document_count, findings=findings,
                        checked_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                       seconds=time.perf_counter() - started, received_at=received)
+                       seconds=time.perf_counter() - started, received_at=received, spec_used=spec)
 
 
 __all__ = ["CheckReport", "Finding", "check_production"]

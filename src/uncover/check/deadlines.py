@@ -20,6 +20,7 @@ class Deadline:
     received: str | None  # ISO date, None when nothing of that name has arrived
     status: str  # "received", "late" (received after the due date), "overdue", "due"
     days_late: int = 0
+    note: str = ""  # e.g. that the day of receipt was never recorded
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -39,7 +40,8 @@ def deadlines(case: Any, today: date | None = None) -> list[Deadline]:
     today = today or date.today()
     received: dict[str, str] = {}
     for p in case.store.productions():
-        received[p.name] = (p.received_at or p.created_at or "")[:10]
+        # the day of receipt, never the day of ingest: a volume ingested years later is not years late
+        received[p.name] = (p.received_at or "")[:10]
     out = []
     for i, entry in enumerate(case.settings.schedule, 1):
         if not isinstance(entry, dict) or "production" not in entry or "due" not in entry:
@@ -47,7 +49,11 @@ def deadlines(case: Any, today: date | None = None) -> list[Deadline]:
         name = str(entry["production"])
         due = _iso(entry["due"], f"[[schedule]] entry {i} due")
         got = received.get(name) or None
-        if got:
+        if name in received and not got:
+            out.append(Deadline(name, due.isoformat(), None, "received", 0,
+                                "day of receipt not recorded (uncover ingest --received YYYY-MM-DD, or uncover "
+                                "received)"))
+        elif got:
             late = (_iso(got, f"production {name} received") - due).days
             out.append(Deadline(name, due.isoformat(), got, "late" if late > 0 else "received", max(late, 0)))
         elif today > due:

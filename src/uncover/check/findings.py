@@ -26,6 +26,7 @@ class BatesList:
 
     def __init__(self) -> None:
         self.count = 0
+        self.documents: list[str] = []  # one entry per document, as added: the appendix of a letter
         self._runs: list[list[Any]] = []  # [begin BatesNumber, end BatesNumber] or [label str, None]
         self.truncated = 0
 
@@ -33,6 +34,8 @@ class BatesList:
             rng: BatesRange | None = None) -> None:
         """Add one document; pass `rng` when the caller has parsed it already."""
         self.count += 1
+        self.documents.append(label or (f"{begin}-{end}" if begin and end and end != begin else begin or "")
+                              or "(no Bates number)")
         if rng is None:
             rng = BatesRange.parse(begin, end or begin) if begin else None
         if rng is None or rng.begin.prefix != rng.end.prefix or rng.end.number < rng.begin.number:
@@ -48,6 +51,7 @@ class BatesList:
     def merge(self, other: BatesList) -> None:
         """Add every document of another list (several widths or formats reported as one finding)."""
         self.count += other.count
+        self.documents.extend(other.documents)
         self.truncated += other.truncated
         for run in other._runs:
             self._append(list(run))
@@ -100,6 +104,7 @@ class Finding:
     per_field: dict[str, dict[str, Any]] = field(default_factory=dict)
     per_custodian: dict[str, dict[str, Any]] = field(default_factory=dict)
     details: list[str] = field(default_factory=list)  # short extra lines (gaps, formats seen)
+    documents: list[str] = field(default_factory=list)  # every document (or page range) affected, never capped
 
     @property
     def flagged(self) -> bool:
@@ -121,7 +126,7 @@ class Finding:
 
 def finding_from(rule: str, severity: str, title: str, explanation: str, docs: BatesList, **extra: Any) -> Finding:
     return Finding(rule, severity, title, explanation, count=docs.count, bates=docs.ranges(),
-                   bates_truncated=docs.truncated, **extra)
+                   bates_truncated=docs.truncated, documents=list(docs.documents), **extra)
 
 
 def not_checked(rule: str, title: str, why: str) -> Finding:

@@ -83,6 +83,20 @@ class DateRules:
 
 
 @dataclass
+class OrderCitations:
+    """What a letter cites: the order (or standard) itself, its status, and per rule family (fields,
+    images, text, natives, bates, families, dates, loadfile, merged, withholdings) the part of it
+    that requires what the rule checks. Counsel edit these in the spec file, not in code."""
+
+    citation: str = ""  # "Opinion and Order, ... (S.D.N.Y. Feb. 7, 2011), ECF No. 41"
+    status: str = ""  # e.g. that the order was withdrawn, and how the letter relies on it
+    paragraphs: dict[str, str] = field(default_factory=dict)  # rule family -> pinpoint citation
+
+    def cite(self, rule: str) -> str:
+        return self.paragraphs.get(rule, "") or self.paragraphs.get(rule.split(".", 1)[0], "")
+
+
+@dataclass
 class ProductionSpec:
     name: str
     title: str = ""
@@ -95,6 +109,7 @@ class ProductionSpec:
     bates: BatesRules = field(default_factory=BatesRules)
     families: FamilyRules = field(default_factory=FamilyRules)
     dates: DateRules = field(default_factory=DateRules)
+    order: OrderCitations = field(default_factory=OrderCitations)
     path: str = ""
 
     def required_fields(self, record_kind: str) -> list[str]:
@@ -108,7 +123,7 @@ class ProductionSpec:
 
 _SECTIONS: dict[str, type] = {"fields": FieldRules, "images": ImageRules, "loadfile": LoadFileRules,
                               "text": TextRules, "natives": NativeRules, "bates": BatesRules,
-                              "families": FamilyRules, "dates": DateRules}
+                              "families": FamilyRules, "dates": DateRules, "order": OrderCitations}
 
 
 def builtin_specs() -> list[str]:
@@ -159,6 +174,12 @@ def parse_spec(text: str, source: str) -> ProductionSpec:
 def _section(cls: type, values: dict[str, Any], section: str, source: str) -> Any:
     defaults = cls()
     for key, value in values.items():
+        if key == "paragraphs" and cls is OrderCitations:
+            if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+                raise InputError(f"{source}: [order.paragraphs] must be a table of rule family = \"citation\".",
+                                 path=source)
+            defaults.paragraphs = dict(value)
+            continue
         if key == "required" and cls is FieldRules:
             if not isinstance(value, dict):
                 raise InputError(f"{source}: [fields.required] must be a table of record kind = [field names].",

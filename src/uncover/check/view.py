@@ -72,7 +72,7 @@ class DocRow:
         if self.bates_begin:
             return self.bates_begin if self.bates_begin == self.bates_end or not self.bates_end \
                 else f"{self.bates_begin}-{self.bates_end}"
-        return f"DOC-{self.id:06d}"
+        return f"{self.filename or 'unnamed file'} (no Bates number)"
 
 
 _DOC_COLUMNS = "id, production_id, kind, filename, custodian, bates_begin, bates_end, page_count, parent_id, " \
@@ -105,7 +105,8 @@ class ProductionView:
         columns = _DOC_COLUMNS if raw else _DOC_COLUMNS.replace("raw_fields", "'{}'")
         if meta_keys is not None:
             extracts = [f"json_extract(metadata, '$.\"{k}\"')" for k in meta_keys]
-            extracts += ["json_extract(metadata, '$._loadfile.text')", "json_extract(metadata, '$._loadfile.original')"]
+            extracts += ["json_extract(metadata, '$._loadfile.image_count')",
+                         "json_extract(metadata, '$._loadfile.text')", "json_extract(metadata, '$._loadfile.original')"]
             columns = columns.replace("metadata", "'{}'") + ", " + ", ".join(extracts)
         last = 0
         width = 11
@@ -119,10 +120,13 @@ class ProductionView:
                 values = tuple(r)
                 doc = DocRow(*values[:width])
                 if meta_keys is not None:
-                    meta = {k: v for k, v in zip(meta_keys, values[width:], strict=False) if v is not None}
-                    text, original = values[-2], values[-1]
+                    meta = {k: v for k, v in zip(meta_keys, values[width:width + len(meta_keys)], strict=True)
+                            if v is not None}
+                    image_count, text, original = values[-3], values[-2], values[-1]
                     if text is not None or original is not None:
                         meta["_loadfile"] = {"text": text, "original": original}
+                        if image_count is not None:
+                            meta["_loadfile"]["image_count"] = image_count
                     doc.__dict__["metadata"] = meta
                 yield doc
             last = rows[-1][0]

@@ -8,15 +8,17 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from rich.console import Console
 from rich.markup import escape
 
 from .. import __version__
-from ..case import Case
 from ..errors import UncoverError, explain
+
+if TYPE_CHECKING:
+    from ..case import Case
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -70,4 +72,6 @@ def fail(exc: UncoverError) -> None:
 
 
 def open_case(case_dir: Path) -> Case:
+    from ..case import Case
+
     return Case.open(case_dir)

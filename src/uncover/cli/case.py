@@ -8,12 +8,7 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from ..analyze.casepasses import pending_counts
-from ..case import Case
-from ..document_view import document_view, resolve_document
 from ..errors import CustodyError, InputError
-from ..ingest.pipeline import reconcile
-from ..store import withholdings as wstore
 from .base import case_argument, console, emit_json, friendly_errors, json_option, main, open_case
 
 
@@ -31,6 +26,8 @@ from .base import case_argument, console, emit_json, friendly_errors, json_optio
 def init_command(case_dir: Path, name: str | None, database: str | None, pg_schema: str | None, source: Path | None,
                  as_json: bool) -> None:
     """Create a case folder: uncover.toml, case.db (or a PostgreSQL schema), originals/, derived/."""
+    from ..case import Case
+
     if source is not None:
         case = Case.copy(source, case_dir, database=database, schema=pg_schema)
     else:
@@ -53,6 +50,10 @@ def init_command(case_dir: Path, name: str | None, database: str | None, pg_sche
 @friendly_errors
 def status_command(case_dir: Path, as_json: bool) -> None:
     """Productions, documents, pages, OCR and the reconciliation of inputs."""
+    from ..analyze.casepasses import pending_counts
+    from ..ingest.pipeline import reconcile
+    from ..store import withholdings as wstore
+
     case = open_case(case_dir)
     counts = case.store.counts()
     rec = reconcile(case)
@@ -151,6 +152,8 @@ def exceptions_command(case_dir: Path, include_warnings: bool, as_json: bool) ->
 @friendly_errors
 def show_command(case_dir: Path, docid: str, no_text: bool, show_segments: bool, as_json: bool) -> None:
     """A document's metadata, hashes, family and pages. DOCID: 42, DOC-000042 or any page's Bates number."""
+    from ..document_view import document_view, resolve_document
+
     case = open_case(case_dir)
     found = resolve_document(case, docid)
     if found is None:

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.table import Table
 
-from ..case import Case
 from ..errors import InputError
 from .base import case_argument, console, emit_json, friendly_errors, json_option, main, open_case
 from .progress import RichProgress
+
+if TYPE_CHECKING:
+    from ..case import Case
 
 
 def _ensure_passes(case: Case, refresh: bool, quiet: bool) -> None:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from ..case import Case
-from ..ingest.pipeline import IngestOptions, IngestReport, ingest, reconcile
-from ..ingest.workers import WorkerLimits
 from .base import case_argument, console, emit_json, friendly_errors, json_option, main
 from .progress import RichProgress
+
+if TYPE_CHECKING:
+    from ..case import Case
+    from ..ingest.pipeline import IngestReport
 
 
 @main.command("ingest")
@@ -18,6 +20,8 @@ from .progress import RichProgress
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--production", help="Name of this delivery (default: the folder's name).")
 @click.option("--custodian", help="Whose records these are.")
+@click.option("--received", metavar="YYYY-MM-DD",
+              help="The day the production was received: deadlines and deficiency letters count from it.")
 @click.option("--ocr", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="auto: OCR only pages without usable text.")
 @click.option("--workers", type=int, default=0, help="Worker processes (default: one per core).")
@@ -31,21 +35,28 @@ from .progress import RichProgress
                    "folder at the same path. auto: the running cluster; local: one on this machine for this run.")
 @json_option
 @friendly_errors
-def ingest_command(case_dir: Path, paths: tuple[Path, ...], production: str | None, custodian: str | None, ocr: str,
+def ingest_command(case_dir: Path, paths: tuple[Path, ...], production: str | None, custodian: str | None,
+                   received: str | None, ocr: str,
                    workers: int, timeout: float, memory_limit: int, no_analyze: bool, lock_wait: float,
                    ray_address: str | None,
                    as_json: bool) -> None:
     """Ingest folders, files and ZIPs into CASE (created if missing). Safe to re-run: resumes."""
+    from ..case import Case
+    from ..ingest.pipeline import IngestOptions, ingest
+    from ..ingest.workers import WorkerLimits
+
     case = Case.init(case_dir)
     options = IngestOptions(production=production, custodian=custodian, ocr=ocr, workers=workers,
                             worker_limits=WorkerLimits(seconds=timeout, memory_bytes=memory_limit * 1024 * 1024),
-                            analyze=not no_analyze, lock_wait=lock_wait, ray=ray_address)
+                            analyze=not no_analyze, lock_wait=lock_wait, ray=ray_address, received=received)
     with RichProgress(console, enabled=not as_json) as progress:
         report = ingest(case, list(paths), options, progress)
     print_report(case, report, as_json)
 
 
 def print_report(case: Case, report: IngestReport, as_json: bool) -> None:
+    from ..ingest.pipeline import reconcile
+
     rec = reconcile(case)
     c = report.counts
     if as_json:

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.table import Table
 
-from ..ingest import loadfiles_search  # noqa: F401  (registers bates: and the load-file fields in search)
-from ..ingest.export import export_volume
-from ..ingest.volume import Volume, delivery_files, find_volumes, read_volume
 from .base import case_argument, console, emit_json, friendly_errors, json_option, main, open_case
 from .progress import RichProgress
+
+if TYPE_CHECKING:
+    from ..ingest.volume import Volume
 
 
 @main.command("export")
@@ -26,6 +26,8 @@ from .progress import RichProgress
 @friendly_errors
 def export_command(case_dir: Path, fmt: str, out_dir: Path, production: str | None, prefix: str, as_json: bool) -> None:
     """Export documents as a standard load-file volume (DAT, OPT, text, natives, images)."""
+    from ..ingest.export import export_volume
+
     with open_case(case_dir) as case:
         with RichProgress(console, enabled=not as_json) as bars:
             result = export_volume(case, out_dir, fmt=fmt, production=production, prefix=prefix,
@@ -47,6 +49,8 @@ def export_command(case_dir: Path, fmt: str, out_dir: Path, production: str | No
 def loadfiles_command(volume_dir: Path, as_json: bool) -> None:
     """Show what a volume's load files hold (or each volume's, for a folder of volumes): dialect
     detected, records, warnings, load files not read (nothing is ingested)."""
+    from ..ingest.volume import delivery_files, find_volumes, read_volume
+
     found = find_volumes(volume_dir)
     volumes = [read_volume(v) for v in found] if found else [read_volume(volume_dir)]  # no volume: the reason
     delivery = delivery_files(volume_dir, found)

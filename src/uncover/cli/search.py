@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.padding import Padding
 from rich.text import Text
 
-from ..search import SearchResults, Snippet, reindex, search
 from .base import (
     case_argument,
     console,
@@ -20,6 +20,9 @@ from .base import (
     open_case,
 )
 from .progress import RichProgress
+
+if TYPE_CHECKING:
+    from ..search import SearchResults, Snippet
 
 QUERY_HELP = """Search the case's documents, best matches first (BM25).
 
@@ -45,18 +48,24 @@ QUERY language:
 @json_option
 @friendly_errors
 def search_command(case_dir: Path, query: str, limit: int, offset: int, sort: str, as_json: bool) -> None:
+    from ..search import search
+
     with open_case(case_dir) as case:
         results = search(case, query, limit=limit, offset=offset, sort=sort)
         # Not indexed yet: an ingest still running, or one that stopped (`uncover reindex` finishes it).
         # Searching never writes the index, so it never waits on an ingest's writer lock.
-        unindexed = case.store.counts()["unindexed"]
+        counts = case.store.counts()
+        unindexed = counts["unindexed"]
+        # An index of an older schema is set aside when opened (it is derived data): until a
+        # reindex (or any ingest) rebuilds it, the documents it lost are not found.
+        unindexed += max(0, counts["documents"] - unindexed - case.index.count())
     if as_json:
         emit_json({**results.to_dict(), "unindexed": unindexed})
         return
     print_results(results)
     if unindexed:
         err_console.print(f"[yellow]note:[/] {unindexed:,} documents are not in the index yet "
-                          "(an ingest is running, or run `uncover reindex`).")
+                          "(an ingest is running, or the index is from an older uncover: run `uncover reindex`).")
 
 
 def print_results(results: SearchResults) -> None:
@@ -101,6 +110,8 @@ def _pages(pages: list[int], most: int = 8) -> str:
 @friendly_errors
 def reindex_command(case_dir: Path, as_json: bool) -> None:
     """Rebuild the full-text index from the case database (it is derived data)."""
+    from ..search import reindex
+
     with open_case(case_dir) as case:
         with RichProgress(console, enabled=not as_json) as bars:
             done = reindex(case, lambda n, total: bars.set("Indexing", n, total))

@@ -45,23 +45,41 @@ def analyze_command(case_dir: Path, as_json: bool) -> None:
 
 @main.command("report")
 @case_argument
-@click.argument("kind", type=click.Choice(["withholdings"]))
-@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv", "docx", "md"]), default="xlsx", show_default=True)
-@click.option("--out", type=click.Path(path_type=Path), help="Output file (default: CASE/exports/withholdings.FORMAT).")
+@click.argument("kind", type=click.Choice(["withholdings", "vaughn"]))
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv", "docx", "pdf", "md"]), default=None,
+              help="withholdings: xlsx (default), csv, docx, md; vaughn: docx (default), pdf, xlsx, csv, md.")
+@click.option("--out", type=click.Path(path_type=Path), help="Output file (default: CASE/exports/KIND.FORMAT).")
+@click.option("--production", "productions", multiple=True, help="vaughn: only this production (repeatable).")
+@click.option("--exemption", "exemptions", multiple=True, help="vaughn: only withholdings under this exemption "
+              "(b6, b7c, b7 for all of 7; repeatable).")
+@click.option("--all", "include_all", is_flag=True, help="vaughn: list records with no withholding too.")
 @json_option
 @friendly_errors
-def report_command(case_dir: Path, kind: str, fmt: str, out: Path | None, as_json: bool) -> None:
-    """A Vaughn-style index: one row per document, summaries, a chart of exemptions over time."""
+def report_command(case_dir: Path, kind: str, fmt: str | None, out: Path | None, productions: tuple[str, ...],
+                   exemptions: tuple[str, ...], include_all: bool, as_json: bool) -> None:
+    """withholdings: one row per document with summaries and a chart; vaughn: the Vaughn index, one
+    entry per withholding with its description and justification, in Bates order."""
+    from ..errors import InputError
+    from ..report.vaughn import write_index
     from ..report.withholdings import withholdings_report
 
+    fmt = fmt or ("docx" if kind == "vaughn" else "xlsx")
+    if kind == "withholdings" and fmt == "pdf":
+        raise InputError("The withholdings report has no PDF form; use --format xlsx, csv, docx or md, or the "
+                         "Vaughn index (uncover report CASE vaughn --format pdf).")
     with open_case(case_dir) as case:
-        target = out or case.exports / f"withholdings.{fmt}"
-        with console.status("writing the withholdings report", spinner="dots") if not as_json else _null():
-            path = withholdings_report(case, fmt, target)
+        target = out or case.exports / f"{kind}.{fmt}"
+        with console.status(f"writing the {kind} report", spinner="dots") if not as_json else _null():
+            if kind == "vaughn":
+                paths = write_index(case, fmt, target, list(productions) or None, list(exemptions) or None,
+                                    include_all)
+            else:
+                paths = [withholdings_report(case, fmt, target)]
     if as_json:
-        emit_json({"report": str(path), "format": fmt})
+        emit_json({"report": str(paths[0]), "files": [str(p) for p in paths], "format": fmt})
     else:
-        console.print(f"withholdings report written to {path}")
+        for path in paths:
+            console.print(f"{kind} report written to {path}")
 
 
 @main.command("redactions")

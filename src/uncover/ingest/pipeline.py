@@ -16,7 +16,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -28,6 +28,7 @@ from ..errors import DiskFullError, InputError, disk_full, is_disk_full
 from ..model import Document, DocumentKind, IngestCounts, IssueCategory, Page, ProcessingIssue, TextSource
 from ..store import Fingerprint, InputRecord
 from ..store.blobs import process_tag, remove_stale
+from ..store.duplicates import save_fingerprints
 from .bates_stamps import find_bates
 from .budget import BudgetLedger
 from .formats.base import Extraction, Limits, LostChild
@@ -76,6 +77,7 @@ class IngestOptions:
     analyze: bool = True  # run the case passes (withholdings, duplicates) on the new documents
     lock_wait: float = 0.0  # seconds to wait for another process writing to the case
     ray: str | None = None  # process items on a Ray cluster: "auto", "local" or its address (ingest/cluster.py)
+    received: str | None = None  # the day the production was received (YYYY-MM-DD); deadlines count from it
 
 
 @dataclass
@@ -146,6 +148,8 @@ def ingest(case: Case, paths: Sequence[Path | str], options: IngestOptions | Non
             raise InputError(f"{source} does not exist; check the path and try again.", path=str(source))
     if options.ocr not in ("auto", "always", "never"):
         raise InputError(f"--ocr must be auto, always or never, not {options.ocr!r}.")
+    if options.received is not None:
+        options.received = received_date(options.received)
     with case.writing("ingest", options.lock_wait):
         try:
             return _ingest_locked(case, sources, options, progress, executor)
@@ -173,10 +177,25 @@ def _ingest_locked(case: Case, sources: list[Path], options: IngestOptions, prog
         new_document_ids=[i for r in reports for i in r.new_document_ids], seconds=0.0,
         delivery_files=[str(f) for f in delivery],
     )
+    if options.received:
+        with case.store.transaction():
+            for name in dict.fromkeys(r.production for r in reports):
+                case.store.set_received(name, options.received)
     if options.analyze:
         finish_case_passes(case, CASE_PASSES, progress)
     report.seconds = time.monotonic() - started
     return report
+
+
+def received_date(value: str) -> str:
+    """A receipt date as ISO YYYY-MM-DD, or an error that says how to write it."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(str(value).strip()[:10]).isoformat()
+    except ValueError as exc:
+        raise InputError(f"--received {value!r} is not a date; write the day the production arrived as YYYY-MM-DD "
+                         "(e.g. 2011-01-17).") from exc
 
 
 def free_bytes(path: Path) -> int:
@@ -312,7 +331,8 @@ class _Ingest:
         return RayExecutor(ItemProcessor(self._item_settings()), self.options.ray, self.options.worker_limits)
 
     def _item_settings(self) -> ItemSettings:
-        return ItemSettings(ocr_mode=self.options.ocr, limits=self.options.limits, withholdings=self.options.analyze)
+        return ItemSettings(ocr_mode=self.options.ocr, limits=self.options.limits, withholdings=self.options.analyze,
+                            fingerprint=self.options.analyze)
 
     def _process(self, cluster: Executor[ItemTask, ItemResult] | None = None) -> None:
         pending = self.store.pending_inputs(self.production.id)
@@ -402,6 +422,8 @@ class _Ingest:
                                         self.ingest_id, document_id=doc_id)
             if result.withholdings is not None:
                 save_withholdings(self.case, doc_id, result.withholdings)
+            if result.fingerprint is not None:
+                save_fingerprints(self.store, [replace(result.fingerprint, document_id=doc_id)])
             if result.reading is not None:
                 from ..store.messages import replace_reading
 
@@ -519,9 +541,10 @@ class _Ingest:
         catch_up(self.case)
 
 
-def reconcile(case: Case) -> dict[str, int]:
-    """inputs = documents + exceptions (+ pending, for an ingest that has not finished)."""
-    c = case.store.counts()
+def reconcile(case: Case, counts: dict[str, int] | None = None) -> dict[str, int]:
+    """inputs = documents + exceptions (+ pending, for an ingest that has not finished); from
+    `counts` (store.counts()) when the caller has just read them."""
+    c = counts if counts is not None else case.store.counts()
     difference = c["inputs"] - c["documents_from_inputs"] - c["exceptions"] - c["inputs_pending"]
     return {"inputs": c["inputs"], "documents": c["documents_from_inputs"], "exceptions": c["exceptions"],
             "pending": c["inputs_pending"], "difference": difference}

@@ -13,8 +13,9 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ..analyze.casepasses import text_fingerprints
 from ..analyze.messages import NOT_MESSAGES, MessageReading, read_message
 from ..analyze.withholdings import WithholdingsFindings, find_withholdings
 from ..errors import DiskFullError, ExtractionError, is_disk_full
@@ -22,6 +23,9 @@ from ..model import DocumentKind, IssueCategory, Page, Redaction
 from .formats import identify
 from .formats.base import ExpansionBudget, Extraction, Limits, ReadContext
 from .ocr import OcrEngine, default_engine
+
+if TYPE_CHECKING:
+    from ..store.duplicates import Fingerprint
 
 
 @dataclass
@@ -39,6 +43,7 @@ class ItemSettings:
     ocr_mode: str = "auto"
     limits: Limits = field(default_factory=Limits)
     withholdings: bool = True  # find exemption marks and redaction boxes here, in parallel
+    fingerprint: bool = True  # the duplicate passes' text hash and MinHash signature, here, in parallel
 
 
 @dataclass
@@ -50,6 +55,7 @@ class ItemResult:
     message: str = ""
     withholdings: WithholdingsFindings | None = None
     reading: MessageReading | None = None  # printed e-mail header and quoted messages
+    fingerprint: Fingerprint | None = None  # for the duplicate passes; its document_id is set by the parent
     disk_full: bool = False  # the disk filled up: not the file's fault; the item stays pending
 
 
@@ -130,6 +136,8 @@ def process_item(task: ItemTask, settings: ItemSettings) -> ItemResult:
         result.withholdings.warnings.extend(f"{name} {w}" for w in box_warnings)
         if extraction.kind not in NOT_MESSAGES:  # a native e-mail's header is in the file: segments only
             result.reading = read_message([p.text for p in extraction.pages], derive=extraction.kind != DocumentKind.EMAIL)
+    if settings.fingerprint:  # the text exactly as the duplicate pass reads it back: pages joined by newlines
+        result.fingerprint = text_fingerprints([(0, "\n".join(p.text or "" for p in extraction.pages))])[0]
     return result
 
 

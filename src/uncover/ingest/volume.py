@@ -58,6 +58,7 @@ class VolumeRecord:
     child_boundary: bool = False  # LFP boundary C
     warnings: list[str] = field(default_factory=list)
     volume: str = ""  # the volume the record was produced in: the OPT/LFP volume, else the folder's name
+    image_count_declared: int | None = None  # the OPT's PageCount column on the record's first line
 
     @property
     def page_bates(self) -> list[str]:
@@ -359,11 +360,16 @@ def _link(rec: DatRecord, lf: LoadFile, index: _ImageIndex | None, resolver: Pat
         images = image_doc.pages if image_doc else []
     elif image_doc is not None:
         images = image_doc.pages
+    if image_doc is not None and image_doc.pages and not image_doc.pages[0].path.lower().endswith(".pdf"):
+        vr_declared = image_doc.declared_pages
+    else:
+        vr_declared = None
     if not end and image_doc is not None and image_doc.pages:
         keyed = [p.key for p in image_doc.pages if p.key]
         end = keyed[-1] if keyed else begin
     rng = BatesRange.parse(begin, end or begin)
-    vr = VolumeRecord(key=begin, source=source, raw_fields=dict(rec.fields), fields=fields, bates=rng, pages=[])
+    vr = VolumeRecord(key=begin, source=source, raw_fields=dict(rec.fields), fields=fields, bates=rng, pages=[],
+                      image_count_declared=vr_declared)
     for message in rec.warnings:
         vr.warn("loadfile", f"{begin}: {message}")
     if image_doc is not None:

@@ -142,6 +142,8 @@ def _prepare(case: Any, rec: VolumeRecord, item_key: str, scratch: Path, ocr: st
     text_source = _fill_text(rec, pages, needed, scratch, ocr, engine)
     meta = dict(rec.fields)
     meta["_loadfile"] = {"source": rec.source, "original": role, "text": text_source, "volume": rec.volume}
+    if rec.image_count_declared is not None:
+        meta["_loadfile"]["image_count"] = rec.image_count_declared
     if rec.child_boundary:
         meta["_loadfile"]["child"] = True
     return _Prepared(rec, item_key, original, original_path, role, pages, needed, _kind(rec), meta)

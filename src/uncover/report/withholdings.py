@@ -46,14 +46,22 @@ def collect(case: Case) -> ReportData:
         rel = releases.get(doc.id)
         counts = wstore.code_counts(conn, doc.id)
         exemptions = ", ".join(f"{c} ({n})" for c, n in counts.items())
-        rows.append([doc.label, (doc.date or "")[:10], doc.sender or doc.author or "", doc.recipients or "", str(doc.kind),
+        rows.append([doc.label if doc.bates_begin else doc.filename or doc.label, (doc.date or "")[:10], doc.sender or doc.author or "", doc.recipients or "", str(doc.kind),
                      doc.page_count, rel.pages_withheld if rel else "", rel.pages_redacted if rel else "", exemptions,
                      rel.status if rel else "not analyzed", productions.get(doc.production_id, ""), doc.custodian or ""])
         for code in counts:  # one per document and code: "documents withholding under b6"
             by_custodian[doc.custodian or "(none)"][code] += 1
             by_month[(doc.date or "")[:7] or "(undated)"][code] += 1
             by_production[productions.get(doc.production_id, "")][code] += 1
+    rows.sort(key=lambda r: _bates_key(str(r[0])))  # Bates order, as a court reads an index
     return ReportData(rows, dict(by_custodian), dict(by_month), dict(by_production))
+
+
+def _bates_key(value: str) -> tuple[str, int, str]:
+    from ..model import BatesNumber
+
+    number = BatesNumber.parse(value)
+    return (number.prefix, number.number, number.suffix) if number else (value, 0, "")
 
 
 def _summary_table(title: str, data: dict[str, Counter[str]]) -> tuple[str, list[str], list[list[object]]]:
@@ -111,13 +119,15 @@ def withholdings_report(case: Case, fmt: str, out: Path) -> Path:
 
 
 def _csv(case: Case, data: ReportData, out: Path, png: Path | None) -> None:
+    """One table per file, as spreadsheet tools and scripts read CSV: the documents in `out`, each
+    summary beside it (`NAME-by-custodian.csv`, ...)."""
     with open(out, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(COLUMNS)
         writer.writerows(data.rows)
-        for title, header, rows in summaries(data):
-            writer.writerow([])
-            writer.writerow([f"Exemptions by {title.lower()}"])
+    for title, header, rows in summaries(data):
+        with open(out.with_name(f"{out.stem}-by-{title.lower()}.csv"), "w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
             writer.writerow(header)
             writer.writerows(rows)
 
@@ -148,8 +158,19 @@ def _xlsx(case: Case, data: ReportData, out: Path, png: Path | None) -> None:
     ws.append(COLUMNS)
     for cell in ws[1]:
         cell.font = Font(bold=True)
+    from datetime import date
+
     for row in data.rows:
-        ws.append(row)
+        values = list(row)
+        try:
+            values[1] = date.fromisoformat(str(values[1])) if values[1] else None  # a date, not text
+        except ValueError:
+            pass
+        ws.append(values)
+        if isinstance(values[1], date):
+            ws.cell(ws.max_row, 2).number_format = "yyyy-mm-dd"
+    for column, width in zip("ABCDEFGHIJKL", (22, 12, 30, 30, 10, 7, 10, 10, 24, 12, 16, 20), strict=True):
+        ws.column_dimensions[column].width = width
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
     for title, header, rows in summaries(data):

@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from ..model import Document, DocumentKind
 from .sqlite import SqliteStore
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 @dataclass
@@ -68,6 +69,8 @@ class DuplicateGroup:
 
 # -- signatures --------------------------------------------------------------------------------
 def save_fingerprints(store: SqliteStore, rows: Iterable[Fingerprint]) -> None:
+    import numpy as np  # on use: loading this module registers search fields, on every CLI search
+
     store.conn.executemany(
         "INSERT OR REPLACE INTO document_signatures (document_id, text_hash, doc_number, shingles, num_perm, signature, words) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -85,21 +88,29 @@ def fingerprinted_ids(store: SqliteStore) -> set[int]:
 
 
 def load_signatures(store: SqliteStore) -> tuple[list[int], np.ndarray, np.ndarray]:
-    """(document ids, signatures (n, num_perm) uint32, shingle counts) in id order."""
-    rows = store.conn.execute("SELECT document_id, shingles, num_perm, signature FROM document_signatures ORDER BY document_id")
-    ids: list[int] = []
-    counts: list[int] = []
-    blobs: list[bytes] = []
-    num_perm = 0
-    for doc_id, shingles, perm, blob in rows:
-        ids.append(doc_id)
-        counts.append(shingles)
-        blobs.append(blob)
-        num_perm = perm
-    if not ids:
+    """(document ids, signatures (n, num_perm) uint32, shingle counts) in id order.
+
+    Each stored signature is copied straight into one preallocated array: the matrix is held
+    once (512 bytes a document), not as a list of blobs, their join and a converted copy besides,
+    which tripled the pass's peak memory on a large case."""
+    import numpy as np  # on use: loading this module registers search fields, on every CLI search
+
+    n, num_perm = store.conn.execute(
+        "SELECT COUNT(*), COALESCE(MAX(num_perm), 0) FROM document_signatures").fetchone()
+    n, num_perm = int(n), int(num_perm)
+    if not n:
         return [], np.zeros((0, 0), dtype=np.uint32), np.zeros(0, dtype=np.int64)
-    sigs = np.frombuffer(b"".join(blobs), dtype="<u4").reshape(len(ids), num_perm).astype(np.uint32)
-    return ids, sigs, np.array(counts, dtype=np.int64)
+    sigs = np.empty((n, num_perm), dtype=np.uint32)
+    counts = np.empty(n, dtype=np.int64)
+    ids: list[int] = []
+    rows = store.conn.execute("SELECT document_id, shingles, signature FROM document_signatures ORDER BY document_id")
+    for k, (doc_id, shingles, blob) in enumerate(rows):
+        if k == n:  # a row added since the count (another writer): the next pass takes it
+            break
+        ids.append(doc_id)
+        counts[k] = shingles
+        sigs[k] = np.frombuffer(blob, dtype="<u4")
+    return ids, sigs[: len(ids)], counts[: len(ids)]
 
 
 def fingerprints(store: SqliteStore, ids: Iterable[int] | None = None) -> dict[int, tuple[str | None, str | None]]:

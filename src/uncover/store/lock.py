@@ -83,3 +83,38 @@ def _holder(fd: int) -> str:
         return f" (`uncover {info['command']}`, pid {info['pid']}, since {info['since']})"
     except (OSError, ValueError, KeyError, TypeError):
         return ""
+
+
+def writer(root: Path) -> dict[str, object] | None:
+    """Who holds the case lock right now ({"pid", "command", "since"}), or None when no writer runs.
+
+    Asked of the kernel with F_GETLK, which tests for a conflicting lock without taking one: a
+    reader (the web app's Overview) must never hold the lock, even for a moment, or an ingest
+    starting in that moment would stop with "case busy". A killed writer holds nothing, so a run
+    killed halfway reads as stopped, not as still running.
+    """
+    path = root / LOCK_FILE
+    if fcntl is None or not path.exists():
+        return None
+    import struct
+
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        query = struct.pack("hhqqi4x", fcntl.F_WRLCK, os.SEEK_SET, 0, 0, 0)
+        try:
+            answer = fcntl.fcntl(fd, fcntl.F_GETLK, query)
+        except OSError:
+            return None
+        lock_type, _, _, _, pid = struct.unpack("hhqqi4x", answer)
+        if lock_type == fcntl.F_UNLCK:
+            return None
+        try:
+            info = json.loads(os.pread(fd, 4096, 0) or b"{}")
+        except (OSError, ValueError):
+            info = {}
+        return {"pid": pid, "command": str(info.get("command", "")), "since": str(info.get("since", ""))}
+    finally:
+        os.close(fd)

@@ -144,6 +144,11 @@ class SqliteStore:
         row = self.conn.execute("SELECT * FROM productions WHERE name = ?", (name,)).fetchone()
         return Production(**dict(row))
 
+    def set_received(self, name: str, received: str) -> None:
+        """Record the day a production was received (ISO date): deadlines and letters count from it."""
+        self.production(name)
+        self.conn.execute("UPDATE productions SET received_at = ? WHERE name = ?", (received, name))
+
     def productions(self) -> list[Production]:
         return [Production(**dict(r)) for r in self.conn.execute("SELECT * FROM productions ORDER BY id")]
 

@@ -153,9 +153,26 @@ def create_app(case_dir: Path, settings: WebSettings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     from .routes import auth as auth_routes
-    from .routes import documents, overview, publish, review, search, tables
+    from .routes import (
+        check,
+        compare,
+        documents,
+        duplicates,
+        overview,
+        publish,
+        redactions,
+        review,
+        schedule,
+        search,
+        tables,
+        threads,
+        versions,
+        viewer,
+        withholdings,
+    )
 
-    for module in (auth_routes, search, documents, review, overview, publish, tables):
+    for module in (auth_routes, search, documents, viewer, review, overview, publish, duplicates, compare, threads, versions,
+                   withholdings, redactions, check, schedule, tables):
         app.include_router(module.router)
 
     @app.get("/healthz", include_in_schema=False)

@@ -193,6 +193,11 @@ class FacetCache:
         if "exemption" in version:
             dims["exemption"] = self._part("exemption", version["exemption"] + version["documents"],
                                            lambda: pairs(conn, EXEMPTION_SQL))
+        from .people import people_dimensions
+
+        # Printed headers read by `uncover analyze` fill sender and recipients: its run changes "release".
+        dims.update(self._part("people", version["documents"] + version.get("release", ()),
+                               lambda: people_dimensions(conn)))
         return dims
 
     def indexed_ids(self, case: Case, version: dict[str, tuple[Any, ...]]) -> np.ndarray:

@@ -17,7 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-DPIS = (72, 110, 150)
+DPIS = (72, 110, 150, 200)  # 200: the zoomed-in picture
 DEFAULT_DPI = 110
 RENDER_TIMEOUT = 60
 RENDER_MEMORY = 2 * 1024**3
@@ -87,19 +87,24 @@ def _limit_memory() -> None:
 def _render(kind: str, src: str, out: str, page: int, dpi: int) -> None:
     """Runs in the child process."""
     if kind == "pdf":
-        import pypdfium2 as pdfium
-
-        pdf = pdfium.PdfDocument(src)
-        if not 1 <= page <= len(pdf):
-            raise SystemExit(f"no page {page}")
-        pg = pdf[page - 1]
-        width, height = pg.get_size()
-        scale = dpi / 72
-        if width * height * scale * scale > MAX_PIXELS:
-            scale = (MAX_PIXELS / (width * height)) ** 0.5
-        pg.render(scale=scale).to_pil().save(out, "PNG", optimize=False)
+        pdf_page_picture(src, page, dpi).save(out, "PNG", optimize=False)
         return
     picture_frame(src, page, dpi).save(out, "PNG")
+
+
+def pdf_page_picture(src: str, page: int, dpi: int):  # type: ignore[no-untyped-def]
+    """One PDF page rendered at `dpi` (less where that would pass MAX_PIXELS), as a PIL image."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(src)
+    if not 1 <= page <= len(pdf):
+        raise SystemExit(f"no page {page}")
+    pg = pdf[page - 1]
+    width, height = pg.get_size()
+    scale = dpi / 72
+    if width * height * scale * scale > MAX_PIXELS:
+        scale = (MAX_PIXELS / (width * height)) ** 0.5
+    return pg.render(scale=scale).to_pil()
 
 
 def picture_frame(src: str, page: int, dpi: int):  # type: ignore[no-untyped-def]

@@ -68,3 +68,13 @@ def email_document(html: str) -> str:
         "img{max-width:100%;height:auto}table{max-width:100%}</style></head><body>"
         f"{body}</body></html>"
     )
+
+
+LETTER_TAGS = {"h1", "h2", "h3", "h4", "p", "ul", "ol", "li", "strong", "em", "code", "table", "thead", "tbody", "tr",
+               "th", "td", "br", "hr", "blockquote"}
+
+
+def sanitize_letter_html(html: str) -> str:
+    """The deficiency letter's preview (Markdown rendered with raw HTML off): structure only, no
+    attributes, so a field value or file name quoted in the letter cannot become markup."""
+    return nh3.clean(html, tags=LETTER_TAGS, attributes={}, link_rel=None)

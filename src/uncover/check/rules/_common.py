@@ -23,5 +23,23 @@ def column_map(names: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
+def page_label(view: object, doc_id: int, begin: str | None, end: str | None) -> str:
+    """How a finding cites a document from its pages: `BEGIN-END`, `BEGIN`, or (pages without Bates
+    numbers) the document's own Bates number or file name, never an internal id."""
+    if begin and end and begin != end:
+        return f"{begin}-{end}"
+    doc = view.document(doc_id)  # type: ignore[attr-defined]
+    if doc is not None and doc.bates_begin:
+        return doc.label
+    if begin:
+        return begin
+    return doc.label if doc is not None else "a document with no Bates number"
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """`1 page`, `3 pages`: counts as a letter writes them, never `page(s)`."""
+    return f"{n:,} {word if n == 1 else (many or word + 's')}"
+
+
 def pct(part: int, whole: int) -> float:
     return round(100.0 * part / whole, 1) if whole else 0.0

@@ -32,6 +32,7 @@ def bates_numbers(view: ProductionView, spec: ProductionSpec) -> list[Finding]:
     seen: dict[tuple[str, str], RangeSet] = {}
     families: dict[tuple[str, str], RangeSet] = {}
     dup_begins = _duplicate_begins(view)
+    identifiers: set[str] = set()  # prefixes used for document numbers: their skips are not page gaps
     for doc in view.documents(("page_count", "attach_begin", "attach_end", "attach_range"), raw=False):
         raw_begin, raw_end = doc.bates_begin or "", doc.bates_end or doc.bates_begin or ""
         # `ABC 0000105` is cited as written but numbered as ABC0000105 (no second prefix, no false gap)
@@ -59,7 +60,8 @@ def bates_numbers(view: ProductionView, spec: ProductionSpec) -> list[Finding]:
             continue
         declared = str(doc.metadata.get("page_count", "")).strip()
         sizes = {"pages (image lines)": doc.page_count}
-        if rng.begin.suffix == rng.end.suffix:  # SYM-00011001_REV .. SYM-00011001_0004_REV: pages by suffix
+        numbered = _page_range(view, doc.id, rng, doc.page_count)
+        if numbered is rng and rng.begin.suffix == rng.end.suffix:
             sizes["Bates range"] = rng.pages
         if declared.isdigit():
             sizes["PGCOUNT"] = int(declared)
@@ -67,6 +69,10 @@ def bates_numbers(view: ProductionView, spec: ProductionSpec) -> list[Finding]:
             counts.add(begin, end, doc.label)
             if len(count_details) < 50:
                 count_details.append(f"{doc.label}: " + ", ".join(f"{k} {v}" for k, v in sizes.items()))
+        if numbered is None:
+            identifiers.add(rng.begin.prefix)  # this producer's Beg is a document number, not a page
+            continue
+        rng = numbered  # gaps and overlaps are between pages: the page keys when Beg..End numbers none
         key = (rng.begin.prefix, rng.begin.suffix)
         if not seen.setdefault(key, RangeSet()).add(rng):
             (duplicates if begin in dup_begins else overlaps).add(begin, end, doc.label)
@@ -106,11 +112,31 @@ def bates_numbers(view: ProductionView, spec: ProductionSpec) -> list[Finding]:
     if unnumbered.count:
         findings.append(finding_from("bates.unnumbered", DEFICIENCY, "Documents without a Bates number",
                                      "These records carry no usable Bates number.", unnumbered))
-    gap = _gaps(seen, families, widths)
+    gap = _gaps({k: v for k, v in seen.items() if k[0] not in identifiers}, families, widths)
     if gap is not None:
         gap.severity = rules.gaps
         findings.append(gap)
     return findings
+
+
+def _page_range(view: ProductionView, doc_id: int, rng: BatesRange, pages: int) -> BatesRange | None:
+    """The range of page numbers a document occupies: Beg..End itself when it numbers pages (`rng` is
+    returned, the same object), or None when Beg is a document number and not a page number (State's
+    C05739563 on a five-page e-mail, Beg = End, its later pages keyed `C05739563#2` or not at all).
+    When a multi-page document's last page is keyed in Beg's own series, Beg..End numbers pages and
+    End is simply wrong; when its pages are keyed in another series, that is its page range."""
+    if rng.begin != rng.end or pages <= 1:
+        return rng
+    rows = view.conn.execute("SELECT bates FROM pages WHERE document_id = ? ORDER BY number", (doc_id,)).fetchall()
+    first = BatesNumber.parse(rows[0][0]) if rows and rows[0][0] else None
+    last = BatesNumber.parse(rows[-1][0]) if rows and rows[-1][0] else None
+    if last is not None and (last.prefix, last.suffix) == (rng.begin.prefix, rng.begin.suffix) \
+            and last.number > rng.begin.number:
+        return rng
+    if first is not None and last is not None and (first.prefix, first.suffix) == (last.prefix, last.suffix) \
+            and first != rng.begin and last.number - first.number + 1 == pages:
+        return BatesRange(first, last)
+    return None
 
 
 def _any_bates(view: ProductionView) -> bool:
@@ -161,6 +187,7 @@ def _width_findings(widths: dict[str, Counter[int]], by_width: dict[tuple[str, i
 def _gaps(seen: dict[tuple[str, str], RangeSet], families: dict[tuple[str, str], RangeSet],
           widths: dict[str, Counter[int]]) -> Finding | None:
     missing: list[str] = []
+    every: list[str] = []
     pages = gaps = 0
     for (prefix, suffix), ranges in sorted(seen.items()):
         spans = next(iter(ranges.spans().values()), [])
@@ -170,17 +197,18 @@ def _gaps(seen: dict[tuple[str, str], RangeSet], families: dict[tuple[str, str],
             for lo, hi in _subtract(end + 1, start - 1, covered):
                 pages += hi - lo + 1
                 gaps += 1
+                first = BatesNumber(prefix, lo, width, suffix)
+                last = BatesNumber(prefix, hi, width, suffix)
+                every.append(str(BatesRange(first, last)))
                 if len(missing) < MAX_GAPS_LISTED:
-                    first = BatesNumber(prefix, lo, width, suffix)
-                    last = BatesNumber(prefix, hi, width, suffix)
-                    missing.append(str(BatesRange(first, last)))
+                    missing.append(every[-1])
     if not pages:
         return None
     return Finding("bates.gaps", DEFICIENCY, "Gaps in the Bates numbering",
                    "These Bates numbers fall between produced documents but belong to no document, and no gap was "
                    "disclosed. Please state for each gap whether pages were withheld (and under which exemption) or "
                    "the numbers were skipped.", count=pages, unit="pages", bates=missing,
-                   bates_truncated=gaps - len(missing))
+                   bates_truncated=gaps - len(missing), documents=every)
 
 
 def _subtract(lo: int, hi: int, covered: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -16,6 +16,7 @@ from ...model import BatesRange
 from ..findings import DEFICIENCY, BatesList, Finding, finding_from, not_checked
 from ..spec import ProductionSpec
 from ..view import DocRow, ProductionView
+from ._common import plural
 from .bates import _family_range
 
 _FAMILY_KEYS = ("parent_id", "attach_begin", "attach_range", "attach_ids")
@@ -59,11 +60,11 @@ def families(view: ProductionView, spec: ProductionSpec) -> list[Finding]:
             if here < expected:
                 if elsewhere:
                     apart.add(doc.bates_begin, doc.bates_end, doc.label)
-                    apart_details.append(f"{doc.label}: {elsewhere} attachment page(s) in another production")
+                    apart_details.append(f"{doc.label}: {plural(elsewhere, 'attachment page')} in another production")
                 if here + elsewhere < expected:
                     missing.add(doc.bates_begin, doc.bates_end, doc.label)
                     missing_details.append(f"{doc.label}: family {family} but {expected - here - elsewhere} of "
-                                           f"{expected} attachment page(s) not produced")
+                                           f"{plural(expected, 'attachment page')} not produced")
         for key in re.split(r"[;,]", str(meta.get("attach_ids", "") or "")):
             key = key.strip()
             if not key or key == doc.bates_begin:

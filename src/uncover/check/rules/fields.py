@@ -12,7 +12,7 @@ from collections import Counter
 from ..findings import DEFICIENCY, INFO, BatesList, Finding, finding_from, not_checked
 from ..spec import ProductionSpec
 from ..view import ProductionView
-from ._common import column_map, field_label, pct
+from ._common import column_map, field_label, pct, plural
 
 MAX_CUSTODIANS = 100
 
@@ -77,7 +77,7 @@ def required_fields(view: ProductionView, spec: ProductionSpec) -> list[Finding]
                  for r in applicable if missing[r]]
         findings.append(finding_from(
             "fields.missing", DEFICIENCY, "Required metadata fields not produced",
-            f"The load file carries no value at all for {len(names)} field(s) the {spec.title or spec.name} requires: "
+            f"The load file carries no value at all for {plural(len(names), 'field')} the {spec.title or spec.name} requires: "
             + "; ".join(names) + ". Metadata kept with an electronic record is presumptively producible; please "
             "re-produce the load file with these fields.",
             missing_docs, per_field={r: v for r, v in per_field.items() if v["missing"]},

@@ -14,6 +14,7 @@ from typing import Any
 from ..findings import DEFICIENCY, BatesList, Finding, finding_from, not_checked
 from ..spec import ProductionSpec
 from ..view import ProductionView
+from ._common import plural
 
 _PIL_FORMATS = {"TIFF": "tiff", "JPEG": "jpeg", "PNG": "png", "GIF": "gif", "BMP": "bmp", "MPO": "jpeg"}
 CACHE = 4096
@@ -79,7 +80,7 @@ def page_images(view: ProductionView, spec: ProductionSpec) -> list[Finding]:
         if no_image and rules.required and doc_id not in natives:
             missing.add(begin, end, label)
             if len(details["missing"]) < 50:
-                details["missing"].append(f"{label}: {len(no_image)} of {len(pages)} page image(s) missing")
+                details["missing"].append(f"{label}: {len(no_image)} of {plural(len(pages), 'page image')} missing")
         uses: dict[str, list[int]] = {}
         for p in pages:
             if p[3]:
@@ -106,7 +107,7 @@ def page_images(view: ProductionView, spec: ProductionSpec) -> list[Finding]:
             if (framed and facts.frames != len(framed)) or (len(framed) < len(frames) and facts.frames != 1):
                 bad_count = True
                 if len(details["count"]) < 50:
-                    details["count"].append(f"{label}: image file has {facts.frames} page(s), the load file "
+                    details["count"].append(f"{label}: image file has {plural(facts.frames, 'page')}, the load file "
                                             f"assigns it {max(len(framed), 1)}")
         if bad_read:
             unreadable.add(begin, end, label)
@@ -168,9 +169,10 @@ def _native_docs(view: ProductionView) -> set[int]:
 
 def _label(view: ProductionView, doc_id: int, pages: list[tuple[Any, ...]]) -> str:
     first, last = pages[0][2], pages[-1][2]
-    if first:
+    if first and "#" not in str(last or ""):  # `C05739674#20`: a page the producer gave no key of its own
         return first if first == last or not last else f"{first}-{last}"
-    return f"DOC-{doc_id:06d}"
+    doc = view.document(doc_id)
+    return doc.label if doc else "a document with no Bates number"
 
 
 RULES = [page_images]

@@ -87,7 +87,8 @@ def loadfiles(view: ProductionView, spec: ProductionSpec) -> list[Finding]:
         else:
             target, key = errors, "errors"
         if last.get(key) != doc_id:
-            target.add(bates, None, bates or f"DOC-{doc_id:06d}")
+            doc = None if bates else view.document(doc_id)
+            target.add(bates, None, bates or (doc.label if doc else "a document with no Bates number"))
             last[key] = doc_id
         if key in details and len(details[key]) < 50:
             details[key].append(message)

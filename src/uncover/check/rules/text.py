@@ -10,6 +10,8 @@ from __future__ import annotations
 from ..findings import DEFICIENCY, BatesList, Finding, finding_from, not_checked
 from ..spec import ProductionSpec
 from ..view import ProductionView
+from ._common import page_label, plural
+from ._text_owner import TextOwners, text_owners
 
 
 def extracted_text(view: ProductionView, spec: ProductionSpec) -> list[Finding]:
@@ -25,6 +27,8 @@ def extracted_text(view: ProductionView, spec: ProductionSpec) -> list[Finding]:
             provided.add(doc.id)
         elif rules.required and doc.from_loadfile:
             no_text.add(doc.bates_begin, doc.bates_end, doc.label)
+    owners = text_owners(view, provided)
+    foreign = set(owners.other) | set(owners.nowhere)
     flagged_unaligned = {doc_id for doc_id, _, _, _ in view.loadfile_issues("text not page-aligned")}
     unaligned, unsearchable = BatesList(), BatesList()
     blank_pages = 0
@@ -33,10 +37,10 @@ def extracted_text(view: ProductionView, spec: ProductionSpec) -> list[Finding]:
 
     def finish(doc_id: int, rows: list[tuple]) -> None:
         nonlocal blank_pages
-        if doc_id not in provided:
-            return
+        if doc_id not in provided or doc_id in foreign:
+            return  # another document's text is reported as that, once
         begin, end = rows[0][2], rows[-1][2]
-        label = (begin if begin == end else f"{begin}-{end}") if begin else f"DOC-{doc_id:06d}"
+        label = page_label(view, doc_id, begin, end)
         multi = len(rows) > 1
         if doc_id in flagged_unaligned or (multi and rows[0][4] and all(r[3] for r in rows[1:])):
             if rules.page_aligned:
@@ -45,7 +49,7 @@ def extracted_text(view: ProductionView, spec: ProductionSpec) -> list[Finding]:
         blank = [r[2] or f"page {r[1]}" for r in rows if r[3]]
         if blank and rules.searchable:
             for page in blank:
-                unsearchable.add(page, page, f"{label} {page}")
+                unsearchable.add(page, page, page if page == label else f"{page} (of {label})")
             blank_pages += len(blank)
             if len(details) < 50:
                 details.append(f"{label}: no text on " + ", ".join(blank[:10]) + (" ..." if len(blank) > 10 else ""))
@@ -67,6 +71,7 @@ def extracted_text(view: ProductionView, spec: ProductionSpec) -> list[Finding]:
             "No text file was produced for these records, so they cannot be searched electronically. Please produce "
             "one text file per document (extracted text, or OCR for paper), with page breaks matching the images.",
             no_text))
+    findings.extend(_owner_findings(view, owners))
     if unaligned.count:
         findings.append(finding_from(
             "text.not-aligned", DEFICIENCY, "Text not page-aligned",
@@ -75,8 +80,39 @@ def extracted_text(view: ProductionView, spec: ProductionSpec) -> list[Finding]:
     if unsearchable.count:
         findings.append(finding_from(
             "text.unsearchable", DEFICIENCY, "Pages with no searchable text",
-            f"These {blank_pages} page(s) have an image but no text, and no OCR was provided for them.",
+            f"These {plural(blank_pages, 'page')} have an image but no text, and no OCR was provided for them.",
             unsearchable, details=details, unit="pages"))
+    return findings
+
+
+def _owner_findings(view: ProductionView, owners: TextOwners) -> list[Finding]:
+    if not owners.evidence:
+        return [not_checked("text.other-document", "Text files that belong to another document",
+                            "Not checked: the text files carry no readable Bates stamps and are not named by Bates "
+                            "number, so nothing ties a text file to its pages.")]
+    findings = []
+    other, nowhere = BatesList(), BatesList()
+    other_details, nowhere_details = [], []
+    for doc in view.documents((), raw=False):
+        if doc.id in owners.other:
+            other.add(doc.bates_begin, doc.bates_end, doc.label)
+            other_details.append(f"{doc.label}: its text file holds the text of {owners.other[doc.id]}")
+        elif doc.id in owners.nowhere:
+            nowhere.add(doc.bates_begin, doc.bates_end, doc.label)
+            nowhere_details.append(f"{doc.label}: its text file carries the page stamp{'s' if len(owners.nowhere[doc.id]) > 1 else ''} "
+                                   + ", ".join(owners.nowhere[doc.id]) + ", which no produced page bears")
+    if other.count:
+        findings.append(finding_from(
+            "text.other-document", DEFICIENCY, "Text files holding another document's text",
+            "The text file the load file assigns to each of these records is the text of a different record "
+            "(its page stamps, or its file name, are that record's), so searches return the wrong pages. Please "
+            "correct the text file paths in the data load file.", other, details=other_details))
+    if nowhere.count:
+        findings.append(finding_from(
+            "text.no-document", DEFICIENCY, "Text files matching no produced document",
+            "The text files of these records carry page stamps of pages that were not produced, so the text "
+            "belongs to no document of the production. Please produce the text of these records.", nowhere,
+            details=nowhere_details))
     return findings
 
 

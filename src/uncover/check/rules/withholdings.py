@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..findings import DEFICIENCY, BatesList, Finding, finding_from, not_checked
 from ..spec import ProductionSpec
 from ..view import ProductionView
+from ._common import page_label, plural
 
 MIN_CONFIDENCE = 0.5  # below: a mention of an exemption in running text, not a claim
 
@@ -35,10 +36,10 @@ def unmarked_redactions(view: ProductionView, spec: ProductionSpec) -> list[Find
     docs = BatesList()
     details = []
     for doc_id, begin, end, pages in rows:
-        label = (begin if begin == end or not end else f"{begin}-{end}") if begin else f"DOC-{doc_id:06d}"
+        label = page_label(view, doc_id, begin, end)
         docs.add(begin, end, label)
         if len(details) < 50:
-            details.append(f"{label}: redactions on {pages} page(s), no exemption marked")
+            details.append(f"{label}: redactions on {plural(pages, 'page')}, no exemption marked")
     if not docs.count:
         return []
     return [finding_from("withholdings.unmarked", DEFICIENCY, title,

@@ -47,6 +47,7 @@ class Box:
     w: float
     h: float
     label: str
+    code: str = ""  # the exemption code printed on the box (b6, b7C), shown over the picture
 
 
 def _document(case: Case, doc_id: int) -> Document:
@@ -82,14 +83,15 @@ def findings(case: Case, doc_id: int, page: int, tables: set[str]) -> tuple[list
         for r in conn.execute("SELECT * FROM redactions WHERE document_id = ? AND page = ?", (doc_id, page)):
             failed = bool(r["failed"])
             label = (r["label"] or "redaction") + (f" - {r['recoverable_chars']} characters readable beneath" if failed else "")
-            boxes.append(Box("failed-redaction" if failed else "redaction", r["x0"], r["y0"], r["x1"] - r["x0"], r["y1"] - r["y0"], label))
+            boxes.append(Box("failed-redaction" if failed else "redaction", r["x0"], r["y0"], r["x1"] - r["x0"], r["y1"] - r["y0"], label,
+                             r["label"] or ""))
     if "exemption_marks" in tables:
         for m in conn.execute("SELECT * FROM exemption_marks WHERE document_id = ? AND confidence >= 0.5 ORDER BY page, start_offset",
                               (doc_id,)):
             marks.append(dict(m))
             if m["page"] == page and m["x0"] is not None:
                 boxes.append(Box("exemption", m["x0"], m["y0"], m["x1"] - m["x0"], m["y1"] - m["y0"],
-                                 f"({m['code']}) {m['qualifier'] or ''}".strip()))
+                                 f"({m['code']}) {m['qualifier'] or ''}".strip(), str(m["code"])))
     if "document_release" in tables:
         row = conn.execute("SELECT * FROM document_release WHERE document_id = ?", (doc_id,)).fetchone()
         release = dict(row) if row else None
@@ -104,7 +106,7 @@ def related(case: Case, doc_id: int, tables: set[str]) -> dict[str, list[dict[st
     def docs(sql: str, args: tuple[Any, ...], note: str = "") -> list[dict[str, Any]]:
         rows = conn.execute(sql, args).fetchall()
         found = {d.id: d for d in case.store.documents([r[0] for r in rows])}
-        return [{"id": r[0], "label": found[r[0]].label, "title": found[r[0]].subject or found[r[0]].title or found[r[0]].filename,
+        return [{"id": r[0], "label": _cite(found[r[0]]), "title": _rest_of_listing(found[r[0]]),
                  "note": (note.format(*r[1:]) if note else "")} for r in rows if r[0] in found]
 
     if "duplicate_members" in tables:
@@ -126,6 +128,17 @@ def related(case: Case, doc_id: int, tables: set[str]) -> dict[str, list[dict[st
             "CASE WHEN earlier_id = ? THEN 'later' ELSE 'earlier' END FROM version_pairs WHERE earlier_id = ? OR later_id = ? LIMIT 50",
             (doc_id, doc_id, doc_id, doc_id), "{1} version (by {0})")
     return {k: v for k, v in out.items() if v}
+
+
+def _cite(doc: Document) -> str:
+    """How a list names a document: its Bates number, else its file name (Document.listing)."""
+    return doc.label if doc.bates_begin else (doc.filename or doc.label)
+
+
+def _rest_of_listing(doc: Document) -> str:
+    """Document.listing after the citation: subject (or title) and date."""
+    rest = doc.listing.split(" · ", 1)
+    return rest[1] if len(rest) > 1 and doc.listing.startswith(_cite(doc)) else ""
 
 
 def neighbours(case: Case, doc_id: int, q: str, sort: str, i: int | None) -> tuple[str | None, str | None]:
@@ -186,17 +199,28 @@ def document_page(request: Request, doc_id: int, page: int = 1, q: str = "", sor
         "prev_hit_page": earlier_hit, "boxes": boxes, "marks": marks, "release": release,
         "related": related(case, doc_id, tables), "family": family if len(family) > 1 else [],
         "production": production[0] if production else "", "prev_doc": prev_doc, "next_doc": next_doc,
-        "has_image": has_image, "canonical": [(f, getattr(doc, f)) for f in CANONICAL if getattr(doc, f) not in (None, "")],
+        "has_image": has_image, "thumb_pages": thumb_window(page, count), "canonical": [(f, getattr(doc, f)) for f in CANONICAL if getattr(doc, f) not in (None, "")],
         "tags": review_sql.document_tags(conn, doc_id), "all_tags": [t for t, _ in review_sql.all_tags(conn)],
         "notes": review_sql.notes(conn, doc_id), "annotations": annotations,
         "bates": current.bates if current else None,
         "ocr_notes": page_flag_notes(current) if current else [],
         "withheld_full": wstore.withheld_page_counts(conn, doc_id) if "withheld_pages" in tables else {},
+        "thread_id": (conn.execute("SELECT thread_id FROM thread_members WHERE document_id = ?", (doc_id,)).fetchone() or [None])[0]
+        if "thread_members" in tables else None,
         **message_parts(case, doc_id, tables),
     }
     response = render(request, "document.html", **context)
     response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
     return response
+
+
+THUMBS = 40
+
+
+def thumb_window(page: int, count: int) -> list[int]:
+    """The page numbers shown as thumbnails: all of a short document, else a window around `page`."""
+    first = max(1, min(page - THUMBS // 2, count - THUMBS + 1))
+    return list(range(first, min(count, first + THUMBS - 1) + 1))
 
 
 def message_parts(case: Case, doc_id: int, tables: set[str]) -> dict[str, Any]:

@@ -6,6 +6,7 @@ token. An htmx request gets the updated panel back; a plain form post is redirec
 
 from __future__ import annotations
 
+from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -63,6 +64,28 @@ def delete_annotation(doc_id: int, annotation_id: int, page: int = Form(1), *, c
                       who: Reviewer) -> Response:
     review.delete_annotation(case, doc_id, annotation_id, who.name)
     return RedirectResponse(f"/documents/{doc_id}?page={page}#annotations", status_code=303)
+
+
+@router.post("/productions/received")
+def production_received(production: str = Form(...), received: str = Form(...), *, case: CaseDep,
+                        who: Reviewer) -> Response:
+    """Record the day a production was received (as `uncover received`): deadlines and letters count from it."""
+    review.record_receipt(case, production, received, who.name)
+    return RedirectResponse("/overview#prod-title", status_code=303)
+
+
+@router.post("/review/bulk-code")
+def bulk_code(request: Request, action: str = Form(...), value: str = Form(""), scope: str = Form("selected"),
+              doc: Annotated[list[int] | None, Form()] = None, q: str = Form(""), sort: str = Form("relevance"), page: int = Form(1), *,
+              case: CaseDep, who: Reviewer) -> Response:
+    """Tag, untag or note the documents ticked on the result page, or every document of the result."""
+    from ...search import matching_ids
+
+    ids = sorted(matching_ids(case, q.strip() or "*")) if scope == "all" else (doc or [])
+    result = review.code_documents(case, ids, action, value, who.name)
+    back = (f"/search?q={quote(q, safe='')}&sort={quote(sort, safe='')}&page={int(page)}&coded={quote(result.action)}"
+            f"&value={quote(result.value[:60], safe='')}&changed={result.changed}&selected={result.selected}")
+    return RedirectResponse(back, status_code=303)
 
 
 @router.post("/review/bulk-tag")

@@ -105,6 +105,14 @@ def facets(case: Case, cache: FacetCache, query: str, tree: Node) -> tuple[list[
         values.sort(key=lambda v: (-v.count, v.label))
         return Facet(name, title, values[:30]) if values else None
 
+    def people_facet(name: str, title: str, found: dict[Any, int]) -> Facet | None:
+        from ..people import search_value
+
+        values = [FacetValue(key_label[1], count, narrow(quoted(name, search_value(key_label))))
+                  for key_label, count in found.items()]
+        values.sort(key=lambda v: (-v.count, v.label))
+        return Facet(f"people-{name}", title, values[:30]) if values else None
+
     productions = {p.id: p.name for p in case.store.productions()}
     by_production: dict[str, int] = {}
     for production_id, n in counts["production"].items():
@@ -120,6 +128,9 @@ def facets(case: Case, cache: FacetCache, query: str, tree: Node) -> tuple[list[
         facet("tag", "Tags", by_tag, "tag"),
         facet("release", "Release status", {str(k): n for k, n in counts.get("release", {}).items()}, "release"),
         facet("exemption", "Exemption", {str(k): n for k, n in counts.get("exemption", {}).items()}, "exemption"),
+        people_facet("from", "From", counts.get("people-from", {})),
+        people_facet("to", "To (with Cc, Bcc)", counts.get("people-to", {})),
+        people_facet("cc", "Cc (with Bcc)", counts.get("people-cc", {})),
     ) if f]
 
     by_month = dict(counts["month"])
@@ -206,7 +217,22 @@ def search_facets(request: Request, q: str = "", sort: str = "relevance", *, cas
 
 
 CSV_COLUMNS = ("id", "label", "filename", "kind", "date", "custodian", "from", "to", "cc", "subject", "production",
-               "bates_begin", "bates_end", "pages", "tags", "sha256")
+               "bates_begin", "bates_end", "pages", "tags", "sha256",
+               # the withholding columns, filled where `uncover analyze` has run
+               "release", "exemptions", "pages_withheld", "pages_redacted", "redaction_boxes", "failed_redactions")
+
+
+def withholding_cells(case: Case, ids: list[int], tables: set[str]) -> dict[int, tuple[Any, ...]]:
+    """document id -> (release status, claimed codes, pages withheld, pages redacted, boxes, failed boxes)."""
+    if not ids or "document_release" not in tables:
+        return {}
+    marks = ",".join("?" * len(ids))
+    conn = case.store.conn
+    boxes = {r[0]: (int(r[1]), int(r[2] or 0)) for r in conn.execute(
+        f"SELECT document_id, COUNT(*), SUM(failed) FROM redactions WHERE document_id IN ({marks}) GROUP BY document_id", ids)}
+    return {r["document_id"]: (r["status"], r["codes"].replace(",", "; "), r["pages_withheld"], r["pages_redacted"],
+                               *boxes.get(r["document_id"], (0, 0)))
+            for r in conn.execute(f"SELECT * FROM document_release WHERE document_id IN ({marks})", ids)}
 
 
 def _cell(value: Any) -> str:
@@ -220,6 +246,7 @@ def export_csv(q: str = "", *, case: CaseDep) -> Response:
     query = q.strip() or "*"
     ids = sorted(matching_ids(case, query))
     productions = {p.id: p.name for p in case.store.productions()}
+    tables = table_names(case)
 
     def rows() -> Iterator[str]:
         buf = io.StringIO()
@@ -229,13 +256,14 @@ def export_csv(q: str = "", *, case: CaseDep) -> Response:
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             tags = review_sql.tags_by_document(case.store.conn, chunk)
+            held = withholding_cells(case, chunk, tables)
             buf.seek(0)
             buf.truncate()
             for d in case.store.documents(chunk):
                 writer.writerow([_cell(v) for v in (
                     d.id, d.label, d.filename, d.kind, d.date, d.custodian, d.sender or d.author, d.recipients, d.cc,
                     d.subject or d.title, productions.get(d.production_id, ""), d.bates_begin, d.bates_end, d.page_count,
-                    "; ".join(tags.get(d.id, [])), d.sha256,
+                    "; ".join(tags.get(d.id, [])), d.sha256, *held.get(d.id, ("", "", "", "", "", "")),
                 )])
             yield buf.getvalue()
 
