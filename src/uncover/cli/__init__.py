@@ -11,7 +11,8 @@ import sys
 from .base import main
 
 # Each module adds its commands to `main` when imported.
-COMMAND_MODULES = ("case", "ingest", "search", "loadfiles", "check", "withholdings", "duplicates", "web", "publish")
+COMMAND_MODULES = ("case", "ingest", "search", "loadfiles", "check", "withholdings", "duplicates", "web", "publish",
+                   "tables")
 
 for _name in COMMAND_MODULES:
     try:

@@ -335,6 +335,28 @@ class TesseractEngine:
             result.flags.append("nearly-empty")
         return result
 
+    def word_boxes(self, image: Image, line: bool = False) -> list[tuple[str, tuple[int, int, int, int], float]]:
+        """Every word read on an upright page image with its box in pixels and confidence, for
+        placing words into the cells of a table found on the image (analyze/tables/scanned.py);
+        with `line`, the image is one cell's line (a lone `0` the page reading passed over)."""
+        import tesserocr
+
+        api = self._get_api()
+        api.SetPageSegMode(tesserocr.PSM.SINGLE_LINE if line else tesserocr.PSM.SPARSE_TEXT)
+        api.SetImage(image)
+        api.Recognize()
+        out = []
+        iterator = api.GetIterator()
+        level = tesserocr.RIL.WORD
+        while iterator is not None and not iterator.Empty(level):
+            box, word = iterator.BoundingBox(level), (iterator.GetUTF8Text(level) or "").strip()
+            if box and word:
+                out.append((word, tuple(box), iterator.Confidence(level)))
+            if not iterator.Next(level):
+                break
+        api.Clear()
+        return out
+
     def version(self) -> str:
         import tesserocr
 

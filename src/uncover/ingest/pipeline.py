@@ -125,8 +125,14 @@ def duplicates_pass(case: Case, doc_ids: list[int], progress: Progress) -> objec
     return run_duplicate_passes(case, doc_ids, lambda stage, done, total: progress.set(stage.capitalize(), done, total))
 
 
+def tables_pass(case: Case, doc_ids: list[int], progress: Progress) -> object:
+    from ..analyze.tables.casepass import read_tables
+
+    return read_tables(case, doc_ids, lambda done, total: progress.set("Tables", done, total))
+
+
 CASE_PASSES: list[tuple[str, CasePass]] = [("withholdings", withholdings_pass), ("messages", messages_pass),
-                                           ("duplicates", duplicates_pass)]
+                                           ("duplicates", duplicates_pass), ("tables", tables_pass)]
 
 
 def ingest(case: Case, paths: Sequence[Path | str], options: IngestOptions | None = None,

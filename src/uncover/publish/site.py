@@ -37,6 +37,7 @@ from markdown_it import MarkdownIt
 
 from .produced_pdf import write_pdf
 from .snapshot import CitationTarget, PublishedDocument, Snapshot, rewrite_citations
+from .tables import PublishedTable
 
 STATIC = Path(__file__).parent / "static"
 TOKEN_RE = re.compile(r"[^\W_]+")
@@ -160,6 +161,8 @@ def build_site(snapshot: Snapshot, out: Path, progress=None) -> SiteFigures:  # 
         annotations = defaultdict(list)
         for a in doc.annotations:
             annotations[a.page].append(a)
+        for table in doc.tables:
+            _write(out / "tables" / doc.slug / table.csv_name, _table_csv(table))
         _write(out / "doc" / f"{doc.slug}.html", doc_template.render(
             **common, prefix="../", doc=doc, images=image_names, annotations=annotations, pdf_size=pdf_sizes.get(doc.slug)))
         if progress:
@@ -189,6 +192,19 @@ def build_site(snapshot: Snapshot, out: Path, progress=None) -> SiteFigures:  # 
     _write(out / "feed.atom", _atom(snapshot))
     _write(out / "sitemap.xml", _sitemap(snapshot))
     return figures(out, snapshot, images, len(postings))
+
+
+def _table_csv(table: PublishedTable) -> str:
+    """A published table as CSV: its citation on the first row, a blank row, then the grid."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    out = csv.writer(buf)
+    out.writerow([f"Source: {table.citation}"])
+    out.writerow([])
+    out.writerows(table.rows)
+    return buf.getvalue()
 
 
 def _doc_entry(d: PublishedDocument) -> dict[str, object]:

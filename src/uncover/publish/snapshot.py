@@ -33,6 +33,7 @@ from ..web.pages import source_kind
 from . import images
 from .personal import mask
 from .publication import CITATION_RE, Publication, citations, personal_data_policy
+from .tables import PublishedTable, published_table
 from .visible import REDACTED_MARK
 
 _SLUG_RE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -91,6 +92,7 @@ class PublishedDocument:
     bates_end: str | None
     pages: tuple[PublishedPage, ...]
     annotations: tuple[PublishedAnnotation, ...]
+    tables: tuple[PublishedTable, ...] = ()  # tables read from its pages, as published (publish/tables.py)
 
     @property
     def thumb(self) -> str | None:
@@ -278,13 +280,25 @@ def build_snapshot(case: Case, publication: Publication, *, images_dir: Path | N
             PublishedAnnotation(a.page, a.x, a.y, a.w, a.h, a.text)
             for a in review_sql.annotations(conn, doc.id, public_only=True) if a.public
         )
-        chosen[doc.id] = PublishedDocument(**metas[i], pages=tuple(pages), annotations=notes)
+        tables = tuple(published_table(t, metas[i]["label"], metas[i]["title"], metas[i]["date"],
+                                       {p.number: p.text for p in pages if p.text_rule != "withheld"})
+                       for t in _stored_tables(conn, doc.id))
+        chosen[doc.id] = PublishedDocument(**metas[i], pages=tuple(pages), annotations=notes, tables=tables)
     targets = _resolve_guide(case, chosen, [publication.guide, publication.introduction])
     return Snapshot(
         name=publication.name, title=publication.title, introduction=publication.introduction, guide=publication.guide,
         base_url=publication.base_url, created_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         documents=tuple(chosen[d.id] for d in docs), citations=targets,
     )
+
+
+def _stored_tables(conn, doc_id: int) -> list:  # type: ignore[no-untyped-def]
+    """The document's tables, where the case has read any (`uncover tables`)."""
+    from ..store import tables as tables_sql
+
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'doc_tables'").fetchone():
+        return []
+    return tables_sql.document_tables(conn, doc_id)
 
 
 def _markdown_literal(text: str) -> str:

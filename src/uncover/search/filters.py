@@ -81,7 +81,7 @@ def field_spec(name: str) -> FieldSpec | None:
 # before the first parse so a script calling search() sees the same fields as the CLI.
 FIELD_MODULES = (
     "uncover.store.withholdings", "uncover.store.duplicates", "uncover.ingest.loadfiles_search", "uncover.review",
-    "uncover.store.messages",
+    "uncover.store.messages", "uncover.store.tables",
 )
 _loaded = False
 

@@ -164,6 +164,7 @@ def create_app(case_dir: Path, settings: WebSettings | None = None) -> FastAPI:
         review,
         schedule,
         search,
+        tables,
         threads,
         versions,
         viewer,
@@ -171,7 +172,7 @@ def create_app(case_dir: Path, settings: WebSettings | None = None) -> FastAPI:
     )
 
     for module in (auth_routes, search, documents, viewer, review, overview, publish, duplicates, compare, threads, versions,
-                   withholdings, redactions, check, schedule):
+                   withholdings, redactions, check, schedule, tables):
         app.include_router(module.router)
 
     @app.get("/healthz", include_in_schema=False)

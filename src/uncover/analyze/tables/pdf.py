@@ -1,0 +1,167 @@
+"""Every table in a PDF with a text layer: ruled tables, whitespace tables, redacted cells, and
+tables continued over page breaks joined.
+
+Pages printed sideways (a wide report turned on a portrait page) are turned upright first: the
+text is read where most characters stand upright, in a copy whose page rotation is changed
+(pypdfium2), never in the original.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import pdfplumber
+import pypdfium2 as pdfium
+
+from .join import join_continued
+from .model import Table
+from .redacted import dark_boxes, mark_redactions
+from .ruled import ruled_tables
+from .stream import stream_tables
+from .words import Word, text_layer_words
+
+Progress = Callable[[int, int], None]
+
+
+def _upright_share(page: Any) -> float:
+    chars = page.chars
+    if not chars:
+        return 1.0
+    good = sum(1 for c in chars if c.get("upright") and (c.get("matrix") or (1, 0, 0, 1))[0] > 0)
+    return good / len(chars)
+
+
+def _turned_page(data: bytes, index: int) -> tuple[Any, int, Any] | None:
+    """The page turned so that its text stands upright: (pdfplumber page, degrees, handle to keep open)."""
+    for extra in (90, 270, 180):
+        doc = pdfium.PdfDocument(data)
+        page = doc[index]
+        page.set_rotation((page.get_rotation() + extra) % 360)
+        buf = io.BytesIO()
+        doc.save(buf, version=None)
+        doc.close()
+        pdf = pdfplumber.open(io.BytesIO(buf.getvalue()), pages=[index + 1])
+        turned = pdf.pages[0]
+        if _upright_share(turned) >= 0.8:
+            return turned, extra, pdf
+        pdf.close()
+    return None
+
+
+def tables_on_page(page: Any, page_no: int) -> list[Table]:
+    """Ruled tables first; whitespace tables among the words no ruled table holds."""
+    words = text_layer_words(page)
+    found = ruled_tables(page, words, page_no)
+
+    def in_ruled(w: Word) -> bool:
+        return any(t.bbox[0] - 2 <= w.xc <= t.bbox[2] + 2 and t.bbox[1] - 2 <= w.yc <= t.bbox[3] + 2 for t in found)
+
+    found += stream_tables([w for w in words if not in_ruled(w)], page_no)
+    mark_redactions(found, dark_boxes(page))
+    return found
+
+
+OCR_DPI = 200
+SCREEN_DPI = 72
+MIN_RULES = 6  # drawn paths on a page before it is worth reading for ruled tables
+
+
+def may_hold_table(page: Any) -> bool:
+    """A fast look with pypdfium2 before the slow reading: a page that draws no rules and has no
+    three lines of text with wide gaps inside them (columns) holds no table. Most released pages
+    (letters, e-mails) stop here."""
+    import pypdfium2.raw as pdfium_c
+
+    if sum(1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=3)) >= MIN_RULES:
+        return True
+    text = page.get_textpage()
+    try:
+        gapped: set[int] = set()
+        prev = None
+        for i in range(text.count_chars()):
+            box = text.get_charbox(i)
+            if box[2] <= box[0]:
+                continue
+            if prev is not None:
+                height = max(prev[3] - prev[1], box[3] - box[1], 1.0)
+                same_line = abs((box[1] + box[3]) - (prev[1] + prev[3])) < height
+                if same_line and box[0] - prev[2] >= 1.5 * height:
+                    gapped.add(round((box[1] + box[3]) / 2))
+                    if len(gapped) >= 3:
+                        return True
+            prev = box
+        return False
+    finally:
+        text.close()
+
+
+def _scanned_may_hold_table(page: Any) -> bool:
+    """A scanned page at screen resolution: tables worth OCR show rules both ways."""
+    import numpy as np
+
+    from .scanned import rule_edges
+
+    pixels = np.asarray(page.render(scale=SCREEN_DPI / 72).to_pil().convert("L"))
+    edges = rule_edges(pixels, SCREEN_DPI)
+    return sum(e["orientation"] == "h" for e in edges) >= 2 and sum(e["orientation"] == "v" for e in edges) >= 2
+
+
+def _scanned_page_tables(data: bytes, number: int) -> list[Table]:
+    """A page with no text layer: rendered, and read by the OCR path when it shows rules."""
+    from .scanned import image_tables
+
+    doc = pdfium.PdfDocument(data)
+    try:
+        if not _scanned_may_hold_table(doc[number - 1]):
+            return []
+        image = doc[number - 1].render(scale=OCR_DPI / 72).to_pil()
+    finally:
+        doc.close()
+    return image_tables(image, OCR_DPI, number)
+
+
+def pdf_tables(source: Path | bytes, pages: Iterable[int] | None = None, progress: Progress | None = None,
+               join: bool = True, ocr: bool = True) -> list[Table]:
+    """Every table in a PDF (pages numbered from 1), continuations joined unless `join` is False;
+    pages without a text layer go through OCR unless `ocr` is False."""
+    data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    found: list[Table] = []
+    heights: dict[int, float] = {}
+    screen = pdfium.PdfDocument(data)
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        numbers = list(pages) if pages is not None else list(range(1, len(pdf.pages) + 1))
+        for k, number in enumerate(numbers):
+            if screen[number - 1].get_textpage().count_chars() and not may_hold_table(screen[number - 1]):
+                if progress:
+                    progress(k + 1, len(numbers))
+                continue
+            page = pdf.pages[number - 1]
+            heights[number] = float(page.height)
+            if not page.chars and page.images:
+                if ocr:
+                    found += _scanned_page_tables(data, number)
+                if progress:
+                    progress(k + 1, len(numbers))
+                continue
+            turned, extra, handle = page, 0, None
+            if page.chars and _upright_share(page) < 0.5:
+                got = _turned_page(data, number - 1)
+                if got is not None:
+                    turned, extra, handle = got
+            heights[number] = float(turned.height)
+            try:
+                tables = tables_on_page(turned, number)
+            finally:
+                if handle is not None:
+                    handle.close()
+            for t in tables:
+                t.turned = extra
+            found += tables
+            page.flush_cache()
+            if progress:
+                progress(k + 1, len(numbers))
+    screen.close()
+    return join_continued(found, heights) if join else found

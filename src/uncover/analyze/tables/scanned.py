@@ -1,0 +1,184 @@
+"""Tables on scanned pages: rules found in the image, words from Tesseract placed in the cells.
+
+The page image is straightened first (a scan lies a degree or two askew: the angle whose row
+profile is sharpest), then dark runs much longer than any letter stroke are taken as rules and
+joined into cells with pdfplumber's own edge-to-cell steps, so a scanned table is read by the
+same grid code (grid.py) as a text-layer one. Without rules the OCR words go to the whitespace
+reader. Solid dark boxes are redactions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from .grid import build_table, finish_cell
+from .model import BBox, Table
+from .redacted import mark_redactions
+from .stream import stream_tables
+from .words import Word
+
+DARK = 150
+RULE_INCHES = 0.28  # a dark run this long is a rule, not a letter
+COLUMN_RULE_INCHES = 0.15  # column rules of a one-line header row are short; a cell is made only where they meet rules
+
+
+def skew_angle(gray: Image.Image, limit: float = 3.0, step: float = 0.1) -> float:
+    """Degrees to turn the image (counter-clockwise) so its lines lie level."""
+    small = gray.copy()
+    small.thumbnail((900, 900))
+    ink = Image.fromarray(((np.asarray(small) < DARK) * 255).astype(np.uint8))
+    best, best_score = 0.0, -1.0
+    for angle in np.arange(-limit, limit + step / 2, step):
+        rows = np.asarray(ink.rotate(float(angle), resample=Image.NEAREST)).sum(axis=1, dtype=np.float64)
+        score = float(np.var(rows))
+        if score > best_score:
+            best, best_score = float(angle), score
+    return best
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int, int]]:
+    """(line index, start, end) of every run of True along axis 1."""
+    out = []
+    padded = np.pad(mask.astype(np.int8), ((0, 0), (1, 1)))
+    diff = np.diff(padded, axis=1)
+    for i in np.nonzero(diff.any(axis=1))[0]:
+        starts = np.nonzero(diff[i] == 1)[0]
+        ends = np.nonzero(diff[i] == -1)[0]
+        out += [(int(i), int(a), int(b)) for a, b in zip(starts, ends, strict=False)]
+    return out
+
+
+def rule_edges(gray: np.ndarray, dpi: float, erase: np.ndarray | None = None) -> list[dict[str, Any]]:
+    """pdfplumber edges (points) of the horizontal and vertical rules drawn on the image; with
+    `erase` (a writable copy of the image), the rules are painted white there, so that OCR does
+    not read a rule beside a word as `|` or `)`."""
+    dark = gray < DARK
+    # close one-pixel breaks that noise punches into a rule
+    dark_h = dark | np.roll(dark, 1, axis=1) & np.roll(dark, -1, axis=1)
+    dark_v = dark | np.roll(dark, 1, axis=0) & np.roll(dark, -1, axis=0)
+    length = max(12, int(RULE_INCHES * dpi))
+    scale = 72.0 / dpi
+    edges: list[dict[str, Any]] = []
+    height, width = dark.shape
+
+    def thin(side_a: np.ndarray, side_b: np.ndarray) -> bool:  # light on both sides: a rule, not a box's edge
+        return bool(side_a.mean() < 0.5 and side_b.mean() < 0.5)
+
+    ruled = np.zeros_like(dark)  # where horizontal rules run, widened by a few pixels
+    for y, a, b in _runs(dark_h):
+        if b - a >= length and thin(dark[max(0, y - 4), a:b], dark[min(height - 1, y + 4), a:b]):
+            ruled[max(0, y - 4):y + 5, a:b] = True
+            if erase is not None:
+                erase[max(0, y - 1):y + 2, a:b] = 255
+            edges.append({"x0": a * scale, "x1": b * scale, "top": y * scale, "bottom": y * scale, "width": (b - a) * scale,
+                          "height": 0.0, "orientation": "h", "object_type": "line"})
+    short = max(10, int(COLUMN_RULE_INCHES * dpi))
+    for x, a, b in _runs(dark_v.T):
+        if b - a < short or not thin(dark[a:b, max(0, x - 4)], dark[a:b, min(width - 1, x + 4)]):
+            continue
+        # a short upright run is a column rule only where it meets a rule (else it is a letter's stem)
+        if b - a < length and not (ruled[a, x] or ruled[min(height - 1, b - 1), x]):
+            continue
+        if erase is not None:
+            erase[a:b, max(0, x - 1):x + 2] = 255
+        edges.append({"x0": x * scale, "x1": x * scale, "top": a * scale, "bottom": b * scale, "width": 0.0,
+                      "height": (b - a) * scale, "orientation": "v", "object_type": "line"})
+    return edges
+
+
+def dark_box_regions(gray: np.ndarray, dpi: float) -> list[BBox]:
+    """Solid dark rectangles (redaction boxes) in points: rows of ink at least a third of an inch
+    long, stacked at least a tenth of an inch high, nearly all dark inside."""
+    dark = gray < 80
+    scale = 72.0 / dpi
+    runs = [r for r in _runs(dark) if r[2] - r[1] >= dpi / 3]
+    boxes: list[list[int]] = []  # x0, y0, x1, y1 in pixels
+    for y, a, b in sorted(runs):
+        for box in boxes:
+            if y - box[3] <= 2 and abs(a - box[0]) <= 4 and abs(b - box[2]) <= 4:
+                box[3] = y
+                break
+        else:
+            boxes.append([a, y, b, y])
+    out = []
+    for x0, y0, x1, y1 in boxes:
+        if y1 - y0 >= dpi / 10 and dark[y0:y1 + 1, x0:x1].mean() > 0.9:
+            out.append((x0 * scale, y0 * scale, x1 * scale, y1 * scale))
+    return out
+
+
+def ruled_cell_groups(edges: Sequence[dict[str, Any]]) -> list[list[BBox]]:
+    from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
+
+    merged = merge_edges(list(edges), 3, 3, 3, 3)
+    merged = [e for e in merged if (e["x1"] - e["x0"]) >= 8 or (e["bottom"] - e["top"]) >= 8]
+    cells = intersections_to_cells(edges_to_intersections(merged, 3, 3))
+    return [[tuple(float(v) for v in c) for c in group] for group in cells_to_tables(cells)]  # type: ignore[misc]
+
+
+def _inside(w: Word, box: BBox) -> bool:
+    return box[0] - 1 <= w.xc <= box[2] + 1 and box[1] - 1 <= w.yc <= box[3] + 1
+
+
+def image_tables(image: Image.Image, dpi: float, page_no: int, engine: Any = None) -> list[Table]:
+    """Tables on one page image; `engine` is a TesseractEngine (ingest/ocr.py)."""
+    if engine is None:
+        from ...ingest.ocr import TesseractEngine
+
+        engine = TesseractEngine()
+    gray = image.convert("L")
+    turned = engine.orientation(gray) if hasattr(engine, "orientation") else 0
+    if turned:  # a table printed sideways, or a page scanned on its side
+        gray = gray.rotate(turned, expand=True)
+    angle = skew_angle(gray)
+    if abs(angle) >= 0.05:
+        gray = gray.rotate(angle, resample=Image.BICUBIC, fillcolor=255)
+    pixels = np.asarray(gray)
+    scale = 72.0 / dpi
+    clean = pixels.copy()
+    edges = rule_edges(pixels, dpi, erase=clean)
+    words = [Word(text, b[0] * scale, b[1] * scale, b[2] * scale, b[3] * scale, max(1.0, (b[3] - b[1]) * scale))
+             for text, b, _ in engine.word_boxes(Image.fromarray(clean))]
+    found: list[Table] = []
+    for group in ruled_cell_groups(edges):
+        frame = (min(c[0] for c in group), min(c[1] for c in group), max(c[2] for c in group), max(c[3] for c in group))
+        if len(group) < 2:
+            continue
+        table = build_table(group, [w for w in words if _inside(w, frame)], page_no, "ocr-ruled")
+        if table is not None and (table.n_rows >= 2 and table.n_cols >= 2):
+            found.append(table)
+    boxes = dark_box_regions(pixels, dpi)
+    mark_redactions(found, boxes)
+    for table in found:
+        _read_empty_cells(table, clean, dpi, engine)
+    rest = [w for w in words if not any(_inside(w, t.bbox) for t in found)]
+    streams = stream_tables(rest, page_no)
+    for table in streams:
+        table.method = "ocr-stream"
+    mark_redactions(streams, boxes)
+    found += streams
+    for table in found:
+        table.turned = turned
+    return found
+
+
+def _read_empty_cells(table: Table, clean: np.ndarray, dpi: float, engine: Any) -> None:
+    """Read again, one at a time, the cells of a ruled table that got no word but hold ink: the
+    page reading passes over a lone `0` or `-` in a narrow cell."""
+    px = dpi / 72.0
+    for cell in table.cells:
+        if cell.text or cell.redacted or cell.bbox is None:
+            continue
+        x0, top, x1, bottom = (int(round(v * px)) for v in cell.bbox)
+        crop = clean[max(0, top + 2):max(0, bottom - 2), max(0, x0 + 3):max(0, x1 - 3)]
+        if crop.size == 0 or (crop < DARK).mean() < 0.004:
+            continue
+        padded = np.pad(crop, 12, constant_values=255)
+        text = " ".join(t for t, _, conf in engine.word_boxes(Image.fromarray(padded), line=True) if conf >= 30)
+        if text:
+            cell.text = text
+            finish_cell(cell)
