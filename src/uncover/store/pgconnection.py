@@ -380,14 +380,15 @@ class PgConnection:
 
     def _table_info(self, table: str) -> list[Any]:
         cls = row_class(("cid", "name", "type", "notnull", "dflt_value", "pk"))
+        # From pg_catalog, not information_schema: the latter's views read every schema of the
+        # database, and a team's database holds one schema per case.
         rows = self.raw.execute(
-            "SELECT c.ordinal_position - 1, c.column_name::text, c.data_type::text, (c.is_nullable = 'NO')::int, "
-            "c.column_default::text, COALESCE((SELECT k.ordinal_position FROM information_schema.key_column_usage k "
-            "JOIN information_schema.table_constraints t ON t.constraint_name = k.constraint_name "
-            "AND t.table_schema = k.table_schema WHERE t.constraint_type = 'PRIMARY KEY' AND k.table_schema = c.table_schema "
-            "AND k.table_name = c.table_name AND k.column_name = c.column_name), 0) "
-            "FROM information_schema.columns c WHERE c.table_schema = current_schema() AND c.table_name = %s "
-            "ORDER BY c.ordinal_position",
+            "SELECT a.attnum - 1, a.attname::text, format_type(a.atttypid, NULL), a.attnotnull::int, "
+            "pg_get_expr(d.adbin, d.adrelid), COALESCE((SELECT array_position(k.conkey, a.attnum) FROM pg_constraint k "
+            "WHERE k.conrelid = a.attrelid AND k.contype = 'p'), 0) "
+            "FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+            "WHERE a.attrelid = to_regclass(quote_ident(current_schema()) || '.' || quote_ident(%s)) "
+            "AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
             (table.strip('"'),),
         ).fetchall()
         names = {"bigint": "INTEGER", "text": "TEXT", "double precision": "REAL", "bytea": "BLOB", "numeric": "NUMERIC"}
