@@ -24,6 +24,17 @@ def misbehave(task: str) -> str:
     return f"{task} done in {os.getpid()}"
 
 
+def assert_each_failure_isolated(outcomes: dict, tasks: list[str]) -> None:
+    """What any executor must report for `misbehave`'s tasks: every good task done, each bad one
+    its own failure, whatever ran beside it."""
+    assert set(outcomes) == set(tasks)
+    assert all(outcomes[t].result and outcomes[t].result.startswith(f"{t} done") for t in "abcd")
+    assert outcomes["segfault"].failure == "crash" and "signal 11" in outcomes["segfault"].detail
+    assert outcomes["hang"].failure == "timeout"
+    assert outcomes["memory"].failure == "too-large"
+    assert outcomes["raise"].failure == "crash" and "bad input" in outcomes["raise"].detail
+
+
 def test_pool_reports_each_failure_and_finishes_the_rest() -> None:
     tasks = ["a", "segfault", "b", "hang", "c", "memory", "raise", "d"]
     pool: LocalPool[str, str] = LocalPool(misbehave, workers=2, limits=WorkerLimits(seconds=3, memory_bytes=512 * 1024**2))
@@ -36,10 +47,5 @@ def test_pool_reports_each_failure_and_finishes_the_rest() -> None:
             outcomes[o.task] = o
     finally:
         pool.close()
-    assert set(outcomes) == set(tasks)
-    assert all(outcomes[t].result and outcomes[t].result.startswith(f"{t} done") for t in "abcd")
-    assert outcomes["segfault"].failure == "crash" and "signal 11" in outcomes["segfault"].detail
-    assert outcomes["hang"].failure == "timeout"
-    assert outcomes["memory"].failure == "too-large"
-    assert outcomes["raise"].failure == "crash" and "bad input" in outcomes["raise"].detail
+    assert_each_failure_isolated(outcomes, tasks)
     assert time.monotonic() - started < 30
