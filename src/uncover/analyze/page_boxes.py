@@ -75,19 +75,41 @@ def _reduce(gray: np.ndarray, factor: int) -> tuple[np.ndarray, np.ndarray]:
     return low, (total // len(views)).astype(np.uint8)
 
 
-def _components(mask: np.ndarray, connectivity: int = 8) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Labels, per-component pixel counts and bounding boxes (top, bottom, left, right; end
-    exclusive)."""
+def _components(mask: np.ndarray, connectivity: int = 8, min_size: int = 1,
+                inner_only: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Labels, and the pixel counts and bounding boxes (top, bottom, left, right; end exclusive)
+    of the components of at least `min_size` pixels (not touching the image's edge when
+    `inner_only`), as arrays indexed by label - 1 (other components: count 0, empty box).
+
+    Bounding boxes are read from the pixels of the components kept only: `ndimage.find_objects`
+    costs as much as the labelling, on every component (the thousands of letter counters and
+    the page's whole background)."""
     from scipy import ndimage
 
     structure = np.ones((3, 3), dtype=bool) if connectivity == 8 else None
     labels, count = ndimage.label(mask, structure=structure)
-    if count == 0:
-        return labels, np.zeros(0, np.int64), np.zeros((0, 4), np.int64)
-    sizes = np.bincount(labels.ravel(), minlength=count + 1)[1:]
-    slices = ndimage.find_objects(labels)
-    boxes = np.array([(sl[0].start, sl[0].stop, sl[1].start, sl[1].stop) for sl in slices], dtype=np.int64)
-    return labels, sizes, boxes
+    sizes = np.bincount(labels.ravel(), minlength=count + 1)
+    sizes[0] = 0
+    if inner_only:
+        sizes[np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])] = 0
+    kept = sizes >= min_size
+    boxes = np.zeros((count, 4), np.int64)
+    if kept.any():
+        ys, xs = np.nonzero(kept[labels])
+        which = labels[ys, xs] - 1
+        top = np.full(count, labels.shape[0], np.int64)
+        left = np.full(count, labels.shape[1], np.int64)
+        bottom = np.zeros(count, np.int64)
+        right = np.zeros(count, np.int64)
+        np.minimum.at(top, which, ys)
+        np.maximum.at(bottom, which, ys + 1)
+        np.minimum.at(left, which, xs)
+        np.maximum.at(right, which, xs + 1)
+        at = np.flatnonzero(kept[1:])
+        boxes[at] = np.stack([top[at], bottom[at], left[at], right[at]], axis=1)
+    counts = sizes[1:].copy()
+    counts[counts < min_size] = 0
+    return labels, counts, boxes
 
 
 def _size_ok(boxes: np.ndarray, shape: tuple[int, int], dpi: float) -> np.ndarray:
@@ -109,7 +131,10 @@ def _filled(mean: np.ndarray, low: int, high: int, dpi: float, style: str) -> li
     if not core.any():
         return []
     opened = _dilate3(core) & mask
-    _, _, boxes = _components(opened)
+    rows, cols = np.flatnonzero(opened.any(axis=1)), np.flatnonzero(opened.any(axis=0))
+    top, left = int(rows[0]), int(cols[0])  # label only the part of the page holding something solid
+    _, _, boxes = _components(opened[top:rows[-1] + 1, left:cols[-1] + 1])
+    boxes += (top, top, left, left)
     keep = _size_ok(boxes, mean.shape, dpi)
     out = []
     for k in np.flatnonzero(keep).tolist():
@@ -171,12 +196,11 @@ def _solid_or_labelled(block: np.ndarray, dpi: float) -> bool:
 
 def _outlined(low: np.ndarray, dpi: float) -> list[tuple[int, int, int, int, str]]:
     blank = low >= BLANK
-    labels, sizes, boxes = _components(blank, connectivity=4)
+    smallest = int(BLANK_SHARE * (MIN_HEIGHT_PT / 72 * dpi) * (MIN_WIDTH_PT / 72 * dpi))  # what _size_ok and the share allow
+    labels, sizes, boxes = _components(blank, connectivity=4, min_size=smallest, inner_only=True)
     if not len(sizes):
         return []
-    h, w = low.shape
-    keep = _size_ok(boxes, low.shape, dpi)
-    keep &= (boxes[:, 0] > 0) & (boxes[:, 2] > 0) & (boxes[:, 1] < h) & (boxes[:, 3] < w)
+    keep = _size_ok(boxes, low.shape, dpi) & (sizes > 0)
     # a blank frame much taller than wide is a form's column or a stamp's margin, not cut-out text
     keep &= (boxes[:, 3] - boxes[:, 2]) >= OUTLINED_MIN_ASPECT * (boxes[:, 1] - boxes[:, 0])
     keep &= sizes >= BLANK_SHARE * (boxes[:, 1] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 2])

@@ -17,9 +17,10 @@ from .progress import RichProgress
 @click.option("--export", "export_dir", type=click.Path(path_type=Path),
               help="Write a CSV and an XLSX file per table, tables.sqlite (with provenance) and provenance.csv here.")
 @click.option("--refresh", is_flag=True, help="Read every document again, not only those not read yet.")
+@click.option("--workers", type=int, default=0, show_default="one per core", help="Processes reading PDFs at once.")
 @json_option
 @friendly_errors
-def tables_command(case_dir: Path, export_dir: Path | None, refresh: bool, as_json: bool) -> None:
+def tables_command(case_dir: Path, export_dir: Path | None, refresh: bool, workers: int, as_json: bool) -> None:
     """Read the tables printed in the case's PDFs (ruled and whitespace tables, redacted cells,
     tables continued over pages) and list them with their Bates number and page."""
     from ..analyze.casepasses import mark_done, pending_documents
@@ -33,7 +34,7 @@ def tables_command(case_dir: Path, export_dir: Path | None, refresh: bool, as_js
             else pending_documents(case.store, "tables")
         if todo:
             with case.writing("tables"), RichProgress(console, enabled=not as_json) as bars:
-                summary = read_tables(case, todo, lambda done, total: bars.set("Tables", done, total))
+                summary = read_tables(case, todo, lambda done, total: bars.set("Tables", done, total), workers)
                 mark_done(case.store, "tables", max(todo))
         stored = tstore.all_tables(case.store.conn)
         documents = {d.id: d for d in case.store.documents(sorted({s.document_id for s in stored}))}

@@ -1,4 +1,4 @@
-"""The tables case pass: every PDF document's tables, read in a child process, stored with
+"""The tables case pass: every PDF document's tables, read in worker processes, stored with
 their provenance (document, Bates number, pages, boxes, method).
 
 The ingest runs it after the other case passes (ingest/pipeline.py, CASE_PASSES); `uncover
@@ -8,16 +8,18 @@ exception report with its file name and Bates number; the pass goes on with the 
 
 from __future__ import annotations
 
-import multiprocessing
-import resource
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ...case import Case
 from ...model import Document, IssueCategory, ProcessingIssue
 from ...store import tables as tstore
 from .model import Table
+
+if TYPE_CHECKING:
+    from ...ingest.workers import Outcome
 
 Progress = Callable[[int, int], None]
 TIME_LIMIT = 120.0  # seconds for one document's tables
@@ -33,14 +35,8 @@ class TablesSummary:
     problems: list[str] = field(default_factory=list)
 
 
-def _limit_memory() -> None:
-    try:
-        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
-    except (ValueError, OSError):
-        pass
-
-
-def _read(path: str) -> tuple[list[Table], dict[int, tuple[float, float]]]:
+def read_pdf_tables(path: str) -> tuple[list[Table], dict[int, tuple[float, float]]]:
+    """In a worker: one PDF's tables and its page sizes."""
     import pypdfium2 as pdfium
 
     from .pdf import pdf_tables
@@ -52,30 +48,6 @@ def _read(path: str) -> tuple[list[Table], dict[int, tuple[float, float]]]:
     return pdf_tables(data), sizes  # type: ignore[return-value]
 
 
-class ChildReader:
-    """Reads one PDF at a time in a child process with a time and memory limit; a child that
-    hangs or dies is replaced and the document reported."""
-
-    def __init__(self) -> None:
-        self.pool: multiprocessing.pool.Pool | None = None
-
-    def read(self, path: Path) -> tuple[list[Table], dict[int, tuple[float, float]]]:
-        if self.pool is None:
-            self.pool = multiprocessing.get_context("spawn").Pool(1, initializer=_limit_memory, maxtasksperchild=50)
-        job = self.pool.apply_async(_read, (str(path),))
-        try:
-            return job.get(TIME_LIMIT)
-        except multiprocessing.TimeoutError:
-            self.close()
-            raise TimeoutError(f"reading tables took over {TIME_LIMIT:.0f} s") from None
-
-    def close(self) -> None:
-        if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
-            self.pool = None
-
-
 def _is_pdf(case: Case, doc: Document) -> bool:
     path = case.blobs.path_for(doc.sha256)
     if not path.exists():
@@ -84,53 +56,87 @@ def _is_pdf(case: Case, doc: Document) -> bool:
         return fh.read(1024).lstrip().startswith(b"%PDF")
 
 
-def read_tables(case: Case, doc_ids: Iterable[int] | None = None, progress: Progress | None = None) -> TablesSummary:
-    """Read and store the tables of the given documents (all when None); re-runnable."""
+def read_tables(case: Case, doc_ids: Iterable[int] | None = None, progress: Progress | None = None,
+                workers: int = 0) -> TablesSummary:
+    """Read and store the tables of the given documents (all when None); re-runnable.
+
+    Documents are read by `workers` processes (one per core when 0), the ingest's own pool: a
+    PDF that hangs, crashes its reader or eats memory becomes that document's exception and a
+    fresh process takes over. Results are stored as they come, one document per transaction."""
+    from ...ingest.workers import LocalPool, WorkerLimits
+
     store = case.store
     ids = list(doc_ids) if doc_ids is not None else [int(r[0]) for r in store.conn.execute("SELECT id FROM documents ORDER BY id")]
     summary = TablesSummary()
-    reader = ChildReader()
-    try:
-        for done, doc in enumerate(store.documents(ids), start=1):
-            if _is_pdf(case, doc):
-                _one(case, doc, reader, summary)
-            if progress:
-                progress(done, len(ids))
-    finally:
-        reader.close()
+    done = 0
+    with LocalPool(read_pdf_tables, workers, WorkerLimits(TIME_LIMIT, MEMORY_LIMIT)) as pool:
+        waiting: dict[str, list[Document]] = {}  # a blob's path: its documents (a file produced twice is read once)
+        for doc in store.documents(ids):
+            if not _is_pdf(case, doc):
+                done += 1
+                continue
+            path = str(case.blobs.path_for(doc.sha256))
+            if path not in waiting:
+                pool.submit(path)
+            waiting.setdefault(path, []).append(doc)
+            while len(waiting) >= IN_FLIGHT * pool.size:
+                done += _store(case, pool.next_outcome(), waiting, summary)
+                _report(progress, done, len(ids))
+        while (outcome := pool.next_outcome()) is not None:
+            done += _store(case, outcome, waiting, summary)
+            _report(progress, done, len(ids))
+    _report(progress, len(ids), len(ids))
     return summary
 
 
-def _one(case: Case, doc: Document, reader: ChildReader, summary: TablesSummary) -> None:
-    store = case.store
-    pages = store.pages(doc.id)
-    bates = {p.number: p.bates for p in pages}
-    try:
-        tables, sizes = reader.read(case.blobs.path_for(doc.sha256))
-    except Exception as exc:  # a hostile or broken PDF: reported, never the end of the pass
-        where = f"{doc.filename}" + (f" ({doc.label})" if doc.bates_begin else "")
-        message = f"tables could not be read from {where}: {exc}"
-        summary.problems.append(message)
-        with store.transaction():
-            store.record_issue(ProcessingIssue(path=doc.path or doc.filename, category=_category(exc), message=message,
-                                               stage="tables", sha256=doc.sha256, bates=doc.bates_begin),
-                               document_id=doc.id)
-        return
-    summary.documents += 1
-    with store.transaction() as conn:
-        tstore.replace_tables(conn, doc.id, tables, bates, sizes)
-    if tables:
-        summary.with_tables += 1
-        summary.tables += len(tables)
-        summary.redacted_cells += sum(c.redacted for t in tables for c in t.cells)
+IN_FLIGHT = 4  # documents queued per worker: enough to keep each busy, few enough to stream a million
 
 
-def _category(exc: Exception) -> IssueCategory:
-    text = str(exc).lower()
-    if isinstance(exc, TimeoutError):
+def _report(progress: Progress | None, done: int, total: int) -> None:
+    if progress:
+        progress(done, total)
+
+
+def _store(case: Case, outcome: Outcome[str, tuple[list[Table], dict[int, tuple[float, float]]]] | None,
+           waiting: dict[str, list[Document]], summary: TablesSummary) -> int:
+    """Store one finished read for each document of its file; the number of documents."""
+    assert outcome is not None  # the pool holds the tasks `waiting` counts
+    docs = waiting.pop(outcome.task)
+    for doc in docs:
+        if outcome.result is None:
+            _problem(case, doc, outcome.failure or "crash", outcome.detail, summary)
+            continue
+        tables, sizes = outcome.result
+        pages = case.store.pages(doc.id)
+        summary.documents += 1
+        with case.store.transaction() as conn:
+            tstore.replace_tables(conn, doc.id, tables, {p.number: p.bates for p in pages}, sizes)
+        if tables:
+            summary.with_tables += 1
+            summary.tables += len(tables)
+            summary.redacted_cells += sum(c.redacted for t in tables for c in t.cells)
+    return len(docs)
+
+
+def _problem(case: Case, doc: Document, failure: str, detail: str, summary: TablesSummary) -> None:
+    """A hostile or broken PDF: reported with its file name and Bates number, never the end of the pass."""
+    where = f"{doc.filename}" + (f" ({doc.label})" if doc.bates_begin else "")
+    reason = {"timeout": f"reading tables took over {TIME_LIMIT:.0f} s",
+              "too-large": "reading tables needed more memory than the limit allows"}.get(failure, detail)
+    message = f"tables could not be read from {where}: {reason}"
+    summary.problems.append(message)
+    with case.store.transaction():
+        case.store.record_issue(ProcessingIssue(path=doc.path or doc.filename, category=_category(failure, detail),
+                                                stage="tables", message=message, sha256=doc.sha256,
+                                                bates=doc.bates_begin), document_id=doc.id)
+
+
+def _category(failure: str, detail: str) -> IssueCategory:
+    text = detail.lower()
+    if failure == "timeout":
         return IssueCategory.TIMEOUT
+    if failure == "too-large" or text.startswith("memoryerror"):
+        return IssueCategory.TOO_LARGE
     if "password" in text or "encrypt" in text:
         return IssueCategory.ENCRYPTED
-    if isinstance(exc, MemoryError):
-        return IssueCategory.TOO_LARGE
     return IssueCategory.CORRUPT
