@@ -12,6 +12,8 @@
     ratio of medians, the load average during the variant, and the ingest's peak RSS.
     With --baseline REF, the ingest of commit REF (exported with `git archive`) runs in the same
     rounds.
+    With --born-digital N, the same rounds also ingest N generated born-digital PDFs of 2 pages
+    (text drawn by reportlab, no page image): the text-layer case without scans to search for boxes.
 (b) With --scans N: N generated image-only pages, OCR pages/s of the ingest against raw tesserocr
     on the same page images at the same parallelism (one process per worker, OMP_THREAD_LIMIT=1).
 Targets on a 2-core machine: ingest >= 0.60x raw extraction at equal parallelism, 2 workers >= 1.7x
@@ -158,25 +160,33 @@ def raw_rate(fn, files: list[Path], workers: int) -> float:  # type: ignore[no-u
     return pages / (time.perf_counter() - started)
 
 
-def run_raw(files: list[Path], workers: int) -> tuple[float, int]:
-    """(seconds, pages) of raw pypdfium2 extraction as a whole command."""
-    started = time.perf_counter()
+def _cpu_seconds() -> float:
+    """User and system seconds of this process's finished children (each command and its workers)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_raw(files: list[Path], workers: int) -> tuple[float, int, float]:
+    """(seconds, pages, CPU seconds) of raw pypdfium2 extraction as a whole command."""
+    started, cpu = time.perf_counter(), _cpu_seconds()
     out = subprocess.run([sys.executable, "-c", RAW_SCRIPT, str(Path(__file__).parent), str(workers), *map(str, files)],
                          check=True, capture_output=True, text=True)
-    return time.perf_counter() - started, int(out.stdout.strip())
+    return time.perf_counter() - started, int(out.stdout.strip()), _cpu_seconds() - cpu
 
 
 def run_ingest(src: Path, case_dir: Path, source: Path, workers: int, extra: tuple[str, ...] = ()) -> dict[str, float]:
     """`uncover ingest CASE SOURCE --workers W` with every other option at its default."""
     shutil.rmtree(case_dir, ignore_errors=True)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu_seconds()
     out = subprocess.run([sys.executable, "-c", INGEST_SCRIPT, str(src), "ingest", str(case_dir), str(source),
                           "--workers", str(workers), "--json", *extra], check=True, capture_output=True, text=True, env=env)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
     report = json.loads(out.stdout)
     data = json.loads(out.stderr.strip().splitlines()[-1])
-    data.update(seconds=seconds, pages=report["counts"]["pages"], ocr=report["counts"]["pages_ocr"],
+    data.update(seconds=seconds, cpu=cpu, pages=report["counts"]["pages"], ocr=report["counts"]["pages_ocr"],
                 exceptions=report["counts"]["exceptions"])
     return data
 
@@ -204,14 +214,16 @@ def export_tree(ref: str, into: Path) -> Path:
     return into / "src"
 
 
-def summarise(name: str, rates: list[float], loads: list[float], against: list[float] | None = None,
+def summarise(name: str, rates: list[float], loads: list[float], cpu_ms: list[float], against: list[float] | None = None,
               target: str = "") -> str:
-    line = f"    {name:40} {min(rates):8.1f} {statistics.median(rates):8.1f}"
+    """One variant: pages/s (min, median), the ratio of medians, CPU ms a page (median: steadier than
+    wall time on a shared machine) and the load."""
+    line = f"    {name:36} {min(rates):8.1f} {statistics.median(rates):8.1f}"
     if against:
         line += f"   {statistics.median(rates) / statistics.median(against):5.2f}x"
     else:
         line += "         "
-    return line + f"   load {min(loads):.1f}-{max(loads):.1f}{'   ' + target if target else ''}"
+    return line + f"  {statistics.median(cpu_ms):8.1f}   load {min(loads):.1f}-{max(loads):.1f}{'   ' + target if target else ''}"
 
 
 def main() -> None:
@@ -223,6 +235,8 @@ def main() -> None:
     parser.add_argument("--one", action="store_true", help="skip the 1-worker rounds (no scaling figure)")
     parser.add_argument("--no-analyze-too", action="store_true",
                         help="also time `uncover ingest --no-analyze` (no withholdings or case passes): what they cost")
+    parser.add_argument("--born-digital", type=int, default=0, metavar="N",
+                        help="also time N generated born-digital PDFs of 2 pages (no page images) in the same rounds")
     parser.add_argument("--scans", type=int, default=0, help="also time OCR on this many generated scanned pages")
     parser.add_argument("--keep", type=Path, help="keep the files and cases here")
     args = parser.parse_args()
@@ -243,39 +257,55 @@ def main() -> None:
     rates: dict[str, list[float]] = {}
     loads: dict[str, list[float]] = {}
     rss = [0.0, 0.0]
-    pages = 0
 
-    def record(name: str, seconds: float, n: int) -> None:
+    cpu_ms: dict[str, list[float]] = {}
+
+    def record(name: str, seconds: float, n: int, cpu: float) -> None:
         rates.setdefault(name, []).append(n / seconds)
         loads.setdefault(name, []).append(os.getloadavg()[0])
+        cpu_ms.setdefault(name, []).append(1000 * cpu / n)
 
-    print(f"{len(files)} State PDFs ({args.copies} copies of each), {args.rounds} interleaved rounds", flush=True)
+    sets = {"State PDFs": (source, files)}
+    if args.born_digital:
+        generated = root / f"born-digital-{args.born_digital}"
+        if not generated.exists():
+            generate_text_pdfs(generated, args.born_digital, 2)
+        sets["born-digital PDFs"] = (generated, sorted(generated.glob("*.pdf")))
+    pages: dict[str, int] = {}
+
+    print(f"{len(files)} State PDFs ({args.copies} copies of each)"
+          + (f", {args.born_digital} born-digital PDFs" if args.born_digital else "") + f", {args.rounds} interleaved rounds",
+          flush=True)
     for r in range(args.rounds):
-        for workers in counts:
-            seconds, pages = run_raw(files, workers)
-            record(f"raw pypdfium2, {workers} processes", seconds, pages)
-            for name, src in trees.items():
-                data = run_ingest(src, root / "case", source, workers, extras[name])
-                record(f"{name} ingest, {workers} workers", data["seconds"], data["pages"])
-                rss = [max(rss[0], data["rss_self_mb"]), max(rss[1], data["rss_worker_mb"])]
-                if data["pages"] != pages or data["exceptions"]:
-                    print(f"    note: ingest counted {data['pages']} pages ({data['exceptions']} exceptions), raw {pages}")
+        for label, (folder, inputs) in sets.items():
+            for workers in counts:
+                seconds, pages[label], cpu = run_raw(inputs, workers)
+                record(f"{label}: raw pypdfium2, {workers} processes", seconds, pages[label], cpu)
+                for name, src in trees.items():
+                    data = run_ingest(src, root / "case", folder, workers, extras[name])
+                    record(f"{label}: {name} ingest, {workers} workers", data["seconds"], data["pages"], data["cpu"])
+                    rss = [max(rss[0], data["rss_self_mb"]), max(rss[1], data["rss_worker_mb"])]
+                    if data["pages"] != pages[label] or data["exceptions"]:
+                        print(f"    note: ingest counted {data['pages']} pages ({data['exceptions']} exceptions), raw {pages[label]}")
         print(f"  round {r + 1} done", flush=True)
 
-    print(f"\n(a) {pages} text-layer pages          pages/s:  min   median   vs raw   machine load (1 min)")
-    for workers in counts:
-        raw = rates[f"raw pypdfium2, {workers} processes"]
-        print(summarise(f"raw pypdfium2, {workers} processes", raw, loads[f"raw pypdfium2, {workers} processes"]))
-        for name in trees:
-            key = f"{name} ingest, {workers} workers"
-            print(summarise(key, rates[key], loads[key], raw, "(target >= 0.60x)" if name == "uncover" else ""))
-    if not args.one:
-        for name in trees:
-            many, one = rates[f"{name} ingest, {w} workers"], rates[f"{name} ingest, 1 workers"]
-            print(f"    {name}: {w} workers / 1 worker = {statistics.median(many) / statistics.median(one):.2f}x "
-                  "(medians; target >= 1.7x)")
-        raw_many, raw_one = rates[f"raw pypdfium2, {w} processes"], rates["raw pypdfium2, 1 processes"]
-        print(f"    raw pypdfium2: {w} processes / 1 = {statistics.median(raw_many) / statistics.median(raw_one):.2f}x")
+    for label in sets:
+        print(f"\n(a) {label}, {pages[label]} text-layer pages     pages/s:  min   median   vs raw  CPU ms/page  load (1 min)")
+        for workers in counts:
+            raw_key = f"{label}: raw pypdfium2, {workers} processes"
+            raw = rates[raw_key]
+            print(summarise(f"raw pypdfium2, {workers} processes", raw, loads[raw_key], cpu_ms[raw_key]))
+            for name in trees:
+                key = f"{label}: {name} ingest, {workers} workers"
+                print(summarise(f"{name} ingest, {workers} workers", rates[key], loads[key], cpu_ms[key], raw,
+                                "(target >= 0.60x)" if name == "uncover" else ""))
+        if not args.one:
+            for name in trees:
+                many, one = rates[f"{label}: {name} ingest, {w} workers"], rates[f"{label}: {name} ingest, 1 workers"]
+                print(f"    {name}: {w} workers / 1 worker = {statistics.median(many) / statistics.median(one):.2f}x "
+                      "(medians; target >= 1.7x)")
+            raw_many, raw_one = rates[f"{label}: raw pypdfium2, {w} processes"], rates[f"{label}: raw pypdfium2, 1 processes"]
+            print(f"    raw pypdfium2: {w} processes / 1 = {statistics.median(raw_many) / statistics.median(raw_one):.2f}x")
     print(f"    peak RSS: ingest process {rss[0]:.0f} MB, largest worker {rss[1]:.0f} MB (target < 1024 MB)")
 
     if args.scans:

@@ -69,7 +69,7 @@ SCREEN_DPI = 72
 MIN_RULES = 6  # drawn paths on a page before it is worth reading for ruled tables
 
 
-def may_hold_table(page: Any) -> bool:
+def may_hold_table(page: Any, text: Any = None) -> bool:
     """A fast look with pypdfium2 before the slow reading (pdfplumber parses a page in a third of a
     second): a page that draws no rules and shows no column, a gap in the same place on three
     lines or more, holds no table. Most released pages (letters, e-mails, OCR'd scans whose
@@ -78,40 +78,36 @@ def may_hold_table(page: Any) -> bool:
 
     if sum(1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=3)) >= MIN_RULES:
         return True
-    return _has_column(_line_gaps(page))
+    return _has_column(_line_gaps(text or page.get_textpage()))
 
 
 COLUMN_LINES = 3  # lines sharing a gap: a column
 GAP_HEIGHTS = 1.5  # a gap this many character heights wide separates two cells, not two words
 
 
-def _line_gaps(page: Any) -> list[tuple[int, float, float]]:
+def _line_gaps(text: Any) -> list[tuple[int, float, float]]:
     """(line, left, right) of every gap of GAP_HEIGHTS between neighbouring characters of a line,
     read through PDFium's bare functions: thousands of characters a page."""
     import ctypes
 
     from ..occlusion import _CHAR_BOX, _COUNT_CHARS
 
-    text = page.get_textpage()
-    try:
-        handle = ctypes.cast(text.raw, ctypes.c_void_p).value
-        left, right, bottom, top = (ctypes.c_double() for _ in range(4))
-        refs = [ctypes.byref(v) for v in (left, right, bottom, top)]
-        gaps: list[tuple[int, float, float]] = []
-        prev: tuple[float, float, float, float] | None = None
-        for i in range(_COUNT_CHARS(handle)):
-            if not _CHAR_BOX(handle, i, *refs) or right.value <= left.value:
-                continue
-            box = (left.value, bottom.value, right.value, top.value)
-            if prev is not None:
-                height = max(prev[3] - prev[1], box[3] - box[1], 1.0)
-                same_line = abs((box[1] + box[3]) - (prev[1] + prev[3])) < height
-                if same_line and box[0] - prev[2] >= GAP_HEIGHTS * height:
-                    gaps.append((round((box[1] + box[3]) / 2), prev[2], box[0]))
-            prev = box
-        return gaps
-    finally:
-        text.close()
+    handle = ctypes.cast(text.raw, ctypes.c_void_p).value
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    refs = [ctypes.byref(v) for v in (left, right, bottom, top)]
+    gaps: list[tuple[int, float, float]] = []
+    prev: tuple[float, float, float, float] | None = None
+    for i in range(_COUNT_CHARS(handle)):
+        if not _CHAR_BOX(handle, i, *refs) or right.value <= left.value:
+            continue
+        box = (left.value, bottom.value, right.value, top.value)
+        if prev is not None:
+            height = max(prev[3] - prev[1], box[3] - box[1], 1.0)
+            same_line = abs((box[1] + box[3]) - (prev[1] + prev[3])) < height
+            if same_line and box[0] - prev[2] >= GAP_HEIGHTS * height:
+                gaps.append((round((box[1] + box[3]) / 2), prev[2], box[0]))
+        prev = box
+    return gaps
 
 
 def _has_column(gaps: list[tuple[int, float, float]]) -> bool:
@@ -157,6 +153,29 @@ def _scanned_page_tables(data: bytes, number: int) -> list[Table]:
     return image_tables(image, OCR_DPI, number)
 
 
+def _page_tables(page: Any, data: bytes, number: int, heights: dict[int, float], ocr: bool) -> list[Table]:
+    """One page that may hold a table: OCR'd when it has no text layer, turned upright when printed
+    sideways, then read."""
+    heights[number] = float(page.height)
+    if not page.chars and page.images:
+        return _scanned_page_tables(data, number) if ocr else []
+    turned, extra, handle = page, 0, None
+    if page.chars and _upright_share(page) < 0.5:
+        got = _turned_page(data, number - 1)
+        if got is not None:
+            turned, extra, handle = got
+    heights[number] = float(turned.height)
+    try:
+        tables = tables_on_page(turned, number)
+    finally:
+        if handle is not None:
+            handle.close()
+    for t in tables:
+        t.turned = extra
+    page.flush_cache()
+    return tables
+
+
 def pdf_tables(source: Path | bytes, pages: Iterable[int] | None = None, progress: Progress | None = None,
                join: bool = True, ocr: bool = True) -> list[Table]:
     """Every table in a PDF (pages numbered from 1), continuations joined unless `join` is False;
@@ -165,37 +184,21 @@ def pdf_tables(source: Path | bytes, pages: Iterable[int] | None = None, progres
     found: list[Table] = []
     heights: dict[int, float] = {}
     screen = pdfium.PdfDocument(data)
-    with pdfplumber.open(io.BytesIO(data)) as pdf:
-        numbers = list(pages) if pages is not None else list(range(1, len(pdf.pages) + 1))
+    plumbed: Any = None  # pdfplumber's reading of the file, opened for the first page that may hold a table
+    try:
+        numbers = list(pages) if pages is not None else list(range(1, len(screen) + 1))
         for k, number in enumerate(numbers):
-            if screen[number - 1].get_textpage().count_chars() and not may_hold_table(screen[number - 1]):
-                if progress:
-                    progress(k + 1, len(numbers))
-                continue
-            page = pdf.pages[number - 1]
-            heights[number] = float(page.height)
-            if not page.chars and page.images:
-                if ocr:
-                    found += _scanned_page_tables(data, number)
-                if progress:
-                    progress(k + 1, len(numbers))
-                continue
-            turned, extra, handle = page, 0, None
-            if page.chars and _upright_share(page) < 0.5:
-                got = _turned_page(data, number - 1)
-                if got is not None:
-                    turned, extra, handle = got
-            heights[number] = float(turned.height)
-            try:
-                tables = tables_on_page(turned, number)
-            finally:
-                if handle is not None:
-                    handle.close()
-            for t in tables:
-                t.turned = extra
-            found += tables
-            page.flush_cache()
+            screen_page = screen[number - 1]
+            text = screen_page.get_textpage()
+            skip = text.count_chars() > 0 and not may_hold_table(screen_page, text)
+            text.close()
+            if not skip:
+                plumbed = plumbed or pdfplumber.open(io.BytesIO(data))
+                found += _page_tables(plumbed.pages[number - 1], data, number, heights, ocr)
             if progress:
                 progress(k + 1, len(numbers))
-    screen.close()
+    finally:
+        if plumbed is not None:
+            plumbed.close()
+        screen.close()
     return join_continued(found, heights) if join else found
