@@ -82,7 +82,8 @@ def _pool(fn: Callable[[Any], Any], limits: WorkerLimits) -> LocalPool[Any, Any]
             old.close()
         _POOLS.clear()
         pool = _POOLS[key] = LocalPool(fn, workers=1, limits=limits, start_method="forkserver",
-                                       preload=["uncover.ingest.process"], ready_timeout=READY_TIMEOUT)
+                                       preload=["uncover.ingest.process"], ready_timeout=READY_TIMEOUT,
+                                       main_in_children=False)  # the Ray worker's main is Ray's own script
     return pool
 
 
