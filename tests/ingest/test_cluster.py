@@ -99,3 +99,24 @@ def test_ingest_through_ray_equals_the_local_pool(cluster: str, tmp_path: Path) 
     assert remote.index.count() == 37
     local.close()
     remote.close()
+
+
+def test_node_workers_are_kept_for_the_next_ingest_then_exit_when_idle(cluster: str) -> None:
+    sys.path.insert(0, str(HERE))
+    from test_workers import misbehave
+
+    def child_pids(keep_seconds: float) -> set[str]:
+        with RayExecutor(misbehave, cluster, WorkerLimits(seconds=30), batch=1, keep_seconds=keep_seconds) as executor:
+            for t in "abcd":
+                executor.submit(t)
+            pids = set()
+            while (o := executor.next_outcome()) is not None:
+                assert o.result is not None
+                pids.add(o.result.rsplit(" ", 1)[1])
+        return pids
+
+    first = child_pids(300)
+    assert len(first) == 2
+    assert child_pids(1) == first, "a second executor found the same workers and their children running"
+    time.sleep(8)  # idle past keep_seconds: they exited (Ray has their CPUs back)
+    assert not child_pids(300) & first
