@@ -177,11 +177,15 @@ class RayExecutor(Generic[T, R]):
         self.slots = max(1, int(cpus / cpus_per_task))
         self.fn_ref = ray.put(fn)
         self.node_worker = ray.remote(NodeWorker)
+        # A retry runs as a plain task, which Ray places on a live node: a node that died with several
+        # workers must not take an item's one retry with another of its dead workers. It reserves no
+        # CPU (the node workers hold them all): retries are rare, one item each.
+        self.retry_task = ray.remote(num_cpus=0, max_retries=0, scheduling_strategy="SPREAD")(run_batch)
         self.workers = [self._worker(i, named=True) for i in range(self.slots)]
         # A new worker starts now (its Ray process and child): that overlaps the committer's scan.
         self.warming = [w.warm.remote(self.fn_ref, self.limits, keep_seconds) for w in self.workers]
         self.queue: deque[tuple[T, int]] = deque()  # (task, system failures so far)
-        self.in_flight: dict[Any, tuple[list[tuple[T, int]], float, int]] = {}  # ref -> (batch, deadline, slot)
+        self.in_flight: dict[Any, tuple[list[tuple[T, int]], float, int]] = {}  # ref -> (batch, deadline, slot; -1: a retry task)
         self.ready: deque[Outcome[T, R]] = deque()
 
     def _worker(self, slot: int, named: bool) -> Any:
@@ -219,11 +223,16 @@ class RayExecutor(Generic[T, R]):
                 batch.append((task, failures))
                 if failures:
                     break
-            loads = [0] * self.slots
-            for _, _, slot in self.in_flight.values():
-                loads[slot] += 1
-            slot = loads.index(min(loads))
-            ref = self.workers[slot].run.remote(self.fn_ref, self.limits, [t for t, _ in batch])
+            tasks = [t for t, _ in batch]
+            if batch[0][1]:
+                slot, ref = -1, self.retry_task.remote(self.fn_ref, self.limits, tasks)
+            else:
+                loads = [0] * self.slots
+                for _, _, busy in self.in_flight.values():
+                    if busy >= 0:
+                        loads[busy] += 1
+                slot = loads.index(min(loads))
+                ref = self.workers[slot].run.remote(self.fn_ref, self.limits, tasks)
             deadline = time.monotonic() + len(batch) * (self.limits.seconds + 30) + 120
             self.in_flight[ref] = (batch, deadline, slot)
 
@@ -237,6 +246,8 @@ class RayExecutor(Generic[T, R]):
                 return None
             done, _ = ray.wait(list(self.in_flight), num_returns=1, timeout=5.0)
             for ref in done:
+                if ref not in self.in_flight:  # lost with its worker, already queued again
+                    continue
                 batch, _, slot = self.in_flight.pop(ref)
                 try:
                     self.ready.extend(ray.get(ref))
@@ -248,15 +259,18 @@ class RayExecutor(Generic[T, R]):
             for ref, (batch, deadline, slot) in list(self.in_flight.items()):
                 if ref in self.in_flight and now > deadline:  # a node that stopped answering
                     del self.in_flight[ref]
+                    if slot < 0:
+                        ray.cancel(ref, force=True)
                     self._lost(batch, slot, "no answer from its node")
 
     def _lost(self, batch: list[tuple[T, int]], slot: int, why: str) -> None:
-        self.ray.kill(self.workers[slot])
-        self.workers[slot] = self._worker(slot, named=False)
-        for ref, (other, _, where) in list(self.in_flight.items()):  # its other batches were lost with it
-            if where == slot:
-                del self.in_flight[ref]
-                self._requeue(other, why)
+        if slot >= 0:  # a node worker: replace it; its other batches were lost with it
+            self.ray.kill(self.workers[slot])
+            self.workers[slot] = self._worker(slot, named=False)
+            for ref, (other, _, where) in list(self.in_flight.items()):
+                if where == slot:
+                    del self.in_flight[ref]
+                    self._requeue(other, why)
         self._requeue(batch, why)
 
     def _requeue(self, batch: list[tuple[T, int]], why: str) -> None:
