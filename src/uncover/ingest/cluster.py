@@ -4,14 +4,17 @@ Needs `pip install 'uncover[cluster]'` (Ray, Apache-2.0) on the machine that run
 every node, at the same uncover version. The ingest itself does not change: the machine that runs
 it scans and hashes the inputs, owns the case database and the search index, and commits every
 result (the single committer); only `process_item` (extraction, OCR, withholdings) runs on the
-cluster, as Ray tasks, each a batch of a few items. Results come back as batches finish, in any
-order, and are committed one document per transaction as before.
+cluster, in batches of a few items sent to node workers: one Ray actor per CPU, each holding
+its child process, kept running between ingests (for KEEP_SECONDS idle) so that only the first
+ingest on a cluster pays for starting them. Results come back as batches finish, in any order,
+and are committed one document per transaction as before.
 
-Isolation is the local pool's: on each node a task hands its items to a `LocalPool` of one child
+Isolation is the local pool's: on each node a worker hands its items to a `LocalPool` of one child
 process (started from a fork server, with the same time and memory limits), kept for the life of
-the Ray worker, so a file that segfaults, hangs or eats memory becomes that file's `crash`,
-`timeout` or `too-large` exception and a fresh child takes its place. A batch whose Ray worker or
-node is lost is retried once, one item per task, then reported as crashed.
+the worker, so a file that segfaults, hangs or eats memory becomes that file's `crash`, `timeout`
+or `too-large` exception and a fresh child takes its place. A batch whose worker or node is lost
+is retried once, one item per Ray task on a live node, then reported as crashed; the lost worker
+is replaced.
 
 The shared-path contract: every node must see the case folder at the same absolute path as the
 machine that runs the ingest (an NFS, SMB or cluster file-system mount): nodes read the stored
@@ -40,7 +43,8 @@ from .workers import LocalPool, Outcome, WorkerLimits
 T = TypeVar("T")
 R = TypeVar("R")
 
-BATCH = 8  # items per Ray task: amortizes the task overhead; small enough to spread a production
+BATCH = 32  # most items per batch: amortizes the per-call overhead (about 4 ms) over small items
+TASK_SECONDS = 0.5  # batches are sized to take about this long: one slow item (an OCR page) goes alone
 READY_TIMEOUT = 120.0  # seconds a node's child process may take to start (imports) before its first item
 SYSTEM_RETRIES = 1  # a batch lost with its worker or node is run again once, item by item
 KEEP_SECONDS = 300.0  # a node worker left idle this long exits, handing its CPU back to the cluster
@@ -147,6 +151,16 @@ def _absolute(task: Any) -> Any:
     return dataclasses.replace(task, **changes) if changes else task
 
 
+@dataclasses.dataclass
+class _Sent(Generic[T]):
+    """A batch on its way: its items (with their system failures so far), and where and when it went."""
+
+    batch: list[tuple[T, int]]
+    slot: int  # the node worker; -1: a retry, as a plain Ray task
+    sent: float
+    deadline: float
+
+
 class RayExecutor(Generic[T, R]):
     """Runs `fn(task)` in batches on the cluster's node workers; the same Executor interface as LocalPool.
 
@@ -185,7 +199,8 @@ class RayExecutor(Generic[T, R]):
         # A new worker starts now (its Ray process and child): that overlaps the committer's scan.
         self.warming = [w.warm.remote(self.fn_ref, self.limits, keep_seconds) for w in self.workers]
         self.queue: deque[tuple[T, int]] = deque()  # (task, system failures so far)
-        self.in_flight: dict[Any, tuple[list[tuple[T, int]], float, int]] = {}  # ref -> (batch, deadline, slot; -1: a retry task)
+        self.in_flight: dict[Any, _Sent[T]] = {}
+        self.item_seconds: float | None = None  # a moving average of the items' round trips
         self.ready: deque[Outcome[T, R]] = deque()
 
     def _worker(self, slot: int, named: bool) -> Any:
@@ -209,11 +224,18 @@ class RayExecutor(Generic[T, R]):
     def submit(self, task: T) -> None:
         self.queue.append((_absolute(task), 0))
 
+    def _batch_size(self) -> int:
+        """Items per batch: one until the first batches have come back, then as many as take about
+        TASK_SECONDS, up to `batch`; at the tail, few enough that every worker gets a share."""
+        if self.item_seconds is None:
+            return 1
+        return max(1, min(self.batch, round(TASK_SECONDS / max(self.item_seconds, 1e-6))))
+
     def _dispatch(self) -> None:
         capacity = 2 * self.slots  # one running and one waiting per worker, as the local pool does
         while self.queue and len(self.in_flight) < capacity:
             free = capacity - len(self.in_flight)
-            size = max(1, min(self.batch, math.ceil(len(self.queue) / free)))
+            size = max(1, min(self._batch_size(), math.ceil(len(self.queue) / free)))
             batch: list[tuple[T, int]] = []
             while self.queue and len(batch) < size:
                 task, failures = self.queue.popleft()
@@ -228,13 +250,13 @@ class RayExecutor(Generic[T, R]):
                 slot, ref = -1, self.retry_task.remote(self.fn_ref, self.limits, tasks)
             else:
                 loads = [0] * self.slots
-                for _, _, busy in self.in_flight.values():
-                    if busy >= 0:
-                        loads[busy] += 1
+                for sent in self.in_flight.values():
+                    if sent.slot >= 0:
+                        loads[sent.slot] += 1
                 slot = loads.index(min(loads))
                 ref = self.workers[slot].run.remote(self.fn_ref, self.limits, tasks)
-            deadline = time.monotonic() + len(batch) * (self.limits.seconds + 30) + 120
-            self.in_flight[ref] = (batch, deadline, slot)
+            now = time.monotonic()
+            self.in_flight[ref] = _Sent(batch, slot, now, now + len(batch) * (self.limits.seconds + 30) + 120)
 
     def next_outcome(self) -> Outcome[T, R] | None:
         ray = self.ray
@@ -248,30 +270,33 @@ class RayExecutor(Generic[T, R]):
             for ref in done:
                 if ref not in self.in_flight:  # lost with its worker, already queued again
                     continue
-                batch, _, slot = self.in_flight.pop(ref)
+                sent = self.in_flight.pop(ref)
                 try:
                     self.ready.extend(ray.get(ref))
                 except ray.exceptions.RayTaskError as exc:  # run_batch itself failed: report, never stop
-                    self.ready.extend(Outcome(t, failure="crash", detail=f"the cluster task failed: {exc}") for t, _ in batch)
+                    self.ready.extend(Outcome(t, failure="crash", detail=f"the cluster task failed: {exc}") for t, _ in sent.batch)
                 except ray.exceptions.RayError as exc:  # the worker or its node was lost
-                    self._lost(batch, slot, f"{type(exc).__name__}")
+                    self._lost(sent, f"{type(exc).__name__}")
+                else:
+                    per_item = (time.monotonic() - sent.sent) / len(sent.batch)
+                    self.item_seconds = per_item if self.item_seconds is None else 0.7 * self.item_seconds + 0.3 * per_item
             now = time.monotonic()
-            for ref, (batch, deadline, slot) in list(self.in_flight.items()):
-                if ref in self.in_flight and now > deadline:  # a node that stopped answering
+            for ref, sent in list(self.in_flight.items()):
+                if ref in self.in_flight and now > sent.deadline:  # a node that stopped answering
                     del self.in_flight[ref]
-                    if slot < 0:
+                    if sent.slot < 0:
                         ray.cancel(ref, force=True)
-                    self._lost(batch, slot, "no answer from its node")
+                    self._lost(sent, "no answer from its node")
 
-    def _lost(self, batch: list[tuple[T, int]], slot: int, why: str) -> None:
-        if slot >= 0:  # a node worker: replace it; its other batches were lost with it
-            self.ray.kill(self.workers[slot])
-            self.workers[slot] = self._worker(slot, named=False)
-            for ref, (other, _, where) in list(self.in_flight.items()):
-                if where == slot:
+    def _lost(self, lost: _Sent[T], why: str) -> None:
+        if lost.slot >= 0:  # a node worker: replace it; its other batches were lost with it
+            self.ray.kill(self.workers[lost.slot])
+            self.workers[lost.slot] = self._worker(lost.slot, named=False)
+            for ref, other in list(self.in_flight.items()):
+                if other.slot == lost.slot:
                     del self.in_flight[ref]
-                    self._requeue(other, why)
-        self._requeue(batch, why)
+                    self._requeue(other.batch, why)
+        self._requeue(lost.batch, why)
 
     def _requeue(self, batch: list[tuple[T, int]], why: str) -> None:
         for task, failures in batch:
