@@ -187,9 +187,10 @@ def main() -> int:
         print(f"committer (SQLite, one document of 2 pages per transaction): {commit:,.0f} documents/s")
         ocr_s = args.model_only or args.cores / statistics.median(r.pages_s for r in results["OCR pages"]["local"])
         print(f"OCR: {ocr_s:.2f} s per page per core (this machine)")
-        print(f"model, nodes of {args.node_cores} cores, one scanned page per document, tasks of 8 items:")
+        # an OCR page takes seconds, so it goes alone (cluster.TASK_SECONDS): the model charges a call of one item
+        print(f"model, nodes of {args.node_cores} cores, one scanned page per document, one per call:")
         for nodes in (1, 10, 100):
-            rate, days = model(ocr_s, overheads["ray_item_s_batch8"], commit, nodes, args.node_cores)
+            rate, days = model(ocr_s, overheads["ray_item_s_batch1"], commit, nodes, args.node_cores)
             print(f"  {nodes:3} nodes: {rate:8.1f} pages/s, {days:6.2f} days per million scanned pages"
                   + ("  (the single committer is the limit)" if rate >= commit else ""))
         print(f"load average {os.getloadavg()[0]:.2f} at the end")
