@@ -1,7 +1,7 @@
 """Cluster benchmark: `uncover ingest --ray` against the local worker pool at equal cores, and a
 scaling model for 10 and 100 nodes from measured per-task overheads.
 
-    python bench/cluster.py [--pdfs 400] [--pages 2] [--scans 16] [--cores 2] [--rounds 2] [--keep DIR]
+    python bench/cluster.py [--pdfs 400] [--pages 2] [--scans 16] [--cores 2] [--rounds 2] [--ray-niceness 0] [--keep DIR]
 
 Needs the cluster extra (pip install -e '.[cluster]'). Starts a one-node Ray cluster on 127.0.0.1
 with --cores CPUs, then runs, A/B interleaved, the same ingest (full pipeline: hashing, SQLite,
