@@ -99,3 +99,57 @@ def test_ingest_through_ray_equals_the_local_pool(cluster: str, tmp_path: Path) 
     assert remote.index.count() == 37
     local.close()
     remote.close()
+
+
+def test_node_workers_are_kept_for_the_next_ingest_then_exit_when_idle(cluster: str) -> None:
+    sys.path.insert(0, str(HERE))
+    from test_workers import misbehave
+
+    def child_pids(keep_seconds: float) -> set[str]:
+        with RayExecutor(misbehave, cluster, WorkerLimits(seconds=30), batch=1, keep_seconds=keep_seconds) as executor:
+            for t in "abcd":
+                executor.submit(t)
+            pids = set()
+            while (o := executor.next_outcome()) is not None:
+                assert o.result is not None
+                pids.add(o.result.rsplit(" ", 1)[1])
+        return pids
+
+    first = child_pids(300)
+    assert len(first) == 2
+    assert child_pids(1) == first, "a second executor found the same workers and their children running"
+    time.sleep(10)  # idle past keep_seconds: they exited (Ray has their CPUs back)
+    assert not child_pids(300) & first
+
+
+def test_a_lost_node_worker_is_replaced_and_its_batch_retried(cluster: str) -> None:
+    import threading
+
+    import ray
+
+    sys.path.insert(0, str(HERE))
+    from test_workers import misbehave
+
+    killed = []
+
+    def kill_the_workers() -> None:
+        time.sleep(1.5)  # "hang" is running, under its 4 s limit
+        for name in ray.util.list_named_actors(all_namespaces=True):
+            if name["namespace"] == "uncover":
+                ray.kill(ray.get_actor(name["name"], namespace="uncover"))
+                killed.append(name["name"])
+
+    started = time.monotonic()
+    with RayExecutor(misbehave, cluster, WorkerLimits(seconds=4), batch=2) as executor:
+        for t in ["hang", "a", "b", "c"]:
+            executor.submit(t)
+        killer = threading.Thread(target=kill_the_workers)
+        killer.start()
+        outcomes = {}
+        while (o := executor.next_outcome()) is not None:
+            outcomes[o.task] = o
+        killer.join()
+    assert len(killed) == 2
+    assert outcomes["hang"].failure == "timeout", "retried alone on a live node, it met its own limit there"
+    assert time.monotonic() - started > 1.5 + 4, "the retry ran it again from the start"
+    assert all(outcomes[t].result and outcomes[t].result.startswith(f"{t} done") for t in "abc"), "each was retried once"

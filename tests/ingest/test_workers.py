@@ -49,3 +49,30 @@ def test_pool_reports_each_failure_and_finishes_the_rest() -> None:
         pool.close()
     assert_each_failure_isolated(outcomes, tasks)
     assert time.monotonic() - started < 30
+
+
+MAIN_SCRIPT = """
+import os, sys
+from pathlib import Path
+Path(sys.argv[1], f"main-ran-in-{os.getpid()}").touch()  # what each child that re-runs this script leaves
+if __name__ == "__main__":
+    from uncover.ingest.workers import LocalPool
+    with LocalPool(abs, workers=1, start_method="forkserver", main_in_children=sys.argv[2] == "yes") as pool:
+        pool.submit(-3)
+        print(pool.next_outcome().result)
+"""
+
+
+def test_children_need_not_run_the_parents_main_script(tmp_path) -> None:
+    """A Ray worker's main script is Ray's own: its children must start without running it again."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "main.py"
+    script.write_text(MAIN_SCRIPT)
+    for keep, runs in (("yes", 2), ("no", 1)):  # the parent itself, plus the forkserver child if kept
+        marks = tmp_path / keep
+        marks.mkdir()
+        out = subprocess.run([sys.executable, str(script), str(marks), keep], capture_output=True, text=True, timeout=120)
+        assert out.stdout.strip() == "3", out.stderr
+        assert len(list(marks.iterdir())) == runs

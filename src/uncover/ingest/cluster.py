@@ -4,14 +4,17 @@ Needs `pip install 'uncover[cluster]'` (Ray, Apache-2.0) on the machine that run
 every node, at the same uncover version. The ingest itself does not change: the machine that runs
 it scans and hashes the inputs, owns the case database and the search index, and commits every
 result (the single committer); only `process_item` (extraction, OCR, withholdings) runs on the
-cluster, as Ray tasks, each a batch of a few items. Results come back as batches finish, in any
-order, and are committed one document per transaction as before.
+cluster, in batches of a few items sent to node workers: one Ray actor per CPU, each holding
+its child process, kept running between ingests (for KEEP_SECONDS idle) so that only the first
+ingest on a cluster pays for starting them. Results come back as batches finish, in any order,
+and are committed one document per transaction as before.
 
-Isolation is the local pool's: on each node a task hands its items to a `LocalPool` of one child
+Isolation is the local pool's: on each node a worker hands its items to a `LocalPool` of one child
 process (started from a fork server, with the same time and memory limits), kept for the life of
-the Ray worker, so a file that segfaults, hangs or eats memory becomes that file's `crash`,
-`timeout` or `too-large` exception and a fresh child takes its place. A batch whose Ray worker or
-node is lost is retried once, one item per task, then reported as crashed.
+the worker, so a file that segfaults, hangs or eats memory becomes that file's `crash`, `timeout`
+or `too-large` exception and a fresh child takes its place. A batch whose worker or node is lost
+is retried once, one item per Ray task on a live node, then reported as crashed; the lost worker
+is replaced.
 
 The shared-path contract: every node must see the case folder at the same absolute path as the
 machine that runs the ingest (an NFS, SMB or cluster file-system mount): nodes read the stored
@@ -25,7 +28,9 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import math
+import os
 import pickle
+import threading
 import time
 from collections import deque
 from collections.abc import Callable
@@ -38,9 +43,12 @@ from .workers import LocalPool, Outcome, WorkerLimits
 T = TypeVar("T")
 R = TypeVar("R")
 
-BATCH = 8  # items per Ray task: amortizes the task overhead; small enough to spread a production
+BATCH = 32  # most items per batch: amortizes the per-call overhead (about 4 ms) over small items
+TASK_SECONDS = 0.5  # batches are sized to take about this long: one slow item (an OCR page) goes alone
 READY_TIMEOUT = 120.0  # seconds a node's child process may take to start (imports) before its first item
 SYSTEM_RETRIES = 1  # a batch lost with its worker or node is run again once, item by item
+KEEP_SECONDS = 300.0  # a node worker left idle this long exits, handing its CPU back to the cluster
+NAMESPACE = "uncover"  # the Ray namespace of the node workers, found by name by the next ingest
 _POOLS: dict[str, LocalPool[Any, Any]] = {}  # per Ray worker process: its child-process pool
 
 
@@ -71,6 +79,42 @@ def warm(fn: Callable[[Any], Any], limits: WorkerLimits) -> str:
     return _node_name()
 
 
+class NodeWorker:
+    """One CPU of the cluster: a Ray actor holding its child process between batches and between
+    ingests. Starting a Ray worker, its fork server and its child costs seconds of CPU (about 4 s
+    on a loaded 2-core machine), as much as a small production's whole processing; a worker kept
+    for the next ingest makes that a cost of the first ingest on a cluster, not of every one.
+    Idle for `keep_seconds` (set by the latest ingest), it closes its child and exits, handing its
+    CPU back."""
+
+    def __init__(self) -> None:
+        self.keep_seconds = KEEP_SECONDS
+        self.last = time.monotonic()
+        self.busy = 0
+        threading.Thread(target=self._expire, daemon=True).start()
+
+    def run(self, fn: Callable[[Any], Any], limits: WorkerLimits, tasks: list[Any]) -> list[Outcome[Any, Any]]:
+        self.busy += 1
+        try:
+            return run_batch(fn, limits, tasks)
+        finally:
+            self.busy -= 1
+            self.last = time.monotonic()
+
+    def warm(self, fn: Callable[[Any], Any], limits: WorkerLimits, keep_seconds: float) -> str:
+        self.keep_seconds = keep_seconds
+        self.last = time.monotonic()
+        return warm(fn, limits)
+
+    def _expire(self) -> None:
+        while True:
+            time.sleep(min(5.0, self.keep_seconds / 2))
+            if not self.busy and time.monotonic() - self.last > self.keep_seconds:
+                for pool in _POOLS.values():
+                    pool.close()
+                os._exit(0)  # Ray frees the actor's name and CPU; the next ingest starts a new one
+
+
 def _pool(fn: Callable[[Any], Any], limits: WorkerLimits) -> LocalPool[Any, Any]:
     try:
         key = hashlib.sha256(pickle.dumps((fn, limits))).hexdigest()
@@ -82,7 +126,8 @@ def _pool(fn: Callable[[Any], Any], limits: WorkerLimits) -> LocalPool[Any, Any]
             old.close()
         _POOLS.clear()
         pool = _POOLS[key] = LocalPool(fn, workers=1, limits=limits, start_method="forkserver",
-                                       preload=["uncover.ingest.process"], ready_timeout=READY_TIMEOUT)
+                                       preload=["uncover.ingest.process"], ready_timeout=READY_TIMEOUT,
+                                       main_in_children=False)  # the Ray worker's main is Ray's own script
     return pool
 
 
@@ -106,15 +151,31 @@ def _absolute(task: Any) -> Any:
     return dataclasses.replace(task, **changes) if changes else task
 
 
+@dataclasses.dataclass
+class _Sent(Generic[T]):
+    """A batch on its way: its items (with their system failures so far), and where and when it went."""
+
+    batch: list[tuple[T, int]]
+    slot: int  # the node worker; -1: a retry, as a plain Ray task
+    sent: float
+    deadline: float
+
+
 class RayExecutor(Generic[T, R]):
-    """Runs `fn(task)` as Ray tasks on a cluster; the same Executor interface as LocalPool."""
+    """Runs `fn(task)` in batches on the cluster's node workers; the same Executor interface as LocalPool.
+
+    One `NodeWorker` per CPU, named by slot and uncover version, so the next ingest (from any
+    machine) finds them running. Each gets at most two batches at a time: one running, one
+    waiting, as the local pool does with its workers."""
 
     def __init__(self, fn: Callable[[T], R], address: str = "auto", limits: WorkerLimits | None = None,
-                 batch: int = BATCH, cpus_per_task: float = 1.0) -> None:
+                 batch: int = BATCH, cpus_per_task: float = 1.0, keep_seconds: float = KEEP_SECONDS) -> None:
         ray = self.ray = _ray()
         self.fn = fn
         self.limits = limits or WorkerLimits()
         self.batch = max(1, batch)
+        self.cpus_per_task = cpus_per_task
+        self.keep_seconds = keep_seconds
         self.started_ray = False
         if not ray.is_initialized():
             try:
@@ -128,15 +189,33 @@ class RayExecutor(Generic[T, R]):
             self.started_ray = True
         cpus = float(ray.cluster_resources().get("CPU", 1.0))
         self.slots = max(1, int(cpus / cpus_per_task))
-        # SPREAD: batches go round the nodes instead of filling the first one
-        self.remote = ray.remote(num_cpus=cpus_per_task, max_retries=0, scheduling_strategy="SPREAD")(run_batch)
         self.fn_ref = ray.put(fn)
-        # Start every slot's Ray worker and child now: it overlaps the committer's scan and hashing.
-        warmer = ray.remote(num_cpus=cpus_per_task, max_retries=0, scheduling_strategy="SPREAD")(warm)
-        self.warming = [warmer.remote(self.fn_ref, self.limits) for _ in range(self.slots)]
+        self.node_worker = ray.remote(NodeWorker)
+        # A retry runs as a plain task, which Ray places on a live node: a node that died with several
+        # workers must not take an item's one retry with another of its dead workers. It reserves no
+        # CPU (the node workers hold them all): retries are rare, one item each.
+        self.retry_task = ray.remote(num_cpus=0, max_retries=0, scheduling_strategy="SPREAD")(run_batch)
+        self.workers = [self._worker(i, named=True) for i in range(self.slots)]
+        # A new worker starts now (its Ray process and child): that overlaps the committer's scan.
+        self.warming = [w.warm.remote(self.fn_ref, self.limits, keep_seconds) for w in self.workers]
         self.queue: deque[tuple[T, int]] = deque()  # (task, system failures so far)
-        self.in_flight: dict[Any, tuple[list[tuple[T, int]], float]] = {}  # ref -> (batch, deadline)
+        self.in_flight: dict[Any, _Sent[T]] = {}
+        self.item_seconds: float | None = None  # a moving average of the items' round trips
         self.ready: deque[Outcome[T, R]] = deque()
+
+    def _worker(self, slot: int, named: bool) -> Any:
+        """The slot's node worker: the running one of that name, else a new one; a replacement for a
+        lost one is this ingest's own (unnamed), so it never collides with the dying one's name."""
+        from .. import __version__
+
+        options: dict[str, Any] = {"num_cpus": self.cpus_per_task, "max_restarts": 0, "scheduling_strategy": "SPREAD"}
+        if named:
+            options.update(name=f"node-worker-{__version__}-{self.cpus_per_task:g}-{slot}", namespace=NAMESPACE,
+                           lifetime="detached", get_if_exists=True)
+        worker = self.node_worker.options(**options).remote()
+        if not named:
+            worker.warm.remote(self.fn_ref, self.limits, self.keep_seconds)
+        return worker
 
     @property
     def size(self) -> int:
@@ -145,11 +224,18 @@ class RayExecutor(Generic[T, R]):
     def submit(self, task: T) -> None:
         self.queue.append((_absolute(task), 0))
 
+    def _batch_size(self) -> int:
+        """Items per batch: one until the first batches have come back, then as many as take about
+        TASK_SECONDS, up to `batch`; at the tail, few enough that every worker gets a share."""
+        if self.item_seconds is None:
+            return 1
+        return max(1, min(self.batch, round(TASK_SECONDS / max(self.item_seconds, 1e-6))))
+
     def _dispatch(self) -> None:
-        capacity = 2 * self.slots  # one running and one waiting per slot, as the local pool does
+        capacity = 2 * self.slots  # one running and one waiting per worker, as the local pool does
         while self.queue and len(self.in_flight) < capacity:
             free = capacity - len(self.in_flight)
-            size = max(1, min(self.batch, math.ceil(len(self.queue) / free)))
+            size = max(1, min(self._batch_size(), math.ceil(len(self.queue) / free)))
             batch: list[tuple[T, int]] = []
             while self.queue and len(batch) < size:
                 task, failures = self.queue.popleft()
@@ -159,9 +245,18 @@ class RayExecutor(Generic[T, R]):
                 batch.append((task, failures))
                 if failures:
                     break
-            ref = self.remote.remote(self.fn_ref, self.limits, [t for t, _ in batch])
-            deadline = time.monotonic() + len(batch) * (self.limits.seconds + 30) + 120
-            self.in_flight[ref] = (batch, deadline)
+            tasks = [t for t, _ in batch]
+            if batch[0][1]:
+                slot, ref = -1, self.retry_task.remote(self.fn_ref, self.limits, tasks)
+            else:
+                loads = [0] * self.slots
+                for sent in self.in_flight.values():
+                    if sent.slot >= 0:
+                        loads[sent.slot] += 1
+                slot = loads.index(min(loads))
+                ref = self.workers[slot].run.remote(self.fn_ref, self.limits, tasks)
+            now = time.monotonic()
+            self.in_flight[ref] = _Sent(batch, slot, now, now + len(batch) * (self.limits.seconds + 30) + 120)
 
     def next_outcome(self) -> Outcome[T, R] | None:
         ray = self.ray
@@ -173,21 +268,37 @@ class RayExecutor(Generic[T, R]):
                 return None
             done, _ = ray.wait(list(self.in_flight), num_returns=1, timeout=5.0)
             for ref in done:
-                batch, _ = self.in_flight.pop(ref)
+                if ref not in self.in_flight:  # lost with its worker, already queued again
+                    continue
+                sent = self.in_flight.pop(ref)
                 try:
                     self.ready.extend(ray.get(ref))
                 except ray.exceptions.RayTaskError as exc:  # run_batch itself failed: report, never stop
-                    self.ready.extend(Outcome(t, failure="crash", detail=f"the cluster task failed: {exc}") for t, _ in batch)
+                    self.ready.extend(Outcome(t, failure="crash", detail=f"the cluster task failed: {exc}") for t, _ in sent.batch)
                 except ray.exceptions.RayError as exc:  # the worker or its node was lost
-                    self._lost(batch, f"{type(exc).__name__}")
+                    self._lost(sent, f"{type(exc).__name__}")
+                else:
+                    per_item = (time.monotonic() - sent.sent) / len(sent.batch)
+                    self.item_seconds = per_item if self.item_seconds is None else 0.7 * self.item_seconds + 0.3 * per_item
             now = time.monotonic()
-            for ref, (batch, deadline) in list(self.in_flight.items()):
-                if now > deadline:  # a node that stopped answering
-                    ray.cancel(ref, force=True)
+            for ref, sent in list(self.in_flight.items()):
+                if ref in self.in_flight and now > sent.deadline:  # a node that stopped answering
                     del self.in_flight[ref]
-                    self._lost(batch, "no answer from its node")
+                    if sent.slot < 0:
+                        ray.cancel(ref, force=True)
+                    self._lost(sent, "no answer from its node")
 
-    def _lost(self, batch: list[tuple[T, int]], why: str) -> None:
+    def _lost(self, lost: _Sent[T], why: str) -> None:
+        if lost.slot >= 0:  # a node worker: replace it; its other batches were lost with it
+            self.ray.kill(self.workers[lost.slot])
+            self.workers[lost.slot] = self._worker(lost.slot, named=False)
+            for ref, other in list(self.in_flight.items()):
+                if other.slot == lost.slot:
+                    del self.in_flight[ref]
+                    self._requeue(other.batch, why)
+        self._requeue(lost.batch, why)
+
+    def _requeue(self, batch: list[tuple[T, int]], why: str) -> None:
         for task, failures in batch:
             if failures < SYSTEM_RETRIES:
                 self.queue.append((task, failures + 1))
@@ -195,8 +306,12 @@ class RayExecutor(Generic[T, R]):
                 self.ready.append(Outcome(task, failure="crash", detail=f"the cluster worker processing it was lost ({why})"))
 
     def close(self) -> None:
+        """The node workers stay for the next ingest; this ingest's batches still queued are dropped."""
         for ref in [*self.in_flight, *self.warming]:
-            self.ray.cancel(ref, force=True)
+            try:
+                self.ray.cancel(ref)
+            except (ValueError, self.ray.exceptions.RayError):
+                pass  # already finished, or its worker is gone
         self.in_flight.clear()
         if self.started_ray:
             self.ray.shutdown()
