@@ -59,6 +59,7 @@ NEARLY_EMPTY_WORDS = 5  # fewer words than this ...
 NEARLY_EMPTY_INK = 0.02  # ... from a page whose dark pixels cover at least this fraction
 WARNING_FLAGS = ("low-confidence", "nearly-empty")
 MARGIN_STRIP = 0.28  # the right of the page read again when it holds print no word covers
+CODES_STRIP = 0.34  # the right of the page read again for FBI codes (a column of them starts at 0.70)
 MARGIN_CONFIDENCE = 70.0
 MARGIN_SCALE = 2.0  # margin codes are 7-point type: Tesseract reads them better enlarged ...
 MARGIN_THRESHOLD = 160  # ... and binarised (grey speckle around small print becomes white)
@@ -184,13 +185,14 @@ class TesseractEngine:
 
     name = "tesseract"
 
-    def __init__(self, language: str = "eng") -> None:
+    def __init__(self, language: str = "eng", margin_codes: bool = True) -> None:
         self.language = language
         self._api = None
         self._osd = None
         self._osd_missing = False
         self.orientation_checks = 0  # pages that paid for OSD (the benchmark reports it)
         self.margin_scale = MARGIN_SCALE
+        self.margin_codes = margin_codes  # off: the margin is read only for unread ink, codes not merged (to measure the cost)
 
     def _get_api(self):  # type: ignore[no-untyped-def]
         if self._api is None:
@@ -254,7 +256,7 @@ class TesseractEngine:
         return int(dark.sum()) >= MARGIN_UNREAD_INK
 
     def _strip_read(self, image: Image, psm: int) -> list[list[StripWord]]:
-        """The right `MARGIN_STRIP` of the page read on its own: its lines (as Tesseract groups
+        """The right `CODES_STRIP` of the page read on its own: its lines (as Tesseract groups
         them) of words with boxes in page pixels. Margin codes are 7-point type beside boxes and
         rules; the strip is enlarged (`margin_scale`) and binarised first, which reads `b6 -1`
         where the page pass read `b6 =`, `"3 -1` or nothing."""
@@ -262,7 +264,7 @@ class TesseractEngine:
         from PIL import Image as PILImage
 
         width, height = image.size
-        left = int(width * (1 - MARGIN_STRIP))
+        left = int(width * (1 - CODES_STRIP))
         api = self._get_api()
         api.SetPageSegMode(psm)
         strip = image.crop((left, 0, width, height))
@@ -294,19 +296,20 @@ class TesseractEngine:
 
         - The codes the strip reads (as sparse text and as a block of rows) that the page pass
           did not read at the same place, alone on their lines (margin_codes.py).
-        - With `unread`: a line wholly inside the
-          strip, read with confidence as sparse text, none of whose words the page pass read,
-          and that holds no code (codes are the first rule's), is added; a line it read in part
-          is the same line, read twice. The page pass "read" a place when it put a confident
-          word there, or the same word at any confidence: its low-confidence junk (`ae`, `#3`
-          over two margin codes) is not a reading.
+        - With `unread`: a line wholly inside the `MARGIN_STRIP`, read with confidence as sparse
+          text, none of whose words the page pass read, and that holds no code (codes are the
+          first rule's), is added; a line it read in part is the same line, read twice. The
+          page pass "read" a place when it put a confident word there, or the same word at any
+          confidence: its low-confidence junk (`ae`, `#3` over two margin codes) is not a reading.
         """
         import tesserocr
 
         sparse = self._strip_read(image, tesserocr.PSM.SPARSE_TEXT)  # small isolated text: what the page pass drops
-        rows = self._strip_read(image, tesserocr.PSM.SINGLE_BLOCK)  # keeps a code beside a box's edge
-        page_words = [StripWord(w.text, w.box, w.confidence) for w in boxes]
-        out = missed_codes([[w for line in sparse for w in line], [w for line in rows for w in line]], page_words)
+        out: list[str] = []
+        if self.margin_codes:
+            rows = self._strip_read(image, tesserocr.PSM.SINGLE_BLOCK)  # keeps a code beside a box's edge
+            page_words = [StripWord(w.text, w.box, w.confidence) for w in boxes]
+            out = missed_codes([[w for line in sparse for w in line], [w for line in rows for w in line]], page_words)
         if not unread:
             return out
         left = int(image.size[0] * (1 - MARGIN_STRIP))
@@ -317,7 +320,7 @@ class TesseractEngine:
 
         for line in sparse:
             text = " ".join(w.text for w in line)
-            if (min(w.box[0] for w in line) > left + 8 and not claimed(text) and not _CATEGORIES.fullmatch(text)
+            if (min(w.box[0] for w in line) > left + 8 and not (self.margin_codes and (claimed(text) or _CATEGORIES.fullmatch(text)))
                     and sum(w.confidence for w in line) / len(line) >= MARGIN_CONFIDENCE
                     and not any(read_before(w) for w in line)):
                 out.append(text)
@@ -365,7 +368,8 @@ class TesseractEngine:
                 result, boxes = rows.result, rows.boxes
                 words = len(_WORD.findall(result.text))
         unread = self._margin_unread(gray, boxes)
-        margin = self._margin_lines(gray, boxes, unread) if unread or margin_codes_hint(result.text) else []
+        hint = self.margin_codes and margin_codes_hint(result.text)
+        margin = self._margin_lines(gray, boxes, unread) if unread or hint else []
         if margin:
             result.text = result.text.rstrip("\n") + "\n\n" + "\n".join(margin) + "\n"
             words = len(_WORD.findall(result.text))
