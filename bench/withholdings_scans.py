@@ -17,7 +17,7 @@ when usable, else uncover's OCR), and the marks are found as the ingest finds th
   (3) rotation: CER of Tesseract's gold pages (phototest, eurotext, linn, two UNLV pages) turned
       0/90/180/270 degrees, beside upright; and how often OCR ran the orientation check.
 
-`--texts DIR` keeps the extracted page texts (keyed by file and by a hash of the OCR module) so a
+`--texts DIR` keeps the extracted page texts (keyed by file and by a hash of the OCR modules) so a
 rerun that changes only the analysis skips the OCR; leave it out for a clean figure.
 """
 
@@ -113,7 +113,7 @@ def load_sheet_labels() -> list[SheetLabel]:
 # -- reading the files as the ingest does ----------------------------------------------------------
 
 def _ocr_version() -> str:
-    source = (ROOT / "src" / "uncover" / "ingest" / "ocr.py").read_bytes()
+    source = b"".join((ROOT / "src" / "uncover" / "ingest" / name).read_bytes() for name in ("ocr.py", "margin_codes.py"))
     return hashlib.sha256(source).hexdigest()[:12]
 
 

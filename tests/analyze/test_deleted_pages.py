@@ -66,3 +66,23 @@ def test_sheet_pages_are_not_withheld_pages() -> None:
     assert [n.kind for n in sheet.notices] == ["deleted-page-sheet"]
     assert {m.code for m in sheet.marks} == {"b5", "b6", "b7c"}  # claimed for the withheld page
     assert document_status([sheet, released]) == "part"
+
+
+def test_a_code_ocr_damaged_past_reading_is_named_by_its_categories_elsewhere_on_the_sheet() -> None:
+    # `bd - 1,-3` is b5: the sheet prints b5 with categories 1,3 twice, and nothing else with them
+    first = HEADING + ("Total Deleted Page(s) = 6\nPage 10 ~ bd - 1,-3; b6 - 2,-6; b/C - 2,-6;\n"
+                       "Page 12 ~ b5 - 1,-3; b6 - 2,-6; b7C - 2,-6;\nPage 13 ~ b6 - 2; b7C - 2;\n"
+                       "Page 14 ~ b6 - 2; b7C - 2;\n")
+    second = ("Page 40 ~ b5 - 1,-3; b6 - 2,-7; b7C - 2,-7;\n"
+              "Page 41 ~ b6 - 2; bd - 2;\n" + BOX)  # 2 goes with b6 and b7C; b6 is taken: b7c
+    [sheet] = find_sheets([first, second])
+    assert [e.codes for e in sheet.entries] == [["b5", "b6", "b7c"], ["b5", "b6", "b7c"], ["b6", "b7c"],
+                                                ["b6", "b7c"], ["b5", "b6", "b7c"], ["b6", "b7c"]]
+    assert sheet.by_reason()["b5"] == 3 and sheet.total_agrees and sheet.entries[0].unread == []
+    start, end = sheet.entries[0].spans[0]
+    assert first[start:end] == "bd - 1,-3"
+    # ambiguous (categories seen with two codes that both fit the order) or seen once: left unread
+    [sheet] = find_sheets([HEADING + "Total Deleted Page(s) = 3\nPage 1 ~ bd - 2;\nPage 2 ~ b6 - 2; b7C - 2;\n"
+                           "Page 3 ~ b6 - 2; b7C - 2;\nPage 4 ~ bd - 9; b6 - 2;\nPage 5 ~ b5 - 9;\n"])
+    assert [e.codes for e in sheet.entries][0] == [] and sheet.entries[0].unread[0].categories == "2"
+    assert sheet.entries[3].codes == ["b6"]  # 9 printed with b5 once only

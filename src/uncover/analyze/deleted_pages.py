@@ -52,10 +52,21 @@ _CODE_PART = re.compile(
 )
 # b7's lettered parts as OCR reads them: at least one stroke read for the 7 (`bTE`, `b/C`, `KITE`).
 _SEVENTH = re.compile(r"[bBkKh6]?[7TIil1v|/]{1,2}([A-Fa-f])\1?", re.IGNORECASE)
+_DAMAGED_CODE = re.compile(r"[bB][a-z0-9]")  # `bd`: a code's shape, its digit unreadable
 _DIGIT_CODE = re.compile(r"[bB]([1-9])[OoéeÉS]?")
 _DUPLICATE = re.compile(r"\bDup\w*", re.IGNORECASE)
 _REFERRAL = re.compile(r"\bRef\w*(?:\s*/\s*\w+)?", re.IGNORECASE)
 _OTHER = re.compile(r"\b(?:Other|Sealed|Outside\s+scope|Non[\s-]?responsive)\b[^;]*", re.IGNORECASE)
+
+
+@dataclass
+class UnreadCode:
+    """A reason whose code OCR damaged past reading (`bd - 1,-3` for `b5 - 1,-3`) but whose
+    category numbers it kept: `resolve_unread_codes` names it from the rest of the sheet."""
+
+    position: int  # index in the entry's exemptions where it is printed
+    categories: str  # "1,3"
+    span: tuple[int, int]
 
 
 @dataclass
@@ -69,6 +80,7 @@ class WithheldPage:
     duplicate: bool = False
     referral: str | None = None  # "Referral/Consult", "Referral/Direct"
     other: str | None = None  # "Other - Sealed", ...
+    unread: list[UnreadCode] = field(default_factory=list)  # codes OCR damaged past reading (`bd - 1,-3`)
     text: str = ""
     start: int = 0  # span of the line in the page text
     end: int = 0
@@ -138,22 +150,67 @@ def sheet_code(token: str) -> str | None:
     return f"b{digit.group(1)}" if digit else None
 
 
-def parse_reasons(reasons: str) -> tuple[list[tuple[str, str | None, int, int]], bool, str | None, str | None]:
-    """(exemptions as (code, categories, start, end) in `reasons`, duplicate, referral, other)."""
+@dataclass
+class Reasons:
+    """What one entry's reasons say; spans are offsets in the reasons text."""
+
+    exemptions: list[tuple[str, str | None, int, int]]  # (code, categories, start, end)
+    duplicate: bool
+    referral: str | None
+    other: str | None
+    unread: list[UnreadCode]
+
+    def __bool__(self) -> bool:
+        return bool(self.exemptions or self.duplicate or self.referral or self.other or self.unread)
+
+
+def parse_reasons(reasons: str) -> Reasons:
+    """The exemptions (code, categories, start, end), duplicate, referral and other of one entry."""
     exemptions: list[tuple[str, str | None, int, int]] = []
+    unread: list[UnreadCode] = []
     pos = 0
     for piece in reasons.split(";"):
         part = _CODE_PART.match(reasons, pos, pos + len(piece))
         pos += len(piece) + 1
-        code = sheet_code(part["code"]) if part else None
-        if part and code:
-            cats = ",".join(str(int(c)) for c in re.findall(r"\d{1,2}", part["cats"] or ""))
+        if not part:
+            continue
+        code = sheet_code(part["code"])
+        cats = ",".join(str(int(c)) for c in re.findall(r"\d{1,2}", part["cats"] or ""))
+        if code:
             exemptions.append((code, cats or None, part.start("code"), part.end()))
-    duplicate = bool(_DUPLICATE.search(reasons))
+        elif cats and _DAMAGED_CODE.fullmatch(part["code"]):
+            unread.append(UnreadCode(len(exemptions), cats, (part.start("code"), part.end())))
     referral = _REFERRAL.search(reasons)
     other = _OTHER.search(reasons)
-    return (exemptions, duplicate, re.sub(r"\s+", "", referral.group()) if referral else None,
-            other.group().strip(" ;") if other else None)
+    return Reasons(exemptions, bool(_DUPLICATE.search(reasons)), re.sub(r"\s+", "", referral.group()) if referral else None,
+                   other.group().strip(" ;") if other else None, unread)
+
+
+def _code_order(code: str) -> tuple[int, str]:
+    return int(code[1]), code[2:]
+
+
+def resolve_unread_codes(sheet: DeletedPageSheet) -> None:
+    """Name the codes OCR damaged past reading from the sheet's other entries.
+
+    The FBI's category numbers belong to one exemption each (b5 -1 is not b6 -1), and a sheet
+    lists an entry's codes in order (b3, b5, b6, b7C). So `bd - 1,-3` between the start and
+    `b6` is the code printed with categories 1,3 elsewhere on the sheet, when exactly one code
+    is (at least twice) and it fits the order; otherwise the code stays unread."""
+    seen: Counter[tuple[str, str]] = Counter(
+        (cats, code) for entry in sheet.entries for code, cats in entry.exemptions if cats)
+    for entry in sheet.entries:
+        for unread in sorted(entry.unread, key=lambda u: -u.position):
+            before = entry.exemptions[unread.position - 1][0] if unread.position else None
+            after = entry.exemptions[unread.position][0] if unread.position < len(entry.exemptions) else None
+            fits = [code for (cats, code), times in seen.items()
+                    if cats == unread.categories and times >= 2 and code not in entry.codes
+                    and (before is None or _code_order(before) < _code_order(code))
+                    and (after is None or _code_order(code) < _code_order(after))]
+            if len(fits) == 1:
+                entry.exemptions.insert(unread.position, (fits[0], unread.categories))
+                entry.spans.insert(unread.position, unread.span)
+                entry.unread.remove(unread)
 
 
 def parse_sheet_page(text: str, page: int = 1) -> SheetPage | None:
@@ -173,14 +230,15 @@ def parse_sheet_page(text: str, page: int = 1) -> SheetPage | None:
             if not more or text[m.start("reasons"):end].rstrip().endswith(";"):
                 break
             end = more.end()
-        reasons = text[m.start("reasons"):end]
-        exemptions, duplicate, referral, other = parse_reasons(reasons)
-        if not (exemptions or duplicate or referral or other):
+        found = parse_reasons(text[m.start("reasons"):end])
+        if not found:
             continue
         base = m.start("reasons")
-        entries.append(WithheldPage(page, m["label"].strip(), [(c, cats) for c, cats, _, _ in exemptions],
-                                    [(base + s, base + e) for _, _, s, e in exemptions], duplicate, referral, other,
-                                    text[m.start():end].strip(), m.start(), end))
+        for unread in found.unread:
+            unread.span = (base + unread.span[0], base + unread.span[1])
+        entries.append(WithheldPage(page, m["label"].strip(), [(c, cats) for c, cats, _, _ in found.exemptions],
+                                    [(base + s, base + e) for _, _, s, e in found.exemptions], found.duplicate,
+                                    found.referral, found.other, found.unread, text[m.start():end].strip(), m.start(), end))
     xbox = bool(_XBOX.search(text))
     if not (heading or total is not None or len(entries) >= 2 or (entries and xbox)):
         return None
@@ -205,6 +263,8 @@ def find_sheets(page_texts: Sequence[str]) -> list[DeletedPageSheet]:
         if current.printed_total is None:
             current.printed_total = found.printed_total
         current.entries.extend(found.entries)
+    for sheet in sheets:
+        resolve_unread_codes(sheet)
     return sheets
 
 

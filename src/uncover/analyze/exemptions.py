@@ -150,7 +150,7 @@ def normalize_code(token: str, *, allow_eight: bool = False) -> str | None:
 
     `8N` (OCR's B) only when `allow_eight`: alone it is more often a page number.
     """
-    match = _CODE_TOKEN.match(token.strip())
+    match = _CODE_TOKEN.match(re.sub(r"¢[cC]", "C", token.strip()))  # `b7¢c`: OCR's C read twice, as ¢ then c
     if not match:
         return None
     if match["b"] == "8" and not allow_eight:

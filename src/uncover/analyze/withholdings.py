@@ -87,12 +87,14 @@ def _image_file_boxes(path: Path, label: str, document_id: int) -> tuple[list[Re
 
 
 def _read_text(image):  # type: ignore[no-untyped-def]
-    """OCR of a small crop (the codes beside a box on a page without a text layer)."""
-    from ..ingest.ocr import default_engine
+    """OCR of a small crop (the codes beside a box on a page without a text layer). The crop is
+    read whole, so the page reading's second look at the margin for codes is off: it would read
+    the crop's right third again for nothing."""
+    from ..ingest.ocr import TesseractEngine
 
     global _ENGINE
     if _ENGINE is None:
-        _ENGINE = default_engine()
+        _ENGINE = TesseractEngine(margin_codes=False)
     return _ENGINE.recognize(image).text
 
 

@@ -13,9 +13,11 @@ What a page of a FOIA release needs beyond plain Tesseract, each measured on FBI
   the code and the border for one picture and drops both. Long dark lines in the outer band of
   the image are whitened before OCR (`clear_scan_border`); text never forms such a line. Small
   isolated text beside boxes and rules is still often dropped by the page layout, so when the
-  right margin holds print that no word read covers, that strip is read again, enlarged, as
-  sparse text, and the lines found where the page pass read nothing are added (`_margin_lines`).
-  Clean pages never pay for it.
+  right margin holds print that no word read covers, or the page text shows FBI margin codes
+  (`b6 -1`: a page that prints one prints one beside each withholding), that strip is read
+  again, enlarged 2x and binarised, as sparse text and as a block of rows. The codes found
+  where the page pass read none are added, each once (margin_codes.py), and so are other lines
+  found where the page pass read nothing (`_margin_lines`). Clean pages never pay for it.
 - **Layout.** Interword spaces are kept (`preserve_interword_spaces`), so a margin code stands
   apart from the body by a run of spaces, as in the text layers of State's releases, and the
   exemption detector reads it as a margin segment.
@@ -39,6 +41,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
+from .margin_codes import StripWord, claimed, missed_codes
+
 if TYPE_CHECKING:
     from PIL.Image import Image
 
@@ -55,8 +59,10 @@ NEARLY_EMPTY_WORDS = 5  # fewer words than this ...
 NEARLY_EMPTY_INK = 0.02  # ... from a page whose dark pixels cover at least this fraction
 WARNING_FLAGS = ("low-confidence", "nearly-empty")
 MARGIN_STRIP = 0.28  # the right of the page read again when it holds print no word covers
+CODES_STRIP = 0.34  # the right of the page read again for FBI codes (a column of them starts at 0.70)
 MARGIN_CONFIDENCE = 70.0
-MARGIN_SCALE = 1.5
+MARGIN_SCALE = 2.0  # margin codes are 7-point type: Tesseract reads them better enlarged ...
+MARGIN_THRESHOLD = 160  # ... and binarised (grey speckle around small print becomes white)
 READ_CONFIDENCE = 50.0  # a page-pass word under this is junk, not a reading of that place
 MARGIN_UNREAD_INK = 200  # dark pixels in the strip outside every word read: print was dropped
 
@@ -64,6 +70,9 @@ _WORD = re.compile(r"[A-Za-z]{2,}")
 _LIST_PAGE_LINE = re.compile(r"^\s*Page\s*$", re.MULTILINE)  # a column of `Page` read apart from its numbers
 _LIST_ENTRY = re.compile(r"^[ \t]*Page[ \t]+\d+[ \t]*~.*$", re.MULTILINE)
 _SHEET_HEADING = re.compile(r"DELETED\s+PAGE\s+I", re.IGNORECASE)
+_CATEGORIES = re.compile(r"[-=][ ]?\S{1,2}(?:[,.]-?\S{1,2})*")  # `-1`, `-3,-5`: a code's categories read apart from it
+# A code with its category number or an agency's note, as the page pass reads it in small print.
+_MARGIN_CODE_HINT = re.compile(r"\b[bB][1-9eéiIlT/|][0-9A-Fa-f¢]{0,2}[ \t]?(?:[-=][ \t]?[0-9\]lIzZ]|[Pp]er[ \t]+[A-Z])")
 
 
 def _token_key(token: str) -> str:
@@ -79,6 +88,12 @@ def _covered(box: tuple[int, int, int, int], words: list[tuple[int, int, int, in
     overlap = sum(max(0, min(x1, wx1) - max(x0, wx0)) * max(0, min(y1, wy1) - max(y0, wy0))
                   for wx0, wy0, wx1, wy1 in words)
     return overlap / area
+
+
+def margin_codes_hint(text: str) -> bool:
+    """Whether a page's text shows FBI-style margin codes (`b6 -1`, `b5 Per EOUSA`): the pages
+    where the margin is read again for the copies of them that the page pass dropped."""
+    return bool(_MARGIN_CODE_HINT.search(text))
 
 
 def _list_items(text: str) -> int:
@@ -110,6 +125,7 @@ class _Word:
     box: tuple[int, int, int, int]  # pixels
     key: str  # _token_key of the text
     confidence: float
+    text: str = ""
 
 
 @dataclass
@@ -169,13 +185,14 @@ class TesseractEngine:
 
     name = "tesseract"
 
-    def __init__(self, language: str = "eng") -> None:
+    def __init__(self, language: str = "eng", margin_codes: bool = True) -> None:
         self.language = language
         self._api = None
         self._osd = None
         self._osd_missing = False
         self.orientation_checks = 0  # pages that paid for OSD (the benchmark reports it)
         self.margin_scale = MARGIN_SCALE
+        self.margin_codes = margin_codes  # off: the margin is read only for unread ink, codes not merged (to measure the cost)
 
     def _get_api(self):  # type: ignore[no-untyped-def]
         if self._api is None:
@@ -215,7 +232,7 @@ class TesseractEngine:
         while iterator is not None and confidences and not iterator.Empty(level):
             box, word = iterator.BoundingBox(level), (iterator.GetUTF8Text(level) or "").strip()
             if box and word:
-                boxes.append(_Word(box, _token_key(word), iterator.Confidence(level)))
+                boxes.append(_Word(box, _token_key(word), iterator.Confidence(level), word))
             if not iterator.Next(level):
                 break
         api.Clear()
@@ -238,27 +255,25 @@ class TesseractEngine:
                 dark[y0:y1, max(0, x0 - left):x1 - left] = False
         return int(dark.sum()) >= MARGIN_UNREAD_INK
 
-    def _margin_lines(self, image: Image, boxes: list[_Word]) -> list[str]:
-        """Lines printed in the right margin that the page pass dropped.
-
-        Tesseract's page layout discards small isolated text beside boxes and rules (FBI's
-        `b7E -5` next to a redaction box, `b6 -1` on an otherwise blank page). The right
-        `MARGIN_STRIP` of the page is read again on its own; a line wholly inside the strip, read
-        with confidence, none of whose words the page pass has, is added after the page's text.
-        """
+    def _strip_read(self, image: Image, psm: int) -> list[list[StripWord]]:
+        """The right `CODES_STRIP` of the page read on its own: its lines (as Tesseract groups
+        them) of words with boxes in page pixels. Margin codes are 7-point type beside boxes and
+        rules; the strip is enlarged (`margin_scale`) and binarised first, which reads `b6 -1`
+        where the page pass read `b6 =`, `"3 -1` or nothing."""
         import tesserocr
+        from PIL import Image as PILImage
 
         width, height = image.size
-        left = int(width * (1 - MARGIN_STRIP))
+        left = int(width * (1 - CODES_STRIP))
         api = self._get_api()
-        api.SetPageSegMode(tesserocr.PSM.SPARSE_TEXT)  # small isolated text: what the page pass drops
+        api.SetPageSegMode(psm)
         strip = image.crop((left, 0, width, height))
         scale = self.margin_scale
-        if scale != 1:  # margin codes are 7-point type: Tesseract reads them better enlarged
-            strip = strip.resize((round(strip.width * scale), round(strip.height * scale)))
-        api.SetImage(strip)
+        if scale != 1:
+            strip = strip.resize((round(strip.width * scale), round(strip.height * scale)), PILImage.Resampling.LANCZOS)
+        api.SetImage(strip.point(lambda v: 255 if v > MARGIN_THRESHOLD else 0))
         api.Recognize()
-        lines: list[list[tuple[str, tuple[int, int, int, int], float]]] = []
+        lines: list[list[StripWord]] = []
         iterator = api.GetIterator()
         level = tesserocr.RIL.WORD
         while iterator is not None and not iterator.Empty(level):
@@ -267,22 +282,49 @@ class TesseractEngine:
                 lines.append([])
             if word and box:
                 x0, y0, x1, y1 = (round(v / scale) for v in box)
-                lines[-1].append((word, (x0 + left, y0, x1 + left, y1), iterator.Confidence(level)))
+                lines[-1].append(StripWord(word, (x0 + left, y0, x1 + left, y1), iterator.Confidence(level)))
             if not iterator.Next(level):
                 break
         api.Clear()
-        # New: a line wholly inside the strip, read with confidence, none of whose words the page
-        # pass read (a line it read in part is the same line, read twice). The page pass "read" a
-        # place when it put a confident word there, or the same word at any confidence: its
-        # low-confidence junk (`ae`, `#3` over two margin codes) is not a reading.
-        def read_before(word: str, box: tuple[int, int, int, int]) -> bool:
-            key = _token_key(word)
-            return _covered(box, [w.box for w in boxes if w.confidence >= READ_CONFIDENCE or w.key == key]) >= 0.3
+        return [line for line in lines if line]
 
-        return [" ".join(w for w, _, _ in line) for line in lines
-                if line and min(b[0] for _, b, _ in line) > left + 8
-                and sum(c for _, _, c in line) / len(line) >= MARGIN_CONFIDENCE
-                and not any(read_before(w, b) for w, b, _ in line)]
+    def _margin_lines(self, image: Image, boxes: list[_Word], unread: bool) -> list[str]:
+        """What the right margin holds that the page pass missed, as lines to add to its text.
+        It runs on pages whose text shows FBI margin codes (`margin_codes_hint`) or whose
+        margin holds ink no word read covers (`unread`): a lone `b7E -5` beside a box leaves no
+        code in the page text to hint at it.
+
+        - The codes the strip reads (as sparse text and as a block of rows) that the page pass
+          did not read at the same place, alone on their lines (margin_codes.py).
+        - With `unread`: a line wholly inside the `MARGIN_STRIP`, read with confidence as sparse
+          text, none of whose words the page pass read, and that holds no code (codes are the
+          first rule's), is added; a line it read in part is the same line, read twice. The
+          page pass "read" a place when it put a confident word there, or the same word at any
+          confidence: its low-confidence junk (`ae`, `#3` over two margin codes) is not a reading.
+        """
+        import tesserocr
+
+        sparse = self._strip_read(image, tesserocr.PSM.SPARSE_TEXT)  # small isolated text: what the page pass drops
+        out: list[str] = []
+        if self.margin_codes:
+            rows = self._strip_read(image, tesserocr.PSM.SINGLE_BLOCK)  # keeps a code beside a box's edge
+            page_words = [StripWord(w.text, w.box, w.confidence) for w in boxes]
+            out = missed_codes([[w for line in sparse for w in line], [w for line in rows for w in line]], page_words)
+        if not unread:
+            return out
+        left = int(image.size[0] * (1 - MARGIN_STRIP))
+
+        def read_before(word: StripWord) -> bool:
+            return _covered(word.box, [w.box for w in boxes
+                                       if w.confidence >= READ_CONFIDENCE or w.key == _token_key(word.text)]) >= 0.3
+
+        for line in sparse:
+            text = " ".join(w.text for w in line)
+            if (min(w.box[0] for w in line) > left + 8 and not (self.margin_codes and (claimed(text) or _CATEGORIES.fullmatch(text)))
+                    and sum(w.confidence for w in line) / len(line) >= MARGIN_CONFIDENCE
+                    and not any(read_before(w) for w in line)):
+                out.append(text)
+        return out
 
     def orientation(self, image: Image) -> int:
         """Degrees to turn the page counter-clockwise so that it reads upright (0 when unsure)."""
@@ -325,7 +367,9 @@ class TesseractEngine:
                 rows.result.rotation, rows.result.flags = result.rotation, result.flags
                 result, boxes = rows.result, rows.boxes
                 words = len(_WORD.findall(result.text))
-        margin = self._margin_lines(gray, boxes) if self._margin_unread(gray, boxes) else []
+        unread = self._margin_unread(gray, boxes)
+        hint = self.margin_codes and margin_codes_hint(result.text)
+        margin = self._margin_lines(gray, boxes, unread) if unread or hint else []
         if margin:
             result.text = result.text.rstrip("\n") + "\n\n" + "\n".join(margin) + "\n"
             words = len(_WORD.findall(result.text))

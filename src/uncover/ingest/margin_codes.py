@@ -1,0 +1,148 @@
+"""FBI margin codes the page pass of OCR dropped, recovered from a second reading of the margin.
+
+An FBI page prints a code beside each withholding (`b6 -1` / `b7C -1`, `b5 Per EOUSA`) in
+7-point type in the right margin. Tesseract's page pass drops one of several when it sits by a
+redaction box, a stamp or handwriting, or reads it as junk (`"3 -1`, `b6 =`). The margin strip is
+read again, enlarged and binarised, in two layouts that drop different codes: sparse text (PSM 11)
+and one block of rows (PSM 6, which keeps a code beside a box's edge that sparse text discards).
+
+Merging without double counting: a code is placed by the box of the words it was read from. The
+two strip readings of one code overlap, so they count once; a strip code is added to the page
+text only when the page pass did not read that code at the same place (the page words
+overlapping it, parsed by the same detector). A strip code must look like FBI print (a
+lower-case `b`) and be read with confidence: the strip's binarised Bates line yields junk such
+as `At BS`, which the detector alone would take for b5.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+Box = tuple[int, int, int, int]  # x0, y0, x1, y1 in page pixels
+
+STRIP_CODE_CONFIDENCE = 50.0  # mean confidence of a strip code's words, under which it is junk
+SEGMENT_GAP = 2.0  # a gap between words wider than this many line heights starts a new segment
+
+
+@dataclass
+class StripWord:
+    text: str
+    box: Box
+    confidence: float
+
+
+@dataclass
+class StripCode:
+    code: str
+    text: str  # as read: `b6 -1`
+    box: Box
+
+
+def union(boxes: Sequence[Box]) -> Box:
+    return min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)
+
+
+def same_place(a: Box, b: Box) -> bool:
+    """Whether two boxes hold the same print: they overlap across, and by half the smaller
+    height down."""
+    if min(a[2], b[2]) <= max(a[0], b[0]):
+        return False
+    overlap = min(a[3], b[3]) - max(a[1], b[1])
+    return overlap >= 0.5 * min(a[3] - a[1], b[3] - b[1])
+
+
+def group_lines(words: Sequence[StripWord]) -> list[list[StripWord]]:
+    """Words in rows by where they sit (sparse text splits `b7E` from its `-4`), left to right.
+
+    A row is the band of its first word; a word taller than twice the usual (a stamp, a
+    handwritten stroke read as a word) is left out, or it would join rows that are apart."""
+    heights = sorted(w.box[3] - w.box[1] for w in words)
+    usual = heights[len(heights) // 2] if heights else 0
+    lines: list[tuple[tuple[int, int], list[StripWord]]] = []
+    for word in sorted(words, key=lambda w: (w.box[1] + w.box[3]) / 2):
+        top, bottom = word.box[1], word.box[3]
+        if bottom - top > 2 * usual:
+            continue
+        for (band_top, band_bottom), line in lines:
+            if min(bottom, band_bottom) - max(top, band_top) >= 0.5 * min(bottom - top, band_bottom - band_top):
+                line.append(word)
+                break
+        else:
+            lines.append(((top, bottom), [word]))
+    return [sorted(line, key=lambda w: w.box[0]) for _, line in lines]
+
+
+def _line_text(line: Sequence[StripWord]) -> tuple[str, list[tuple[int, int]]]:
+    """The line as text, spaced as the page pass spaces it (a wide gap is a segment break), and
+    each word's character span."""
+    text, spans = "", []
+    for i, word in enumerate(line):
+        if i:
+            height = max(1, word.box[3] - word.box[1])
+            text += "   " if word.box[0] - line[i - 1].box[2] > SEGMENT_GAP * height else " "
+        spans.append((len(text), len(text) + len(word.text)))
+        text += word.text
+    return text, spans
+
+
+def claimed(text: str) -> Counter[str]:
+    """The codes the exemption detector claims in a piece of text."""
+    from ..analyze.exemptions import CLAIM_THRESHOLD, find_exemption_marks
+
+    return Counter(m.code for m in find_exemption_marks(text) if m.confidence >= CLAIM_THRESHOLD)
+
+
+def strip_codes(words: Sequence[StripWord]) -> list[StripCode]:
+    """The FBI codes in one reading of the strip, each with the box of the words it was read from."""
+    from ..analyze.exemptions import CLAIM_THRESHOLD, find_exemption_marks
+
+    out = []
+    for line in group_lines(words):
+        text, spans = _line_text(line)
+        for mark in find_exemption_marks(text):
+            if mark.confidence < CLAIM_THRESHOLD or not mark.text.startswith("b"):
+                continue
+            read = [w for w, (s, e) in zip(line, spans, strict=True) if s < mark.end and e > mark.start]
+            if read and sum(w.confidence for w in read) / len(read) >= STRIP_CODE_CONFIDENCE:
+                out.append(StripCode(mark.code, mark.text, union([w.box for w in read])))
+    return out
+
+
+def _matched_words(words: Sequence[StripWord], code: str) -> list[int] | None:
+    """The indexes of the words (one row of the page pass, left to right) from which the detector
+    claims `code`, or None when it claims no such code there."""
+    from ..analyze.exemptions import CLAIM_THRESHOLD, find_exemption_marks
+
+    text, spans = _line_text(words)
+    for mark in find_exemption_marks(text):
+        if mark.code == code and mark.confidence >= CLAIM_THRESHOLD:
+            return [i for i, (s, e) in enumerate(spans) if s < mark.end and e > mark.start]
+    return None
+
+
+def missed_codes(readings: Sequence[Sequence[StripWord]], page_words: Sequence[StripWord]) -> list[str]:
+    """The codes (as read, one per line) that the strip readings found and the page pass did not
+    read at the same place; a code read by several strip readings at one place counts once.
+
+    The page pass "read a code at the place" when the page words on the code's row, from its
+    left edge rightwards, claim that code (`AUSAb5 Per EOUSA`, `66 Per DOJ` claim it only with
+    the agency's note beside them); each page word stands for one code only."""
+    found: list[StripCode] = []
+    for words in readings:
+        for code in strip_codes(words):
+            if not any(f.code == code.code and same_place(f.box, code.box) for f in found):
+                found.append(code)
+    out = []
+    used: set[int] = set()  # page words whose code has been matched to a strip code
+    for code in sorted(found, key=lambda c: (c.box[1], c.box[0])):
+        row = (code.box[0], code.box[1], 1 << 30, code.box[3])
+        here = sorted((i for i, w in enumerate(page_words) if i not in used and same_place(w.box, row)),
+                      key=lambda i: page_words[i].box[0])
+        matched = _matched_words([page_words[i] for i in here], code.code)
+        if matched:
+            used.update(here[i] for i in matched)
+        else:
+            out.append(code.text)
+    return out
