@@ -9,6 +9,7 @@ reader. Solid dark boxes are redactions.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,6 +20,7 @@ from .grid import build_table, finish_cell
 from .model import BBox, Table
 from .redacted import mark_redactions
 from .stream import stream_tables
+from .values import parse_number
 from .words import Word
 
 DARK = 150
@@ -52,14 +54,50 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int, int]]:
     return out
 
 
+LIGHT_STEP = 12  # grey levels: a pale rule or the edge of a tint, darker than the paper beside it
+FLAT_STD = 30  # grey levels: paper or tint along a line, not a line of print
+SIDE = 3  # pixels to each side of a line where the paper beside it is looked at
+
+
+def _along(values: np.ndarray, size: int) -> np.ndarray:
+    """Mean over `size` pixels along each row: a pale rule stays pale along its length while
+    the grain of a scan averages out."""
+    from scipy.ndimage import uniform_filter1d
+
+    return uniform_filter1d(values, size, axis=1, mode="nearest")
+
+
+def pale_lines(gray: np.ndarray, dpi: float) -> np.ndarray:
+    """Where a horizontal line runs that is not dark enough for `DARK`: a rule printed in colour
+    or grey (the NICS tables' blue rules are grey 200 on a tint of 228 once scanned), or the edge
+    of a tinted band (a shaded header row against white paper). A line of print is not one:
+    along it the grey varies from ink to paper."""
+    size = max(9, int(dpi / 10)) | 1
+    values = gray.astype(np.float32)
+    mean = _along(values, size)
+    std = np.sqrt(np.maximum(_along(values * values, size) - mean * mean, 0.0))
+    above, below = np.roll(mean, SIDE, axis=0), np.roll(mean, -SIDE, axis=0)
+    flat = (std <= FLAT_STD) & (np.roll(std, SIDE, axis=0) <= FLAT_STD) & (np.roll(std, -SIDE, axis=0) <= FLAT_STD)
+    paper = (above > DARK) & (below > DARK)  # not the edge of a redaction box
+    rule = (above - mean >= LIGHT_STEP) & (below - mean >= LIGHT_STEP)
+    step = np.abs(above - below)
+    # a tint's edge: the row where the step between the two sides is largest
+    edge = (step >= LIGHT_STEP) & (step >= np.roll(step, 1, axis=0)) & (step > np.roll(step, -1, axis=0))
+    out = flat & paper & (rule | edge)
+    out[:SIDE + 1] = out[-SIDE - 1:] = False
+    return out
+
+
 def rule_edges(gray: np.ndarray, dpi: float, erase: np.ndarray | None = None) -> list[dict[str, Any]]:
-    """pdfplumber edges (points) of the horizontal and vertical rules drawn on the image; with
-    `erase` (a writable copy of the image), the rules are painted white there, so that OCR does
-    not read a rule beside a word as `|` or `)`."""
+    """pdfplumber edges (points) of the horizontal and vertical rules drawn on the image, dark
+    or pale (`pale_lines`); with `erase` (a writable copy of the image), the rules are
+    painted white there, so that OCR does not read a rule beside a word as `|` or `)`."""
     dark = gray < DARK
     # close one-pixel breaks that noise punches into a rule
     dark_h = dark | np.roll(dark, 1, axis=1) & np.roll(dark, -1, axis=1)
     dark_v = dark | np.roll(dark, 1, axis=0) & np.roll(dark, -1, axis=0)
+    line_h = dark_h | pale_lines(gray, dpi)
+    line_v = dark_v | pale_lines(gray.T, dpi).T
     length = max(12, int(RULE_INCHES * dpi))
     scale = 72.0 / dpi
     edges: list[dict[str, Any]] = []
@@ -69,7 +107,7 @@ def rule_edges(gray: np.ndarray, dpi: float, erase: np.ndarray | None = None) ->
         return bool(side_a.mean() < 0.5 and side_b.mean() < 0.5)
 
     ruled = np.zeros_like(dark)  # where horizontal rules run, widened by a few pixels
-    for y, a, b in _runs(dark_h):
+    for y, a, b in _runs(line_h):
         if b - a >= length and thin(dark[max(0, y - 4), a:b], dark[min(height - 1, y + 4), a:b]):
             ruled[max(0, y - 4):y + 5, a:b] = True
             if erase is not None:
@@ -77,7 +115,7 @@ def rule_edges(gray: np.ndarray, dpi: float, erase: np.ndarray | None = None) ->
             edges.append({"x0": a * scale, "x1": b * scale, "top": y * scale, "bottom": y * scale, "width": (b - a) * scale,
                           "height": 0.0, "orientation": "h", "object_type": "line"})
     short = max(10, int(COLUMN_RULE_INCHES * dpi))
-    for x, a, b in _runs(dark_v.T):
+    for x, a, b in _runs(line_v.T):
         if b - a < short or not thin(dark[a:b, max(0, x - 4)], dark[a:b, min(width - 1, x + 4)]):
             continue
         # a short upright run is a column rule only where it meets a rule (else it is a letter's stem)
@@ -117,7 +155,32 @@ def ruled_cell_groups(edges: Sequence[dict[str, Any]]) -> list[list[BBox]]:
     merged = merge_edges(list(edges), 3, 3, 3, 3)
     merged = [e for e in merged if (e["x1"] - e["x0"]) >= 8 or (e["bottom"] - e["top"]) >= 8]
     cells = intersections_to_cells(edges_to_intersections(merged, 3, 3))
-    return [[tuple(float(v) for v in c) for c in group] for group in cells_to_tables(cells)]  # type: ignore[misc]
+    return [split_enclosing([tuple(float(v) for v in c) for c in group])  # type: ignore[misc]
+            for group in cells_to_tables(cells)]
+
+
+def _contains(outer: BBox, inner: BBox, tol: float = 2.0) -> bool:
+    return (inner != outer and inner[0] >= outer[0] - tol and inner[1] >= outer[1] - tol
+            and inner[2] <= outer[2] + tol and inner[3] <= outer[3] + tol)
+
+
+def split_enclosing(cells: list[BBox], tol: float = 2.0) -> list[BBox]:
+    """Boxes with no box inside them. A scan loses the tint edges that close a cell in the PDF
+    (NICS: the title and the `State / Territory` cell share one tint), so the cell finder
+    returns one box around the title and the whole header, with the header's own boxes inside
+    it. Such a box becomes what it holds besides them: the strip above them (the title) and
+    the strips left and right of them (a row label's cell, a totals column's head)."""
+    out = []
+    for box in cells:
+        inner = [c for c in cells if _contains(box, c, tol)]
+        if not inner:
+            out.append(box)
+            continue
+        x0, top, x1, bottom = box
+        in_x0, in_top, in_x1 = min(c[0] for c in inner), min(c[1] for c in inner), max(c[2] for c in inner)
+        pieces = [(x0, top, x1, in_top), (x0, in_top, in_x0, bottom), (in_x1, in_top, x1, bottom)]
+        out += [p for p in pieces if p[2] - p[0] > tol and p[3] - p[1] > tol]
+    return out
 
 
 def _inside(w: Word, box: BBox) -> bool:
@@ -154,7 +217,7 @@ def image_tables(image: Image.Image, dpi: float, page_no: int, engine: Any = Non
     boxes = dark_box_regions(pixels, dpi)
     mark_redactions(found, boxes)
     for table in found:
-        _read_empty_cells(table, clean, dpi, engine)
+        _reread_cells(table, clean, dpi, engine)
     rest = [w for w in words if not any(_inside(w, t.bbox) for t in found)]
     streams = stream_tables(rest, page_no)
     for table in streams:
@@ -166,19 +229,50 @@ def image_tables(image: Image.Image, dpi: float, page_no: int, engine: Any = Non
     return found
 
 
-def _read_empty_cells(table: Table, clean: np.ndarray, dpi: float, engine: Any) -> None:
-    """Read again, one at a time, the cells of a ruled table that got no word but hold ink: the
-    page reading passes over a lone `0` or `-` in a narrow cell."""
+FIGURES = "0123456789,.-()$%"  # what a cell of a column of figures can print
+_SPECKS = ",.:;'‘’`_ "  # what grain beside a figure is read as
+_FIGURE_LIKE = re.compile(r"^[\d,.\s'‘’`:;_-]+$")  # digits with specks read as punctuation: `1,413,` `‘697`
+
+
+def _figure_columns(table: Table) -> set[int]:
+    """Columns whose filled cells are mostly numbers."""
+    out = set()
+    for col in range(table.n_cols):
+        filled = [c for c in table.cells if c.col == col and c.colspan == 1 and c.text]
+        if filled and sum(c.value is not None for c in filled) >= 0.6 * len(filled):
+            out.add(col)
+    return out
+
+
+def _reread_cells(table: Table, clean: np.ndarray, dpi: float, engine: Any) -> None:
+    """Read again, one at a time, the cells of a ruled table the page reading got wrong: a cell
+    that got no word but holds ink (the page reading passes over a lone `0` or `-` in a narrow
+    cell), and, below the header, a cell of a column of figures that reads as no number (a
+    grainy `0` read as `u`, a speck as a trailing comma). A cell among figures is read as
+    figures only; its new reading is kept only when it is a number."""
     px = dpi / 72.0
+    figure_cols = _figure_columns(table)
+    first_data = min((c.row for c in table.cells if c.value is not None), default=table.n_rows)
     for cell in table.cells:
-        if cell.text or cell.redacted or cell.bbox is None:
+        if cell.redacted or cell.bbox is None:
+            continue
+        figures = cell.col in figure_cols and cell.row >= first_data and cell.colspan == 1
+        misread = figures and bool(cell.text) and cell.value is None and (
+            len(cell.text.replace(" ", "")) <= 3 or bool(_FIGURE_LIKE.match(cell.text)))
+        if misread and parse_number(cell.text.strip(_SPECKS)) is not None:
+            cell.text = cell.text.strip(_SPECKS)  # `1,413,`: a speck beside the figure
+            finish_cell(cell)
+            continue
+        if cell.text and not misread:
             continue
         x0, top, x1, bottom = (int(round(v * px)) for v in cell.bbox)
-        crop = clean[max(0, top + 2):max(0, bottom - 2), max(0, x0 + 3):max(0, x1 - 3)]
+        crop = clean[max(0, top - 1):max(0, bottom + 1), max(0, x0 + 3):max(0, x1 - 3)]
         if crop.size == 0 or (crop < DARK).mean() < 0.004:
             continue
         padded = np.pad(crop, 12, constant_values=255)
-        text = " ".join(t for t, _, conf in engine.word_boxes(Image.fromarray(padded), line=True) if conf >= 30)
-        if text:
-            cell.text = text
+        read = engine.word_boxes(Image.fromarray(padded), line=True, charset=FIGURES if figures else "")
+        text = " ".join(t for t, _, conf in read if conf >= 30)
+        text = text.strip(_SPECKS) if figures and parse_number(text.strip(_SPECKS)) is not None else text
+        if text and (not misread or parse_number(text) is not None):
+            cell.text, cell.marks = text, ""
             finish_cell(cell)
