@@ -128,6 +128,19 @@ def rule_edges(gray: np.ndarray, dpi: float, erase: np.ndarray | None = None) ->
     return edges
 
 
+def despeckle(pixels: np.ndarray) -> np.ndarray:
+    """The image with lone dark pixels made paper: a scan's specks, which Tesseract reads as a
+    `'`, `.` or `,` beside a word (`‘STAFF`, `CARD.`). A stroke of print is never one pixel
+    alone, so no letter loses ink."""
+    from scipy.ndimage import convolve
+
+    dark = pixels < DARK
+    neighbours = convolve(dark.astype(np.uint8), np.ones((3, 3), np.uint8), mode="constant") - dark
+    out = pixels.copy()
+    out[dark & (neighbours == 0)] = 255
+    return out
+
+
 def dark_box_regions(gray: np.ndarray, dpi: float) -> list[BBox]:
     """Solid dark rectangles (redaction boxes) in points: rows of ink at least a third of an inch
     long, stacked at least a tenth of an inch high, nearly all dark inside."""
@@ -204,6 +217,7 @@ def image_tables(image: Image.Image, dpi: float, page_no: int, engine: Any = Non
     scale = 72.0 / dpi
     clean = pixels.copy()
     edges = rule_edges(pixels, dpi, erase=clean)
+    clean = despeckle(clean)
     words = [Word(text, b[0] * scale, b[1] * scale, b[2] * scale, b[3] * scale, max(1.0, (b[3] - b[1]) * scale))
              for text, b, _ in engine.word_boxes(Image.fromarray(clean))]
     found: list[Table] = []
