@@ -200,6 +200,20 @@ def _inside(w: Word, box: BBox) -> bool:
     return box[0] - 1 <= w.xc <= box[2] + 1 and box[1] - 1 <= w.yc <= box[3] + 1
 
 
+SPECK_HEIGHT = 0.4  # of the median word's height: a box this flat is a speck or a rule's remnant
+SURE = 50  # Tesseract confidence above which even a flat word (a dash) is kept
+
+
+def ocr_words(read: Sequence[tuple[str, tuple[int, int, int, int], float]], scale: float) -> list[Word]:
+    """Words (points) from Tesseract's boxes (pixels), without the unsure flat ones: grain along
+    a rule is read as `a`, `_` or `e` and would make a row of its own."""
+    if not read:
+        return []
+    height = float(np.median([b[3] - b[1] for _, b, _ in read]))
+    return [Word(text, b[0] * scale, b[1] * scale, b[2] * scale, b[3] * scale, max(1.0, (b[3] - b[1]) * scale))
+            for text, b, conf in read if conf >= SURE or b[3] - b[1] >= SPECK_HEIGHT * height]
+
+
 def image_tables(image: Image.Image, dpi: float, page_no: int, engine: Any = None) -> list[Table]:
     """Tables on one page image; `engine` is a TesseractEngine (ingest/ocr.py)."""
     if engine is None:
@@ -218,8 +232,7 @@ def image_tables(image: Image.Image, dpi: float, page_no: int, engine: Any = Non
     clean = pixels.copy()
     edges = rule_edges(pixels, dpi, erase=clean)
     clean = despeckle(clean)
-    words = [Word(text, b[0] * scale, b[1] * scale, b[2] * scale, b[3] * scale, max(1.0, (b[3] - b[1]) * scale))
-             for text, b, _ in engine.word_boxes(Image.fromarray(clean))]
+    words = ocr_words(engine.word_boxes(Image.fromarray(clean)), scale)
     found: list[Table] = []
     for group in ruled_cell_groups(edges):
         frame = (min(c[0] for c in group), min(c[1] for c in group), max(c[2] for c in group), max(c[3] for c in group))
@@ -231,7 +244,7 @@ def image_tables(image: Image.Image, dpi: float, page_no: int, engine: Any = Non
     boxes = dark_box_regions(pixels, dpi)
     mark_redactions(found, boxes)
     for table in found:
-        _reread_cells(table, clean, dpi, engine)
+        _reread_cells(table, clean, dpi, engine, words)
     rest = [w for w in words if not any(_inside(w, t.bbox) for t in found)]
     streams = stream_tables(rest, page_no)
     for table in streams:
@@ -258,13 +271,16 @@ def _figure_columns(table: Table) -> set[int]:
     return out
 
 
-def _reread_cells(table: Table, clean: np.ndarray, dpi: float, engine: Any) -> None:
+def _reread_cells(table: Table, clean: np.ndarray, dpi: float, engine: Any, words: Sequence[Word]) -> None:
     """Read again, one at a time, the cells of a ruled table the page reading got wrong: a cell
     that got no word but holds ink (the page reading passes over a lone `0` or `-` in a narrow
     cell), and, below the header, a cell of a column of figures that reads as no number (a
     grainy `0` read as `u`, a speck as a trailing comma). A cell among figures is read as
-    figures only; its new reading is kept only when it is a number."""
+    figures only; its new reading is kept only when it is a number. A cell as tall as several
+    lines, or an empty one over words the page reading placed elsewhere, is left: its crop
+    would read the neighbouring rows' words into it."""
     px = dpi / 72.0
+    line_height = float(np.median([w.bottom - w.top for w in words])) if words else 0.0
     figure_cols = _figure_columns(table)
     first_data = min((c.row for c in table.cells if c.value is not None), default=table.n_rows)
     for cell in table.cells:
@@ -278,6 +294,8 @@ def _reread_cells(table: Table, clean: np.ndarray, dpi: float, engine: Any) -> N
             finish_cell(cell)
             continue
         if cell.text and not misread:
+            continue
+        if cell.bbox[3] - cell.bbox[1] > 2.5 * line_height or not cell.text and any(_inside(w, cell.bbox) for w in words):
             continue
         x0, top, x1, bottom = (int(round(v * px)) for v in cell.bbox)
         crop = clean[max(0, top - 1):max(0, bottom + 1), max(0, x0 + 3):max(0, x1 - 3)]
