@@ -271,6 +271,19 @@ def _figure_columns(table: Table) -> set[int]:
     return out
 
 
+def _read_cell(image: Image.Image, engine: Any, figures: bool) -> str:
+    """One cell's line read alone; a cell among figures that does not read as a number is read
+    again as figures only (Tesseract limited to figures misses a lone `0` it reads unlimited)."""
+    text = ""
+    for charset in ("", FIGURES) if figures else ("",):
+        text = " ".join(t for t, _, conf in engine.word_boxes(image, line=True, charset=charset) if conf >= 30)
+        if not figures:
+            return text
+        if parse_number(text.strip(_SPECKS)) is not None:
+            return text.strip(_SPECKS)
+    return text
+
+
 def _reread_cells(table: Table, clean: np.ndarray, dpi: float, engine: Any, words: Sequence[Word]) -> None:
     """Read again, one at a time, the cells of a ruled table the page reading got wrong: a cell
     that got no word but holds ink (the page reading passes over a lone `0` or `-` in a narrow
@@ -302,9 +315,7 @@ def _reread_cells(table: Table, clean: np.ndarray, dpi: float, engine: Any, word
         if crop.size == 0 or (crop < DARK).mean() < 0.004:
             continue
         padded = np.pad(crop, 12, constant_values=255)
-        read = engine.word_boxes(Image.fromarray(padded), line=True, charset=FIGURES if figures else "")
-        text = " ".join(t for t, _, conf in read if conf >= 30)
-        text = text.strip(_SPECKS) if figures and parse_number(text.strip(_SPECKS)) is not None else text
+        text = _read_cell(Image.fromarray(padded), engine, figures)
         if text and (not misread or parse_number(text) is not None):
             cell.text, cell.marks = text, ""
             finish_cell(cell)
