@@ -18,6 +18,7 @@ from PIL import Image
 
 from .grid import build_table, finish_cell
 from .model import BBox, Table
+from .notdata import data_tables
 from .redacted import mark_redactions
 from .stream import stream_tables
 from .values import parse_number
@@ -85,6 +86,19 @@ def pale_lines(gray: np.ndarray, dpi: float) -> np.ndarray:
     edge = (step >= LIGHT_STEP) & (step >= np.roll(step, 1, axis=0)) & (step > np.roll(step, -1, axis=0))
     out = flat & paper & (rule | edge)
     out[:SIDE + 1] = out[-SIDE - 1:] = False
+    return _carried(out, dpi, size)
+
+
+def _carried(mask: np.ndarray, dpi: float, size: int) -> np.ndarray:
+    """The pale lines at least a rule long, carried to the rules they meet: near a dark rule
+    the paper beside a pale one is not flat over the `size` pixels looked at, so it stops half
+    of that short of the crossing. Short pieces (the gap between two lines of print seen
+    through a gap between words) are dropped, not joined."""
+    out = np.zeros_like(mask)
+    width = mask.shape[1]
+    for y, a, b in _runs(mask):
+        if b - a >= RULE_INCHES * dpi:
+            out[y, max(0, a - size // 2):min(width, b + size // 2)] = True
     return out
 
 
@@ -111,7 +125,7 @@ def rule_edges(gray: np.ndarray, dpi: float, erase: np.ndarray | None = None) ->
         if b - a >= length and thin(dark[max(0, y - 4), a:b], dark[min(height - 1, y + 4), a:b]):
             ruled[max(0, y - 4):y + 5, a:b] = True
             if erase is not None:
-                erase[max(0, y - 1):y + 2, a:b] = 255
+                erase[max(0, y - 2):y + 3, a:b] = 255
             edges.append({"x0": a * scale, "x1": b * scale, "top": y * scale, "bottom": y * scale, "width": (b - a) * scale,
                           "height": 0.0, "orientation": "h", "object_type": "line"})
     short = max(10, int(COLUMN_RULE_INCHES * dpi))
@@ -122,7 +136,7 @@ def rule_edges(gray: np.ndarray, dpi: float, erase: np.ndarray | None = None) ->
         if b - a < length and not (ruled[a, x] or ruled[min(height - 1, b - 1), x]):
             continue
         if erase is not None:
-            erase[a:b, max(0, x - 1):x + 2] = 255
+            erase[a:b, max(0, x - 2):x + 3] = 255
         edges.append({"x0": x * scale, "x1": x * scale, "top": a * scale, "bottom": b * scale, "width": 0.0,
                       "height": (b - a) * scale, "orientation": "v", "object_type": "line"})
     return edges
@@ -251,6 +265,7 @@ def image_tables(image: Image.Image, dpi: float, page_no: int, engine: Any = Non
         table.method = "ocr-stream"
     mark_redactions(streams, boxes)
     found += streams
+    found = data_tables(found)
     for table in found:
         table.turned = turned
     return found
