@@ -3,10 +3,11 @@
 A release is full of aligned print that a table finder takes for a table. Measured on MuckRock
 responses (bench/labels/tables/muckrock-detections.json), the commonest kinds are:
 
-- a list of exemptions: the FBI release letter's tick boxes `(b)(1)`, `(b)(7)(C)`, `(k)(2)`, or
-  its deleted-page sheet `Page 12 - b6 - 1; b7C - 1;`. Most cells cite an exemption. In a table
-  of data redacted cells are a minority, so a grid whose cells mostly cite exemptions is a list
-  of them, not data;
+- a list of exemptions: the FBI release letter's tick boxes `(b)(1)`, `(b)(7)(C)`, `(k)(2)`.
+  Most cells, in several columns, cite an exemption. In a table of data redacted cells are a
+  minority, or one column, so such a grid is a list of exemptions, not data. (The deleted-page
+  sheet, `Page 12 - b6 - 1; b7C - 1;`, cites in fewer than half its cells and is still taken
+  for a table);
 - a form: field labels ending in a colon beside their values;
 - prose in boxes: a ruled box around a paragraph or around two addresses (a contact panel), or
   two columns of a page of prose. Most cells hold a sentence's worth of words; in a table of
@@ -18,12 +19,11 @@ from __future__ import annotations
 import re
 
 from .model import Table
-from .values import exemption_codes
 
 SENTENCE_WORDS = 6  # a cell of this many words reads as prose
-# a Privacy Act exemption `(k)(2)`, `(j)(2)`, `(d)(5)`, or a FOIA one as the deleted-page sheet
-# prints it: `b6 - 1;`, `b7C - 2,-4;`
-_OTHER_CITATION = re.compile(r"\(\s*[djkDJK]\s*\)\s*\(\s*\d\s*\)|(?<![\w])b\s?\d[A-F]?\s*-\s*\d")
+# an exemption cited anywhere in a cell: FOIA `(b)(7)(C)`, Privacy Act `(k)(2)`, `(j)(2)`,
+# `(d)(5)`, or as the deleted-page sheet and margin stamps print it: `b6`, `b7C - 2,-4;`
+_CITATION = re.compile(r"\(\s*[bdjkBDJK]\s*\)\s*\(\s*\d\s*\)|(?<![\w])[bB]\d[A-Fa-f]?(?![\w])")
 
 
 def _filled(table: Table) -> list[str]:
@@ -31,9 +31,11 @@ def _filled(table: Table) -> list[str]:
 
 
 def lists_exemptions(table: Table) -> bool:
-    """Most filled cells cite an exemption: the release letter's tick boxes or deleted-page sheet."""
-    texts = _filled(table)
-    return len(texts) >= 3 and sum(bool(exemption_codes(t) or _OTHER_CITATION.search(t)) for t in texts) >= 0.5 * len(texts)
+    """Most filled cells cite an exemption, in more than one column: the release letter's tick
+    boxes. A table of data whose one column of names is redacted `(b)(6)` cites in one column."""
+    cells = [c for c in table.cells if c.text.strip()]
+    citing = [c for c in cells if _CITATION.search(c.text)]
+    return len(cells) >= 3 and len(citing) > 0.5 * len(cells) and len({c.col for c in citing}) >= 2
 
 
 def boxed_prose(table: Table) -> bool:
