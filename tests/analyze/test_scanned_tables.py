@@ -169,3 +169,10 @@ def test_exemption_tick_boxes_forms_and_boxed_prose_are_not_data_but_a_redacted_
                              "Office of Government Information Services National Archives and Records"]])
     assert data_tables([ticks, form, contacts]) == []
     assert data_tables([redacted_names]) == [redacted_names]
+
+
+def test_a_deleted_page_sheet_is_a_list_but_a_table_of_pages_with_counts_is_not_cut() -> None:
+    sheet = _grid_table([["Page", "215", "b6 - 2;", "b7C - 2;"], ["Page", "216", "b6 - 2;", "b7C - 2;"],
+                         ["Page", "217", "b7E - 3;", ""], ["Page", "218", "Duplicate;", ""]])
+    counts = _grid_table([["Year", "Pages", "Released"], ["2019", "215", "18"], ["2020", "502", "340"], ["2021", "144", "18"]])
+    assert data_tables([sheet, counts]) == [counts]

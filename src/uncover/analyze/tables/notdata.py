@@ -5,9 +5,8 @@ responses (bench/labels/tables/muckrock-detections.json), the commonest kinds ar
 
 - a list of exemptions: the FBI release letter's tick boxes `(b)(1)`, `(b)(7)(C)`, `(k)(2)`.
   Most cells, in several columns, cite an exemption. In a table of data redacted cells are a
-  minority, or one column, so such a grid is a list of exemptions, not data. (The deleted-page
-  sheet, `Page 12 - b6 - 1; b7C - 1;`, cites in fewer than half its cells and is still taken
-  for a table);
+  minority, or one column, so such a grid is a list of exemptions, not data;
+- a numbered list: lines that begin `Page 215`, `Page 216` (the FBI's deleted-page sheet);
 - a form: field labels ending in a colon beside their values;
 - prose in boxes: a ruled box around a paragraph or around two addresses (a contact panel), or
   two columns of a page of prose. Most cells hold a sentence's worth of words; in a table of
@@ -52,6 +51,19 @@ def form_fields(table: Table) -> bool:
     return len(texts) >= 3 and sum(t.rstrip().endswith(":") for t in texts) >= len(texts) / 3
 
 
+def numbered_lines(table: Table) -> bool:
+    """Lines that begin with one word and a running number (`Page 215`, `Page 216`, ...): a
+    list, such as the FBI's deleted-page sheet, whose lines a whitespace reader cut at gaps."""
+    if table.n_cols < 2 or table.n_rows < 3:
+        return False
+    rows = [{c.col: c.text.strip() for c in table.cells if c.row == r} for r in range(table.n_rows)]
+    first, second = [row.get(0, "") for row in rows], [row.get(1, "") for row in rows]
+    if len(set(first)) != 1 or not first[0] or not all(v.isdigit() for v in second):
+        return False
+    numbers = [int(v) for v in second]
+    return all(b > a for a, b in zip(numbers, numbers[1:], strict=False))
+
+
 def data_tables(tables: list[Table]) -> list[Table]:
     """The tables that hold data."""
-    return [t for t in tables if not lists_exemptions(t) and not boxed_prose(t) and not form_fields(t)]
+    return [t for t in tables if not (lists_exemptions(t) or boxed_prose(t) or form_fields(t) or numbered_lines(t))]
