@@ -142,6 +142,16 @@ def rule_edges(gray: np.ndarray, dpi: float, erase: np.ndarray | None = None) ->
     return edges
 
 
+def flatten_tints(pixels: np.ndarray, dpi: float) -> np.ndarray:
+    """The image divided by its paper: each pixel against the lightest grey within a tenth of an
+    inch, so print on a shaded row (a totals row on grey, a header on a tint) stands on white
+    for Tesseract, whose one threshold for the page otherwise takes the shading for ink."""
+    from scipy.ndimage import maximum_filter
+
+    paper = maximum_filter(pixels, size=max(9, int(dpi / 10)) | 1).astype(np.float32)
+    return np.clip(pixels.astype(np.float32) * 255.0 / np.maximum(paper, 1.0), 0, 255).astype(np.uint8)
+
+
 def despeckle(pixels: np.ndarray) -> np.ndarray:
     """The image with lone dark pixels made paper: a scan's specks, which Tesseract reads as a
     `'`, `.` or `,` beside a word (`‘STAFF`, `CARD.`). A stroke of print is never one pixel
@@ -245,7 +255,7 @@ def image_tables(image: Image.Image, dpi: float, page_no: int, engine: Any = Non
     scale = 72.0 / dpi
     clean = pixels.copy()
     edges = rule_edges(pixels, dpi, erase=clean)
-    clean = despeckle(clean)
+    clean = flatten_tints(despeckle(clean), dpi)
     words = ocr_words(engine.word_boxes(Image.fromarray(clean)), scale)
     found: list[Table] = []
     for group in ruled_cell_groups(edges):
