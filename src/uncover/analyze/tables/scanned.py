@@ -125,7 +125,8 @@ def rule_edges(gray: np.ndarray, dpi: float, erase: np.ndarray | None = None) ->
         if b - a >= length and thin(dark[max(0, y - 4), a:b], dark[min(height - 1, y + 4), a:b]):
             ruled[max(0, y - 4):y + 5, a:b] = True
             if erase is not None:
-                erase[max(0, y - 2):y + 3, a:b] = 255
+                half = 1 if dark[y, a:b].mean() >= 0.5 else 2  # a pale rule blurs wider than a dark one
+                erase[max(0, y - half):y + half + 1, a:b] = 255
             edges.append({"x0": a * scale, "x1": b * scale, "top": y * scale, "bottom": y * scale, "width": (b - a) * scale,
                           "height": 0.0, "orientation": "h", "object_type": "line"})
     short = max(10, int(COLUMN_RULE_INCHES * dpi))
@@ -136,7 +137,8 @@ def rule_edges(gray: np.ndarray, dpi: float, erase: np.ndarray | None = None) ->
         if b - a < length and not (ruled[a, x] or ruled[min(height - 1, b - 1), x]):
             continue
         if erase is not None:
-            erase[a:b, max(0, x - 2):x + 3] = 255
+            half = 1 if dark[a:b, x].mean() >= 0.5 else 2
+            erase[a:b, max(0, x - half):x + half + 1] = 255
         edges.append({"x0": x * scale, "x1": x * scale, "top": a * scale, "bottom": b * scale, "width": 0.0,
                       "height": (b - a) * scale, "orientation": "v", "object_type": "line"})
     return edges
