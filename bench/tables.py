@@ -14,7 +14,10 @@ of the rounds). uncover also reports how many continued tables it joined. Librar
 small angle and given noise, read by uncover's OCR path (Tesseract word boxes placed in the
 cells found on the image) against the same labels.
 
-    PYTHONPATH=src python bench/tables.py [--rounds 3] [--only uncover,pdfplumber] [--scanned]
+`--muckrock` scores detection precision on real releases: 48 detections on MuckRock responses
+labelled true or false (bench/labels/tables/muckrock/), detected again.
+
+    PYTHONPATH=src python bench/tables.py [--rounds 3] [--only uncover,pdfplumber] [--scanned] [--muckrock]
 """
 
 from __future__ import annotations
@@ -230,6 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="", help="comma-separated extractors")
     parser.add_argument("--scanned", action="store_true", help="also score OCR of rendered, turned, noisy pages")
     parser.add_argument("--errors", action="store_true", help="print uncover's wrong cells")
+    parser.add_argument("--muckrock", action="store_true", help="also score detection precision on labelled MuckRock detections")
     args = parser.parse_args(argv)
     if not CORPORA.is_dir():
         print(f"corpora not found at {CORPORA} (set UNCOVER_CORPORA)", file=sys.stderr)
@@ -289,6 +293,10 @@ def main(argv: list[str] | None = None) -> int:
         from scanned_tables import run_scanned  # bench/scanned_tables.py
 
         run_scanned(labels, score, args)
+    if args.muckrock:
+        from muckrock_tables import run_muckrock  # bench/muckrock_tables.py
+
+        run_muckrock(CORPORA)
     return 0
 
 

@@ -78,9 +78,10 @@ def _inner_gaps(words: Sequence[Word], x0: float, x1: float) -> list[float]:
             gaps.append((reach, a))
         reach = max(reach, b)
     out = []
+    line_of = {id(w): k for k, line in enumerate(lines_of(words)) for w in line}  # OCR'd lines are not level to a point
     for a, b in gaps:
-        left = {round(w.yc) for w in words if w.x1 <= a + 0.1}
-        right = {round(w.yc) for w in words if w.x0 >= b - 0.1}
+        left = {line_of[id(w)] for w in words if w.x1 <= a + 0.1}
+        right = {line_of[id(w)] for w in words if w.x0 >= b - 0.1}
         if len(left & right) >= 0.6 * max(len(left), len(right), 1) and len(left & right) >= 2:
             out.append((a + b) / 2)
     return out

@@ -18,6 +18,7 @@ import pypdfium2 as pdfium
 
 from .join import join_continued
 from .model import Table
+from .notdata import data_tables
 from .redacted import dark_boxes, mark_redactions
 from .ruled import ruled_tables
 from .stream import stream_tables
@@ -61,7 +62,7 @@ def tables_on_page(page: Any, page_no: int) -> list[Table]:
 
     found += stream_tables([w for w in words if not in_ruled(w)], page_no)
     mark_redactions(found, dark_boxes(page))
-    return found
+    return data_tables(found)
 
 
 OCR_DPI = 200

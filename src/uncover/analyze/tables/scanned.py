@@ -9,6 +9,7 @@ reader. Solid dark boxes are redactions.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,8 +18,10 @@ from PIL import Image
 
 from .grid import build_table, finish_cell
 from .model import BBox, Table
+from .notdata import data_tables
 from .redacted import mark_redactions
 from .stream import stream_tables
+from .values import parse_number
 from .words import Word
 
 DARK = 150
@@ -52,14 +55,63 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int, int]]:
     return out
 
 
+LIGHT_STEP = 12  # grey levels: a pale rule or the edge of a tint, darker than the paper beside it
+FLAT_STD = 30  # grey levels: paper or tint along a line, not a line of print
+SIDE = 3  # pixels to each side of a line where the paper beside it is looked at
+
+
+def _along(values: np.ndarray, size: int) -> np.ndarray:
+    """Mean over `size` pixels along each row: a pale rule stays pale along its length while
+    the grain of a scan averages out."""
+    from scipy.ndimage import uniform_filter1d
+
+    return uniform_filter1d(values, size, axis=1, mode="nearest")
+
+
+def pale_lines(gray: np.ndarray, dpi: float) -> np.ndarray:
+    """Where a horizontal line runs that is not dark enough for `DARK`: a rule printed in colour
+    or grey (the NICS tables' blue rules are grey 200 on a tint of 228 once scanned), or the edge
+    of a tinted band (a shaded header row against white paper). A line of print is not one:
+    along it the grey varies from ink to paper."""
+    size = max(9, int(dpi / 10)) | 1
+    values = gray.astype(np.float32)
+    mean = _along(values, size)
+    std = np.sqrt(np.maximum(_along(values * values, size) - mean * mean, 0.0))
+    above, below = np.roll(mean, SIDE, axis=0), np.roll(mean, -SIDE, axis=0)
+    flat = (std <= FLAT_STD) & (np.roll(std, SIDE, axis=0) <= FLAT_STD) & (np.roll(std, -SIDE, axis=0) <= FLAT_STD)
+    paper = (above > DARK) & (below > DARK)  # not the edge of a redaction box
+    rule = (above - mean >= LIGHT_STEP) & (below - mean >= LIGHT_STEP)
+    step = np.abs(above - below)
+    # a tint's edge: the row where the step between the two sides is largest
+    edge = (step >= LIGHT_STEP) & (step >= np.roll(step, 1, axis=0)) & (step > np.roll(step, -1, axis=0))
+    out = flat & paper & (rule | edge)
+    out[:SIDE + 1] = out[-SIDE - 1:] = False
+    return _carried(out, dpi, size)
+
+
+def _carried(mask: np.ndarray, dpi: float, size: int) -> np.ndarray:
+    """The pale lines at least a rule long, carried to the rules they meet: near a dark rule
+    the paper beside a pale one is not flat over the `size` pixels looked at, so it stops half
+    of that short of the crossing. Short pieces (the gap between two lines of print seen
+    through a gap between words) are dropped, not joined."""
+    out = np.zeros_like(mask)
+    width = mask.shape[1]
+    for y, a, b in _runs(mask):
+        if b - a >= RULE_INCHES * dpi:
+            out[y, max(0, a - size // 2):min(width, b + size // 2)] = True
+    return out
+
+
 def rule_edges(gray: np.ndarray, dpi: float, erase: np.ndarray | None = None) -> list[dict[str, Any]]:
-    """pdfplumber edges (points) of the horizontal and vertical rules drawn on the image; with
-    `erase` (a writable copy of the image), the rules are painted white there, so that OCR does
-    not read a rule beside a word as `|` or `)`."""
+    """pdfplumber edges (points) of the horizontal and vertical rules drawn on the image, dark
+    or pale (`pale_lines`); with `erase` (a writable copy of the image), the rules are
+    painted white there, so that OCR does not read a rule beside a word as `|` or `)`."""
     dark = gray < DARK
     # close one-pixel breaks that noise punches into a rule
     dark_h = dark | np.roll(dark, 1, axis=1) & np.roll(dark, -1, axis=1)
     dark_v = dark | np.roll(dark, 1, axis=0) & np.roll(dark, -1, axis=0)
+    line_h = dark_h | pale_lines(gray, dpi)
+    line_v = dark_v | pale_lines(gray.T, dpi).T
     length = max(12, int(RULE_INCHES * dpi))
     scale = 72.0 / dpi
     edges: list[dict[str, Any]] = []
@@ -69,25 +121,50 @@ def rule_edges(gray: np.ndarray, dpi: float, erase: np.ndarray | None = None) ->
         return bool(side_a.mean() < 0.5 and side_b.mean() < 0.5)
 
     ruled = np.zeros_like(dark)  # where horizontal rules run, widened by a few pixels
-    for y, a, b in _runs(dark_h):
+    for y, a, b in _runs(line_h):
         if b - a >= length and thin(dark[max(0, y - 4), a:b], dark[min(height - 1, y + 4), a:b]):
             ruled[max(0, y - 4):y + 5, a:b] = True
             if erase is not None:
-                erase[max(0, y - 1):y + 2, a:b] = 255
+                half = 1 if dark[y, a:b].mean() >= 0.5 else 2  # a pale rule blurs wider than a dark one
+                erase[max(0, y - half):y + half + 1, a:b] = 255
             edges.append({"x0": a * scale, "x1": b * scale, "top": y * scale, "bottom": y * scale, "width": (b - a) * scale,
                           "height": 0.0, "orientation": "h", "object_type": "line"})
     short = max(10, int(COLUMN_RULE_INCHES * dpi))
-    for x, a, b in _runs(dark_v.T):
+    for x, a, b in _runs(line_v.T):
         if b - a < short or not thin(dark[a:b, max(0, x - 4)], dark[a:b, min(width - 1, x + 4)]):
             continue
         # a short upright run is a column rule only where it meets a rule (else it is a letter's stem)
         if b - a < length and not (ruled[a, x] or ruled[min(height - 1, b - 1), x]):
             continue
         if erase is not None:
-            erase[a:b, max(0, x - 1):x + 2] = 255
+            half = 1 if dark[a:b, x].mean() >= 0.5 else 2
+            erase[a:b, max(0, x - half):x + half + 1] = 255
         edges.append({"x0": x * scale, "x1": x * scale, "top": a * scale, "bottom": b * scale, "width": 0.0,
                       "height": (b - a) * scale, "orientation": "v", "object_type": "line"})
     return edges
+
+
+def flatten_tints(pixels: np.ndarray, dpi: float) -> np.ndarray:
+    """The image divided by its paper: each pixel against the lightest grey within a tenth of an
+    inch, so print on a shaded row (a totals row on grey, a header on a tint) stands on white
+    for Tesseract, whose one threshold for the page otherwise takes the shading for ink."""
+    from scipy.ndimage import maximum_filter
+
+    paper = maximum_filter(pixels, size=max(9, int(dpi / 10)) | 1).astype(np.float32)
+    return np.clip(pixels.astype(np.float32) * 255.0 / np.maximum(paper, 1.0), 0, 255).astype(np.uint8)
+
+
+def despeckle(pixels: np.ndarray) -> np.ndarray:
+    """The image with lone dark pixels made paper: a scan's specks, which Tesseract reads as a
+    `'`, `.` or `,` beside a word (`‘STAFF`, `CARD.`). A stroke of print is never one pixel
+    alone, so no letter loses ink."""
+    from scipy.ndimage import convolve
+
+    dark = pixels < DARK
+    neighbours = convolve(dark.astype(np.uint8), np.ones((3, 3), np.uint8), mode="constant") - dark
+    out = pixels.copy()
+    out[dark & (neighbours == 0)] = 255
+    return out
 
 
 def dark_box_regions(gray: np.ndarray, dpi: float) -> list[BBox]:
@@ -117,11 +194,50 @@ def ruled_cell_groups(edges: Sequence[dict[str, Any]]) -> list[list[BBox]]:
     merged = merge_edges(list(edges), 3, 3, 3, 3)
     merged = [e for e in merged if (e["x1"] - e["x0"]) >= 8 or (e["bottom"] - e["top"]) >= 8]
     cells = intersections_to_cells(edges_to_intersections(merged, 3, 3))
-    return [[tuple(float(v) for v in c) for c in group] for group in cells_to_tables(cells)]  # type: ignore[misc]
+    return [split_enclosing([tuple(float(v) for v in c) for c in group])  # type: ignore[misc]
+            for group in cells_to_tables(cells)]
+
+
+def _contains(outer: BBox, inner: BBox, tol: float = 2.0) -> bool:
+    return (inner != outer and inner[0] >= outer[0] - tol and inner[1] >= outer[1] - tol
+            and inner[2] <= outer[2] + tol and inner[3] <= outer[3] + tol)
+
+
+def split_enclosing(cells: list[BBox], tol: float = 2.0) -> list[BBox]:
+    """Boxes with no box inside them. A scan loses the tint edges that close a cell in the PDF
+    (NICS: the title and the `State / Territory` cell share one tint), so the cell finder
+    returns one box around the title and the whole header, with the header's own boxes inside
+    it. Such a box becomes what it holds besides them: the strip above them (the title) and
+    the strips left and right of them (a row label's cell, a totals column's head)."""
+    out = []
+    for box in cells:
+        inner = [c for c in cells if _contains(box, c, tol)]
+        if not inner:
+            out.append(box)
+            continue
+        x0, top, x1, bottom = box
+        in_x0, in_top, in_x1 = min(c[0] for c in inner), min(c[1] for c in inner), max(c[2] for c in inner)
+        pieces = [(x0, top, x1, in_top), (x0, in_top, in_x0, bottom), (in_x1, in_top, x1, bottom)]
+        out += [p for p in pieces if p[2] - p[0] > tol and p[3] - p[1] > tol]
+    return out
 
 
 def _inside(w: Word, box: BBox) -> bool:
     return box[0] - 1 <= w.xc <= box[2] + 1 and box[1] - 1 <= w.yc <= box[3] + 1
+
+
+SPECK_HEIGHT = 0.4  # of the median word's height: a box this flat is a speck or a rule's remnant
+SURE = 50  # Tesseract confidence above which even a flat word (a dash) is kept
+
+
+def ocr_words(read: Sequence[tuple[str, tuple[int, int, int, int], float]], scale: float) -> list[Word]:
+    """Words (points) from Tesseract's boxes (pixels), without the unsure flat ones: grain along
+    a rule is read as `a`, `_` or `e` and would make a row of its own."""
+    if not read:
+        return []
+    height = float(np.median([b[3] - b[1] for _, b, _ in read]))
+    return [Word(text, b[0] * scale, b[1] * scale, b[2] * scale, b[3] * scale, max(1.0, (b[3] - b[1]) * scale))
+            for text, b, conf in read if conf >= SURE or b[3] - b[1] >= SPECK_HEIGHT * height]
 
 
 def image_tables(image: Image.Image, dpi: float, page_no: int, engine: Any = None) -> list[Table]:
@@ -141,8 +257,8 @@ def image_tables(image: Image.Image, dpi: float, page_no: int, engine: Any = Non
     scale = 72.0 / dpi
     clean = pixels.copy()
     edges = rule_edges(pixels, dpi, erase=clean)
-    words = [Word(text, b[0] * scale, b[1] * scale, b[2] * scale, b[3] * scale, max(1.0, (b[3] - b[1]) * scale))
-             for text, b, _ in engine.word_boxes(Image.fromarray(clean))]
+    clean = flatten_tints(despeckle(clean), dpi)
+    words = ocr_words(engine.word_boxes(Image.fromarray(clean)), scale)
     found: list[Table] = []
     for group in ruled_cell_groups(edges):
         frame = (min(c[0] for c in group), min(c[1] for c in group), max(c[2] for c in group), max(c[3] for c in group))
@@ -154,31 +270,79 @@ def image_tables(image: Image.Image, dpi: float, page_no: int, engine: Any = Non
     boxes = dark_box_regions(pixels, dpi)
     mark_redactions(found, boxes)
     for table in found:
-        _read_empty_cells(table, clean, dpi, engine)
+        _reread_cells(table, clean, dpi, engine, words)
     rest = [w for w in words if not any(_inside(w, t.bbox) for t in found)]
     streams = stream_tables(rest, page_no)
     for table in streams:
         table.method = "ocr-stream"
     mark_redactions(streams, boxes)
     found += streams
+    found = data_tables(found)
     for table in found:
         table.turned = turned
     return found
 
 
-def _read_empty_cells(table: Table, clean: np.ndarray, dpi: float, engine: Any) -> None:
-    """Read again, one at a time, the cells of a ruled table that got no word but hold ink: the
-    page reading passes over a lone `0` or `-` in a narrow cell."""
+FIGURES = "0123456789,.-()$%"  # what a cell of a column of figures can print
+_SPECKS = ",.:;'‘’`_ "  # what grain beside a figure is read as
+_FIGURE_LIKE = re.compile(r"^[\d,.\s'‘’`:;_-]+$")  # digits with specks read as punctuation: `1,413,` `‘697`
+
+
+def _figure_columns(table: Table) -> set[int]:
+    """Columns whose filled cells are mostly numbers."""
+    out = set()
+    for col in range(table.n_cols):
+        filled = [c for c in table.cells if c.col == col and c.colspan == 1 and c.text]
+        if filled and sum(c.value is not None for c in filled) >= 0.6 * len(filled):
+            out.add(col)
+    return out
+
+
+def _read_cell(image: Image.Image, engine: Any, figures: bool) -> str:
+    """One cell's line read alone; a cell among figures that does not read as a number is read
+    again as figures only (Tesseract limited to figures misses a lone `0` it reads unlimited)."""
+    text = ""
+    for charset in ("", FIGURES) if figures else ("",):
+        text = " ".join(t for t, _, conf in engine.word_boxes(image, line=True, charset=charset) if conf >= 30)
+        if not figures:
+            return text
+        if parse_number(text.strip(_SPECKS)) is not None:
+            return text.strip(_SPECKS)
+    return text
+
+
+def _reread_cells(table: Table, clean: np.ndarray, dpi: float, engine: Any, words: Sequence[Word]) -> None:
+    """Read again, one at a time, the cells of a ruled table the page reading got wrong: a cell
+    that got no word but holds ink (the page reading passes over a lone `0` or `-` in a narrow
+    cell), and, below the header, a cell of a column of figures that reads as no number (a
+    grainy `0` read as `u`, a speck as a trailing comma). A cell among figures is read as
+    figures only; its new reading is kept only when it is a number. A cell as tall as several
+    lines, or an empty one over words the page reading placed elsewhere, is left: its crop
+    would read the neighbouring rows' words into it."""
     px = dpi / 72.0
+    line_height = float(np.median([w.bottom - w.top for w in words])) if words else 0.0
+    figure_cols = _figure_columns(table)
+    first_data = min((c.row for c in table.cells if c.value is not None), default=table.n_rows)
     for cell in table.cells:
-        if cell.text or cell.redacted or cell.bbox is None:
+        if cell.redacted or cell.bbox is None:
+            continue
+        figures = cell.col in figure_cols and cell.row >= first_data and cell.colspan == 1
+        misread = figures and bool(cell.text) and cell.value is None and (
+            len(cell.text.replace(" ", "")) <= 3 or bool(_FIGURE_LIKE.match(cell.text)))
+        if misread and parse_number(cell.text.strip(_SPECKS)) is not None:
+            cell.text = cell.text.strip(_SPECKS)  # `1,413,`: a speck beside the figure
+            finish_cell(cell)
+            continue
+        if cell.text and not misread:
+            continue
+        if cell.bbox[3] - cell.bbox[1] > 2.5 * line_height or not cell.text and any(_inside(w, cell.bbox) for w in words):
             continue
         x0, top, x1, bottom = (int(round(v * px)) for v in cell.bbox)
-        crop = clean[max(0, top + 2):max(0, bottom - 2), max(0, x0 + 3):max(0, x1 - 3)]
+        crop = clean[max(0, top - 1):max(0, bottom + 1), max(0, x0 + 3):max(0, x1 - 3)]
         if crop.size == 0 or (crop < DARK).mean() < 0.004:
             continue
         padded = np.pad(crop, 12, constant_values=255)
-        text = " ".join(t for t, _, conf in engine.word_boxes(Image.fromarray(padded), line=True) if conf >= 30)
-        if text:
-            cell.text = text
+        text = _read_cell(Image.fromarray(padded), engine, figures)
+        if text and (not misread or parse_number(text) is not None):
+            cell.text, cell.marks = text, ""
             finish_cell(cell)

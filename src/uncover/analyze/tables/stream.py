@@ -8,6 +8,7 @@ beside long lines are prose too.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from statistics import median
 
@@ -76,6 +77,12 @@ def _numbered_prose(table: Table) -> bool:
     if table.n_cols <= 3 and labels and sum(
             t.rstrip().endswith(":") or t.strip().lower() in _HEADER_WORDS for t in labels) >= 0.6 * len(labels):
         return True
+    if table.n_cols == 2 and _list_markers(labels):
+        return True
+    wordy = [col for col in range(table.n_cols)
+             if median([len(c.text.split()) for c in table.cells if c.col == col and c.text] or [0]) > 4]
+    if len(wordy) >= 2 and len(wordy) > table.n_cols / 2:
+        return True  # prose set in columns (a Federal Register page read from a scan)
     if table.n_cols != 2:
         return False
     for col in range(2):
@@ -87,6 +94,16 @@ def _numbered_prose(table: Table) -> bool:
         values = [int(n) for n in numbers]
         return all(b == a + 1 for a, b in zip(values, values[1:], strict=False))  # a transcript's line numbers
     return False
+
+
+_LIST_MARKER = re.compile(r"^(?:[•·▪■●◦○o*e-]|\(?[0-9]{1,2}[.)]|\(?[a-zA-Z][.)])$")
+
+
+def _list_markers(labels: list[str]) -> bool:
+    """A first column of bullets or list numbers (`•`, read as `e` or `o` from a scan; `1.`,
+    `a)`): a list beside its items, not a column of data."""
+    return len(labels) >= 2 and all(_LIST_MARKER.match(t.strip()) for t in labels) and (
+        len({t.strip() for t in labels}) == 1 or all(t.strip()[-1] in ".)" for t in labels))
 
 
 def _mostly_filled(table: Table) -> bool:
