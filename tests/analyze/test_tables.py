@@ -201,3 +201,29 @@ def test_scanned_table_is_read_through_ocr(tmp_path: Path) -> None:
     assert table.cell_at(1, 1).value == 1234 and table.cell_at(5, 1).value == 23449
     assert table.cell_at(4, 1).redacted and table.cell_at(4, 1).value is None  # the box hides 9,870 on paper
     assert table.cell_at(3, 1).redacted
+
+
+def test_a_pdf_the_reader_cannot_read_is_its_own_exception(case, tmp_path: Path) -> None:
+    """A stored PDF the table reader cannot open (its copy damaged on disk since the ingest) is that
+    document's exception, named by file, and the pass goes on: the other document's table is stored."""
+    from uncover.analyze.tables.casepass import read_tables
+    from uncover.store import tables as tstore
+
+    production = tmp_path / "PROD001"
+    production.mkdir()
+    (production / "detainers.pdf").write_bytes(table_pdf())
+    (production / "detainers-2012.pdf").write_bytes(table_pdf().replace(b"Maricopa", b"Yavapai "))
+    ingest(case, [production], IngestOptions(production="ICE detainers", workers=1))
+    docs = {d.filename: d for d in case.store.iter_documents()}
+    damaged = case.blobs.path_for(docs["detainers-2012.pdf"].sha256)
+    damaged.chmod(0o644)
+    damaged.write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 8)
+
+    summary = read_tables(case, sorted(d.id for d in docs.values()), workers=2)
+    assert (summary.documents, summary.tables) == (1, 1)
+    assert len(summary.problems) == 1 and summary.problems[0].startswith("tables could not be read from detainers-2012.pdf")
+    assert "it may be damaged" in summary.problems[0]
+    issues = case.store.conn.execute("SELECT category, message FROM processing_issues WHERE stage = 'tables'").fetchall()
+    assert [tuple(row) for row in issues] == [("corrupt", summary.problems[0])]
+    stored = sorted(s.document_id for s in tstore.all_tables(case.store.conn))
+    assert stored == sorted(d.id for d in docs.values())  # what the ingest read before the damage is kept, once

@@ -121,21 +121,28 @@ def _store(case: Case, outcome: Outcome[str, tuple[list[Table], dict[int, tuple[
 def _problem(case: Case, doc: Document, failure: str, detail: str, summary: TablesSummary) -> None:
     """A hostile or broken PDF: reported with its file name and Bates number, never the end of the pass."""
     where = f"{doc.filename}" + (f" ({doc.label})" if doc.bates_begin else "")
-    reason = {"timeout": f"reading tables took over {TIME_LIMIT:.0f} s",
-              "too-large": "reading tables needed more memory than the limit allows"}.get(failure, detail)
+    category = _category(failure, detail)
+    reason = {IssueCategory.TIMEOUT: f"reading tables took over {TIME_LIMIT:.0f} s",
+              IssueCategory.TOO_LARGE: "reading tables needed more memory than the limit allows",
+              IssueCategory.CORRUPT: f"it may be damaged ({detail})"}.get(category, detail)
     message = f"tables could not be read from {where}: {reason}"
     summary.problems.append(message)
     with case.store.transaction():
-        case.store.record_issue(ProcessingIssue(path=doc.path or doc.filename, category=_category(failure, detail),
-                                                stage="tables", message=message, sha256=doc.sha256,
-                                                bates=doc.bates_begin), document_id=doc.id)
+        case.store.record_issue(ProcessingIssue(path=doc.path or doc.filename, category=category, stage="tables",
+                                                message=message, sha256=doc.sha256, bates=doc.bates_begin),
+                                document_id=doc.id)
+
+
+# What a process says when its memory limit stops it: Python's MemoryError, or the C library's words
+# when a shared library or a buffer cannot be mapped.
+_OUT_OF_MEMORY = ("memoryerror", "cannot allocate memory", "failed to map segment", "out of memory")
 
 
 def _category(failure: str, detail: str) -> IssueCategory:
     text = detail.lower()
     if failure == "timeout":
         return IssueCategory.TIMEOUT
-    if failure == "too-large" or text.startswith("memoryerror"):
+    if failure == "too-large" or any(words in text for words in _OUT_OF_MEMORY):
         return IssueCategory.TOO_LARGE
     if "password" in text or "encrypt" in text:
         return IssueCategory.ENCRYPTED
