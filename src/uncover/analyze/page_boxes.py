@@ -107,9 +107,7 @@ def _components(mask: np.ndarray, connectivity: int = 8, min_size: int = 1,
         np.maximum.at(right, which, xs + 1)
         at = np.flatnonzero(kept[1:])
         boxes[at] = np.stack([top[at], bottom[at], left[at], right[at]], axis=1)
-    counts = sizes[1:].copy()
-    counts[counts < min_size] = 0
-    return labels, counts, boxes
+    return labels, np.where(kept, sizes, 0)[1:], boxes
 
 
 def _size_ok(boxes: np.ndarray, shape: tuple[int, int], dpi: float) -> np.ndarray:

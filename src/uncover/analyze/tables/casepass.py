@@ -43,7 +43,7 @@ def read_pdf_tables(path: str) -> tuple[list[Table], dict[int, tuple[float, floa
 
     data = Path(path).read_bytes()
     doc = pdfium.PdfDocument(data)
-    sizes = {k + 1: tuple(float(v) for v in doc[k].get_size()) for k in range(len(doc))}
+    sizes = {k + 1: tuple(float(v) for v in doc.get_page_size(k)) for k in range(len(doc))}  # without loading pages
     doc.close()
     return pdf_tables(data), sizes  # type: ignore[return-value]
 

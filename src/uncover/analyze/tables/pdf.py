@@ -70,16 +70,16 @@ SCREEN_DPI = 72
 MIN_RULES = 6  # drawn paths on a page before it is worth reading for ruled tables
 
 
-def may_hold_table(page: Any, text: Any = None) -> bool:
-    """A fast look with pypdfium2 before the slow reading (pdfplumber parses a page in a third of a
-    second): a page that draws no rules and shows no column, a gap in the same place on three
-    lines or more, holds no table. Most released pages (letters, e-mails, OCR'd scans whose
-    headers have a wide gap or two) stop here."""
+def may_hold_table(page: Any, text: Any) -> bool:
+    """A fast look with pypdfium2 (`text`: the page's text page, which the caller owns) before the
+    slow reading (pdfplumber parses a page in a third of a second): a page that draws no rules
+    and shows no column, a gap in the same place on three lines or more, holds no table. Most
+    released pages (letters, e-mails, OCR'd scans whose headers have a wide gap or two) stop here."""
     import pypdfium2.raw as pdfium_c
 
     if sum(1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=3)) >= MIN_RULES:
         return True
-    return _has_column(_line_gaps(text or page.get_textpage()))
+    return _has_column(_line_gaps(text))
 
 
 COLUMN_LINES = 3  # lines sharing a gap: a column
