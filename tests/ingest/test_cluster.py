@@ -153,3 +153,26 @@ def test_a_lost_node_worker_is_replaced_and_its_batch_retried(cluster: str) -> N
     assert outcomes["hang"].failure == "timeout", "retried alone on a live node, it met its own limit there"
     assert time.monotonic() - started > 1.5 + 4, "the retry ran it again from the start"
     assert all(outcomes[t].result and outcomes[t].result.startswith(f"{t} done") for t in "abc"), "each was retried once"
+
+
+def test_a_wrong_cluster_address_is_said_at_once_and_the_scan_is_kept(tmp_path: Path) -> None:
+    """Ray itself retries an address where nothing listens for ever: a typo must not hang the ingest."""
+    import socket
+
+    from uncover.errors import ClusterError
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        address = f"127.0.0.1:{probe.getsockname()[1]}"
+    source = production(tmp_path / "PROD")
+    case = Case.init(tmp_path / "case")
+    started = time.monotonic()
+    with pytest.raises(ClusterError, match=f"No Ray cluster at '{address}'.*nothing answers there"):
+        ingest(case, [source], IngestOptions(production="P", ocr="never", ray=address))
+    assert time.monotonic() - started < 30
+    assert len(case.store.pending_inputs()) == 33, "every file was hashed and kept, none processed"
+    with pytest.raises(ClusterError, match="not an address"):
+        ingest(case, [source], IngestOptions(production="P", ocr="never", ray="head-node"))
+    report = ingest(case, [source], IngestOptions(production="P", ocr="never", workers=1))
+    assert report.counts.documents == 37, "the run without the cluster went on from the kept scan"
+    case.close()

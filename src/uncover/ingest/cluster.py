@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import logging
 import math
 import os
 import pickle
@@ -47,6 +48,7 @@ BATCH = 32  # most items per batch: amortizes the per-call overhead (about 4 ms)
 TASK_SECONDS = 0.5  # batches are sized to take about this long: one slow item (an OCR page) goes alone
 READY_TIMEOUT = 120.0  # seconds a node's child process may take to start (imports) before its first item
 SYSTEM_RETRIES = 1  # a batch lost with its worker or node is run again once, item by item
+JOIN_SECONDS = 60.0  # the most an ingest waits for the cluster to accept it before saying so
 KEEP_SECONDS = 300.0  # a node worker left idle this long exits, handing its CPU back to the cluster
 NAMESPACE = "uncover"  # the Ray namespace of the node workers, found by name by the next ingest
 _POOLS: dict[str, LocalPool[Any, Any]] = {}  # per Ray worker process: its child-process pool
@@ -131,6 +133,28 @@ def _pool(fn: Callable[[Any], Any], limits: WorkerLimits) -> LocalPool[Any, Any]
     return pool
 
 
+def _no_cluster(address: str, why: str) -> str:
+    return (f"No Ray cluster at {address!r} ({why}). Start one with `ray start --head` (then `ray start --address "
+            "HEAD:6379` on each node), or use --ray local to run one on this machine only.")
+
+
+def _check_reachable(address: str) -> None:
+    """Ray retries an address where nothing listens for ever, logging every 5 s: a mistyped
+    HOST:PORT would hang the ingest. A refused or unanswered connection is said at once instead."""
+    import socket
+
+    if address in ("auto", "local") or "://" in address:
+        return  # found by Ray from RAY_ADDRESS or the running cluster's file, or started here
+    host, _, port = address.rpartition(":")
+    if not host or not port.isdigit():
+        raise ClusterError(f"--ray {address!r} is not an address: give HOST:PORT (the head node's, port 6379 by default), "
+                           "auto, or local.")
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=5.0).close()
+    except OSError as exc:
+        raise ClusterError(_no_cluster(address, f"nothing answers there: {exc.strerror or exc}")) from exc
+
+
 def _node_name() -> str:
     import socket
 
@@ -149,6 +173,50 @@ def _absolute(task: Any) -> Any:
         return task
     changes = {f.name: Path(v).absolute() for f in dataclasses.fields(task) if isinstance(v := getattr(task, f.name), Path)}
     return dataclasses.replace(task, **changes) if changes else task
+
+
+class ClusterJoin(Generic[T, R]):
+    """The cluster's executor, built in a thread while the committer scans and hashes the inputs:
+    importing Ray and joining the cluster take 0.6 to 1.5 s of the committer's time before its first
+    item, as long as the scan of a few hundred files; done meanwhile, an ingest through Ray starts
+    as soon as one through the local pool does. A failure (no cluster at the address) is kept and
+    raised by `raise_failure` or `executor`, whichever the committer reaches first."""
+
+    def __init__(self, connect: Callable[[], RayExecutor[T, R]]) -> None:
+        self._executor: RayExecutor[T, R] | None = None
+        self._failure: BaseException | None = None
+        self._gave_up = False
+        self._thread = threading.Thread(target=self._connect, args=(connect,), name="uncover-ray-join", daemon=True)
+        self._thread.start()
+
+    def _connect(self, connect: Callable[[], RayExecutor[T, R]]) -> None:
+        try:
+            self._executor = connect()
+        except BaseException as exc:  # noqa: BLE001 - handed to the committer's thread
+            self._failure = exc
+
+    def raise_failure(self) -> None:
+        if self._failure is not None:
+            raise self._failure
+
+    def executor(self) -> RayExecutor[T, R]:
+        self._thread.join(JOIN_SECONDS)
+        if self._thread.is_alive():  # something answers at the address, but not a Ray cluster that accepts us
+            self._gave_up = True
+            raise ClusterError(f"The Ray cluster did not accept this ingest within {JOIN_SECONDS:.0f} s: check that the "
+                               "address is the head node's (`ray status` there) and that this machine runs the same Ray "
+                               "version. The inputs are hashed and kept; run the ingest again to go on.")
+        self.raise_failure()
+        assert self._executor is not None
+        return self._executor
+
+    def close(self) -> None:
+        if not self._gave_up:
+            self._thread.join(JOIN_SECONDS)
+        if self._thread.is_alive():
+            return  # still waiting on the cluster (see executor); nothing of ours runs there yet
+        if self._executor is not None:
+            self._executor.close()
 
 
 @dataclasses.dataclass
@@ -178,14 +246,14 @@ class RayExecutor(Generic[T, R]):
         self.keep_seconds = keep_seconds
         self.started_ray = False
         if not ray.is_initialized():
+            _check_reachable(address)
+            # Ray's own messages are not the user's (a joining thread is told its SIGTERM handler is not set).
+            logging.getLogger("ray").setLevel(max(logging.getLogger("ray").level, logging.ERROR))
             try:
                 ray.init(address=None if address == "local" else address, log_to_driver=False, logging_level="ERROR",
                          include_dashboard=False, configure_logging=False)
             except (ConnectionError, RuntimeError, ValueError) as exc:
-                raise ClusterError(
-                    f"No Ray cluster at {address!r} ({exc}). Start one with `ray start --head` (then `ray start "
-                    "--address HEAD:6379` on each node), or use --ray local to run one on this machine only."
-                ) from exc
+                raise ClusterError(_no_cluster(address, str(exc))) from exc
             self.started_ray = True
         cpus = float(ray.cluster_resources().get("CPU", 1.0))
         self.slots = max(1, int(cpus / cpus_per_task))

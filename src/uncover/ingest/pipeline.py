@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from .. import __version__
 from ..analyze.messages import READING_VERSION, apply_reading
@@ -37,6 +37,9 @@ from .process import ItemProcessor, ItemResult, ItemSettings, ItemTask, warm_up
 from .scan import SourceFile, item_key, link_target, printable_name, walk_sources
 from .volume import delivery_files, find_volumes
 from .workers import Executor, LocalPool, Outcome, WorkerLimits
+
+if TYPE_CHECKING:
+    from .cluster import ClusterJoin
 
 MANIFEST_BATCH = 200
 INDEX_COMMIT_SECONDS = 5.0
@@ -249,6 +252,7 @@ class _Ingest:
         self.exclude = exclude or set()
         self.store = case.store
         self.executor = executor
+        self.joining: ClusterJoin[ItemTask, ItemResult] | None = None  # --ray: the cluster, joined while the scan runs
         self.counts = IngestCounts()
         self.new_ids: list[int] = []
         self.unindexed: list[int] = []
@@ -268,13 +272,13 @@ class _Ingest:
             self._catch_up_index()
         settings = {"ocr": self.options.ocr, "custodian": self.options.custodian, "workers": self.options.workers}
         self.ingest_id = self.store.begin_ingest(self.production.id, [str(s) for s in self.sources], __version__, settings)
-        cluster = self._cluster() if self.executor is None and self.options.ray else None
+        self.joining = self._join_cluster() if self.executor is None and self.options.ray else None
         try:
-            self._scan()  # a cluster's workers start meanwhile
-            self._process(cluster)
+            self._scan()  # the cluster is joined and its workers start meanwhile
+            self._process(self.joining.executor() if self.joining is not None else None)
         finally:
-            if cluster is not None:
-                cluster.close()
+            if self.joining is not None:
+                self.joining.close()
         self._flush_index(force=True)
         shutil.rmtree(self.scratch_root, ignore_errors=True)
         self.store.finish_ingest(self.ingest_id, vars(self.counts))
@@ -289,6 +293,8 @@ class _Ingest:
                 for source, fp, issue in batch:
                     self._add_input(source, fp, issue)
             self.progress.advance("Hashing", len(batch))
+            if self.joining is not None:
+                self.joining.raise_failure()  # a wrong cluster address is said now, not after the whole scan
 
     def _store_source(self, source: SourceFile) -> tuple[Fingerprint, tuple[IssueCategory, str] | None]:
         """Hash and keep one thing found in the production; what cannot be read is kept as a record."""
@@ -324,11 +330,12 @@ class _Ingest:
                                     self.ingest_id)
             self.counts.exceptions += 1
 
-    def _cluster(self) -> Executor[ItemTask, ItemResult]:
-        from .cluster import RayExecutor
+    def _join_cluster(self) -> ClusterJoin[ItemTask, ItemResult]:
+        from .cluster import ClusterJoin, RayExecutor
 
-        assert self.options.ray is not None
-        return RayExecutor(ItemProcessor(self._item_settings()), self.options.ray, self.options.worker_limits)
+        address, settings, limits = self.options.ray, self._item_settings(), self.options.worker_limits
+        assert address is not None
+        return ClusterJoin(lambda: RayExecutor(ItemProcessor(settings), address, limits))
 
     def _item_settings(self) -> ItemSettings:
         return ItemSettings(ocr_mode=self.options.ocr, limits=self.options.limits, withholdings=self.options.analyze,
