@@ -1,12 +1,16 @@
 """Cluster benchmark: `uncover ingest --ray` against the local worker pool at equal cores, and a
 scaling model for 10 and 100 nodes from measured per-task overheads.
 
-    python bench/cluster.py [--pdfs 400] [--pages 2] [--scans 16] [--cores 2] [--rounds 2] [--ray-niceness 0] [--keep DIR]
+    python bench/cluster.py [--pdfs 400] [--large-pdfs 2000] [--pages 2] [--scans 16] [--cores 2] [--rounds 2]
+                            [--ray-niceness 0] [--keep DIR]
 
 Needs the cluster extra (pip install -e '.[cluster]'). Starts a one-node Ray cluster on 127.0.0.1
 with --cores CPUs, then runs, A/B interleaved, the same ingest (full pipeline: hashing, SQLite,
 Tantivy, withholdings off) through `LocalPool(workers=cores)` and through `--ray ADDRESS`:
-  (a) text-layer PDFs, pages/s;  (b) image-only pages (OCR), pages/s;
+  (a) text-layer PDFs, pages/s: a small production (--pdfs) and a larger one (--large-pdfs, 0 to
+      skip), since Ray costs each ingest a fixed second or so (importing Ray, joining the cluster,
+      leaving it: printed apart) that a small production on 2 cores cannot hide;
+  (b) image-only pages (OCR), pages/s;
 min and median of --rounds runs each, the ratio Ray/local (target >= 0.9), the seconds until the
 first document was committed (the start), and the machine's load. A first Ray ingest, before the
 rounds, starts the cluster's node workers (printed apart: what the first ingest on a fresh cluster
@@ -73,6 +77,26 @@ def ingest_run(case_dir: Path, source: Path, cores: int, ocr: str, ray: str | No
     return Run(data["pages"] / data["seconds"], data["first"])
 
 
+FIXED = """
+import sys, time
+t0 = time.perf_counter()
+import ray
+t1 = time.perf_counter()
+ray.init(address=sys.argv[1], log_to_driver=False, logging_level="ERROR", include_dashboard=False, configure_logging=False)
+ray.put(abs)
+t2 = time.perf_counter()
+ray.shutdown()
+print(t1 - t0, t2 - t1, time.perf_counter() - t2)
+"""
+
+
+def fixed_costs(address: str, rounds: int = 3) -> tuple[float, float, float]:
+    """Median seconds an ingest's process spends importing Ray, joining the cluster, and leaving it."""
+    runs = [tuple(map(float, subprocess.run([sys.executable, "-c", FIXED, address], check=True, capture_output=True,
+                                            text=True).stdout.split())) for _ in range(rounds)]
+    return tuple(statistics.median(r[i] for r in runs) for i in range(3))  # type: ignore[return-value]
+
+
 def per_task_overheads(address: str, cores: int) -> dict[str, float]:
     """Seconds per Ray task (a batch of one no-op item) and per item in batches of 8, and per item
     through the local pool, each measured at full concurrency over `cores` slots (the item: abs())."""
@@ -132,6 +156,7 @@ def model(ocr_page_s_core: float, overhead_item_s: float, committer_pages_s: flo
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--pdfs", type=int, default=400)
+    ap.add_argument("--large-pdfs", type=int, default=2000, help="a second, larger text production (0: skip it)")
     ap.add_argument("--pages", type=int, default=2)
     ap.add_argument("--scans", type=int, default=16)
     ap.add_argument("--cores", type=int, default=2)
@@ -146,9 +171,11 @@ def main() -> int:
     from ray.cluster_utils import Cluster
 
     root = args.keep or Path(tempfile.mkdtemp(prefix="uncover-cluster-bench-"))
-    text, scans = root / "text", root / "scans"
+    text, large, scans = root / "text", root / "text-large", root / "scans"
     if not text.exists() and not args.model_only:
         generate_text_pdfs(text, args.pdfs, args.pages)
+    if args.large_pdfs and not large.exists() and not args.model_only:
+        generate_text_pdfs(large, args.large_pdfs, args.pages, seed=8)
     if not scans.exists() and not args.model_only:
         generate_scans(scans, args.scans)
     os.environ["RAY_worker_niceness"] = str(args.ray_niceness)  # read by the raylet the cluster starts
@@ -164,7 +191,9 @@ def main() -> int:
             cold = ingest_run(root / "case-ray", text, args.cores, "never", cluster.address)
             print(f"text PDFs  Ray, first ingest on the fresh cluster: {cold.pages_s:7.2f} pages/s; first document after "
                   f"{cold.first_s:.2f} s  (load {os.getloadavg()[0]:.2f}); the runs below find its workers running")
-        for label, source, ocr in () if args.model_only else (("text PDFs", text, "never"), ("OCR pages", scans, "always")):
+        sides = [(f"text PDFs ({args.pdfs * args.pages} pages)", text, "never"),
+                 (f"text PDFs ({args.large_pdfs * args.pages} pages)", large, "never"), ("OCR pages", scans, "always")]
+        for label, source, ocr in [] if args.model_only else [s for s in sides if s[1].exists()]:
             runs: dict[str, list[Run]] = {"local": [], "ray": []}
             for _ in range(args.rounds):  # A/B interleaved
                 runs["local"].append(ingest_run(root / "case-local", source, args.cores, ocr, None))
@@ -172,14 +201,17 @@ def main() -> int:
             results[label] = runs
             for side in ("local", "ray"):
                 rates = [r.pages_s for r in runs[side]]
-                print(f"{label:10} {'local pool' if side == 'local' else 'Ray':11} min {min(rates):7.2f}  median "
+                print(f"{label:23} {'local pool' if side == 'local' else 'Ray':11} min {min(rates):7.2f}  median "
                       f"{statistics.median(rates):7.2f} pages/s; first document after {statistics.median(r.first_s for r in runs[side]):.2f} s"
                       f"  (load {os.getloadavg()[0]:.2f})")
             ratio = statistics.median(r.pages_s for r in runs["ray"]) / statistics.median(r.pages_s for r in runs["local"])
-            print(f"{label:10} Ray/local (medians) {ratio:.2f}x  (target >= 0.9x)")
-            if cold is not None and ocr == "never":
-                print(f"{label:10} first ingest on a fresh cluster / local (median) "
+            print(f"{label:23} Ray/local (medians) {ratio:.2f}x  (target >= 0.9x)")
+            if cold is not None and source == text:
+                print(f"{label:23} first ingest on a fresh cluster / local (median) "
                       f"{cold.pages_s / statistics.median(r.pages_s for r in runs['local']):.2f}x")
+        imported, joined, left = fixed_costs(cluster.address)
+        print(f"Ray's fixed cost per ingest (median of 3 processes): import {imported:.2f} s, join the cluster {joined:.2f} s, "
+              f"leave it {left:.2f} s")
         overheads = per_task_overheads(cluster.address, args.cores)
         print("per item (s, at full concurrency): Ray batch of 1 {ray_item_s_batch1:.4f}, Ray batch of 8 "
               "{ray_item_s_batch8:.4f}, local pool {local_item_s:.5f}".format(**overheads))
