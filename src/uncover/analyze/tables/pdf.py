@@ -8,6 +8,7 @@ text is read where most characters stand upright, in a copy whose page rotation 
 
 from __future__ import annotations
 
+import ctypes
 import io
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Any
 
 import pdfplumber
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 from .join import join_continued
 from .model import Table
@@ -75,40 +77,42 @@ def may_hold_table(page: Any, text: Any) -> bool:
     slow reading (pdfplumber parses a page in a third of a second): a page that draws no rules
     and shows no column, a gap in the same place on three lines or more, holds no table. Most
     released pages (letters, e-mails, OCR'd scans whose headers have a wide gap or two) stop here."""
-    import pypdfium2.raw as pdfium_c
-
     if sum(1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=3)) >= MIN_RULES:
         return True
     return _has_column(_line_gaps(text))
 
 
 COLUMN_LINES = 3  # lines sharing a gap: a column
+# FPDFText_GetCharBox declared on plain addresses, so a box is written into a numpy array.
+_CHAR_BOX_AT = ctypes.CFUNCTYPE(ctypes.c_int, *[ctypes.c_void_p, ctypes.c_int] + [ctypes.c_void_p] * 4)(
+    ctypes.cast(pdfium_c.FPDFText_GetCharBox, ctypes.c_void_p).value)
 GAP_HEIGHTS = 1.5  # a gap this many character heights wide separates two cells, not two words
 
 
 def _line_gaps(text: Any) -> list[tuple[int, float, float]]:
-    """(line, left, right) of every gap of GAP_HEIGHTS between neighbouring characters of a line,
-    read through PDFium's bare functions: thousands of characters a page."""
-    import ctypes
+    """(line, left, right) of every gap of GAP_HEIGHTS between neighbouring characters of a line.
+    Thousands of characters a page: PDFium writes each box straight into one array (one bare call
+    per character, no Python objects between), and the gaps are found on the array at once; this
+    pre-check runs on every page of every PDF ingested."""
+    import numpy as np
 
-    from ..occlusion import _CHAR_BOX, _COUNT_CHARS
+    from ..occlusion import _COUNT_CHARS
 
     handle = ctypes.cast(text.raw, ctypes.c_void_p).value
-    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
-    refs = [ctypes.byref(v) for v in (left, right, bottom, top)]
-    gaps: list[tuple[int, float, float]] = []
-    prev: tuple[float, float, float, float] | None = None
-    for i in range(_COUNT_CHARS(handle)):
-        if not _CHAR_BOX(handle, i, *refs) or right.value <= left.value:
-            continue
-        box = (left.value, bottom.value, right.value, top.value)
-        if prev is not None:
-            height = max(prev[3] - prev[1], box[3] - box[1], 1.0)
-            same_line = abs((box[1] + box[3]) - (prev[1] + prev[3])) < height
-            if same_line and box[0] - prev[2] >= GAP_HEIGHTS * height:
-                gaps.append((round((box[1] + box[3]) / 2), prev[2], box[0]))
-        prev = box
-    return gaps
+    count = _COUNT_CHARS(handle)
+    if count < 2:
+        return []
+    boxes = np.zeros((count, 4))  # left, right, bottom, top: FPDFText_GetCharBox's order
+    at = boxes.ctypes.data
+    found = np.fromiter([_CHAR_BOX_AT(handle, i, a, a + 8, a + 16, a + 24)
+                         for i, a in enumerate(range(at, at + 32 * count, 32))], dtype=bool, count=count)
+    left, right, bottom, top = boxes[found & (boxes[:, 1] > boxes[:, 0])].T
+    height = np.maximum(np.maximum(top[:-1] - bottom[:-1], top[1:] - bottom[1:]), 1.0)
+    middle = bottom + top  # twice the middle, held against one height: the line test as it always was
+    same_line = np.abs(middle[1:] - middle[:-1]) < height
+    wide = left[1:] - right[:-1] >= GAP_HEIGHTS * height
+    return [(round(float(middle[j + 1]) / 2), float(right[j]), float(left[j + 1]))
+            for j in np.flatnonzero(same_line & wide).tolist()]
 
 
 def _has_column(gaps: list[tuple[int, float, float]]) -> bool:
