@@ -227,3 +227,46 @@ def test_a_pdf_the_reader_cannot_read_is_its_own_exception(case, tmp_path: Path)
     assert [tuple(row) for row in issues] == [("corrupt", summary.problems[0])]
     stored = sorted(s.document_id for s in tstore.all_tables(case.store.conn))
     assert stored == sorted(d.id for d in docs.values())  # what the ingest read before the damage is kept, once
+
+
+def test_the_ingest_opens_only_what_its_workers_found_may_hold_a_table(case, corpora: Path, tmp_path: Path) -> None:
+    """The ingest's workers pre-check each PDF page as they read it; the tables pass then reads only
+    those pages. What it stores equals a reading of every page (`uncover tables CASE`), and a
+    letter's PDF is never opened by the pass."""
+    import shutil
+
+    from reportlab.lib.pagesizes import letter
+    from reportlab.pdfgen import canvas
+
+    from uncover.analyze.tables.casepass import read_tables
+    from uncover.store import tables as tstore
+
+    production = tmp_path / "PROD001"
+    production.mkdir()
+    names = ["nics-background-checks-2015-11.pdf", "senate-expenditures.pdf", "scotus-transcript-p1.pdf",
+             "2023-06-20-PV.pdf", "issue-33-lorem-ipsum.pdf"]
+    for name in names:
+        shutil.copy(corpora / "pdf-tables-gov/pdfplumber" / name, production / name)
+    pdf = canvas.Canvas(str(production / "letter.pdf"), pagesize=letter)
+    for page in range(2):
+        y = 720
+        for line in range(30):
+            pdf.drawString(72, y, f"Dear requester, page {page + 1} line {line}: the records you asked for are enclosed.")
+            y -= 16
+        pdf.showPage()
+    pdf.save()
+
+    ingest(case, [production], IngestOptions(production="Tables", workers=2))
+    docs = {d.filename: d for d in case.store.iter_documents()}
+    checks = tstore.table_checks(case.store.conn, sorted(d.id for d in docs.values()))
+    assert set(checks) == {d.id for d in docs.values()}, "every PDF was pre-checked by its worker"
+    assert checks[docs["letter.pdf"].id] == [] and checks[docs["nics-background-checks-2015-11.pdf"].id] == [1]
+
+    def stored() -> list[tuple[str, list[int], list[list[str]]]]:
+        by_id = {d.id: d.filename for d in docs.values()}
+        return sorted((by_id[s.document_id], s.table.pages, s.table.grid()) for s in tstore.all_tables(case.store.conn))
+
+    at_ingest = stored()
+    assert {name for name, _, _ in at_ingest} >= {"nics-background-checks-2015-11.pdf", "senate-expenditures.pdf"}
+    read_tables(case)  # every page of every document looked at again
+    assert stored() == at_ingest

@@ -408,15 +408,15 @@ def recovered_text(page: pdfium.PdfPage, bbox: tuple[float, float, float, float]
 
 
 def box_collector(boxes: list[Redaction], read_text: ReadText | None = None,
-                  warnings: list[str] | None = None) -> Callable[[object, int], None]:
+                  warnings: list[str] | None = None) -> Callable[..., None]:
     """A reader's page hook collecting the boxes of each page it opens: a PDF page (pypdfium2)
     or an image frame (PIL), while the reader has it open, so nothing is parsed twice. A page
     whose boxes cannot be found is a warning, never a lost document."""
 
-    def collect(page: object, number: int) -> None:
+    def collect(page: object, number: int, textpage: pdfium.PdfTextPage | None = None) -> None:
         try:
             if isinstance(page, pdfium.PdfPage):
-                boxes.extend(find_page_boxes(page, number, read_text=read_text))
+                boxes.extend(find_page_boxes(page, number, textpage=textpage, read_text=read_text))
             else:
                 boxes.extend(find_image_file_boxes(page, number, read_text=read_text))  # type: ignore[arg-type]
         except Exception as exc:  # noqa: BLE001 - a damaged page image is that page's problem

@@ -29,6 +29,7 @@ from ..model import Document, DocumentKind, IngestCounts, IssueCategory, Page, P
 from ..store import Fingerprint, InputRecord
 from ..store.blobs import process_tag, remove_stale
 from ..store.duplicates import save_fingerprints
+from ..store.tables import save_table_check
 from .bates_stamps import find_bates
 from .budget import BudgetLedger
 from .formats.base import Extraction, Limits, LostChild
@@ -131,7 +132,7 @@ def duplicates_pass(case: Case, doc_ids: list[int], progress: Progress) -> objec
 def tables_pass(case: Case, doc_ids: list[int], progress: Progress) -> object:
     from ..analyze.tables.casepass import read_tables
 
-    return read_tables(case, doc_ids, lambda done, total: progress.set("Tables", done, total))
+    return read_tables(case, doc_ids, lambda done, total: progress.set("Tables", done, total), checked=True)
 
 
 CASE_PASSES: list[tuple[str, CasePass]] = [("withholdings", withholdings_pass), ("messages", messages_pass),
@@ -339,7 +340,7 @@ class _Ingest:
 
     def _item_settings(self) -> ItemSettings:
         return ItemSettings(ocr_mode=self.options.ocr, limits=self.options.limits, withholdings=self.options.analyze,
-                            fingerprint=self.options.analyze)
+                            fingerprint=self.options.analyze, tables=self.options.analyze)
 
     def _process(self, cluster: Executor[ItemTask, ItemResult] | None = None) -> None:
         pending = self.store.pending_inputs(self.production.id)
@@ -435,6 +436,8 @@ class _Ingest:
                 from ..store.messages import replace_reading
 
                 replace_reading(conn, doc_id, result.reading, READING_VERSION)
+            if result.table_pages is not None:
+                save_table_check(conn, doc_id, result.table_pages)
             for child, fp in children:
                 name, raw = printable_name(child.name)
                 member = f"{record.member_path}//{name}" if record.member_path else name

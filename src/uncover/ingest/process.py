@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..analyze.casepasses import text_fingerprints
 from ..analyze.messages import NOT_MESSAGES, MessageReading, read_message
+from ..analyze.tables.precheck import page_check
 from ..analyze.withholdings import WithholdingsFindings, find_withholdings
 from ..errors import DiskFullError, ExtractionError, is_disk_full
 from ..model import DocumentKind, IssueCategory, Page, Redaction
@@ -44,6 +45,7 @@ class ItemSettings:
     limits: Limits = field(default_factory=Limits)
     withholdings: bool = True  # find exemption marks and redaction boxes here, in parallel
     fingerprint: bool = True  # the duplicate passes' text hash and MinHash signature, here, in parallel
+    tables: bool = True  # the tables pre-check on each PDF page, here, so the tables pass opens only what may hold one
 
 
 @dataclass
@@ -57,6 +59,7 @@ class ItemResult:
     reading: MessageReading | None = None  # printed e-mail header and quoted messages
     fingerprint: Fingerprint | None = None  # for the duplicate passes; its document_id is set by the parent
     disk_full: bool = False  # the disk filled up: not the file's fault; the item stays pending
+    table_pages: list[int] | None = None  # a PDF's pages that may hold a table; None: not checked
 
 
 SCRATCH_MIN_FREE = 1024 * 1024
@@ -102,10 +105,12 @@ def process_item(task: ItemTask, settings: ItemSettings) -> ItemResult:
     task.scratch.mkdir(parents=True, exist_ok=True)
     boxes: list[Redaction] = []
     box_warnings: list[str] = []
+    table_pages: list[int] = []
     ocr = _ocr_engine(settings.ocr_mode)
+    hooks = ([_box_collector(boxes, ocr, box_warnings)] if settings.withholdings else []) + \
+        ([page_check(table_pages)] if settings.tables else [])
     ctx = ReadContext(scratch=task.scratch, ocr=ocr, ocr_mode=settings.ocr_mode,
-                      limits=settings.limits, budget=task.budget, display_name=name,
-                      page_hook=_box_collector(boxes, ocr, box_warnings) if settings.withholdings else None)
+                      limits=settings.limits, budget=task.budget, display_name=name, page_hook=_each(hooks))
     try:
         extraction = reader.read(task.original, ctx)
     except DiskFullError:
@@ -130,6 +135,8 @@ def process_item(task: ItemTask, settings: ItemSettings) -> ItemResult:
     if not extraction.children:
         shutil.rmtree(task.scratch, ignore_errors=True)  # here, in parallel, not in the parent
     result = ItemResult(task.input_id, extraction=extraction, reader=reader.name)
+    if settings.tables and reader.name == "pdf":
+        result.table_pages = table_pages
     if settings.withholdings and extraction.pages:
         pages = [Page(0, i + 1, p.text, p.source) for i, p in enumerate(extraction.pages)]
         result.withholdings = find_withholdings(pages, None, name, vector_boxes=boxes)
@@ -139,6 +146,18 @@ def process_item(task: ItemTask, settings: ItemSettings) -> ItemResult:
     if settings.fingerprint:  # the text exactly as the duplicate pass reads it back: pages joined by newlines
         result.fingerprint = text_fingerprints([(0, "\n".join(p.text or "" for p in extraction.pages))])[0]
     return result
+
+
+def _each(hooks: list[Callable[..., None]]) -> Callable[..., None] | None:
+    """One page hook calling each of `hooks` in turn; None when there are none."""
+    if not hooks:
+        return None
+
+    def each(page: Any, number: int, textpage: Any = None) -> None:
+        for hook in hooks:
+            hook(page, number, textpage)
+
+    return each
 
 
 def _box_collector(boxes: list[Redaction], ocr: OcrEngine | None, warnings: list[str]) -> Callable[[Any, int], None]:

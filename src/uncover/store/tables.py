@@ -1,4 +1,5 @@
-"""SQL for migration 0020: tables read from released pages, and their cells.
+"""SQL for migrations 0020 and 0022: tables read from released pages, their cells, and the pages
+the ingest's workers found may hold one.
 
 Derived data: `replace_tables` deletes a document's earlier tables and writes the new ones.
 """
@@ -93,6 +94,23 @@ def all_tables(conn: sqlite3.Connection, document_ids: Iterable[int] | None = No
     for doc_id in document_ids:
         out += document_tables(conn, doc_id)
     return out
+
+
+def save_table_check(conn: sqlite3.Connection, document_id: int, pages: Sequence[int]) -> None:
+    """The pages of a document that may hold a table, as the worker that read it found them."""
+    conn.execute("DELETE FROM table_checks WHERE document_id = ?", (document_id,))
+    conn.execute("INSERT INTO table_checks (document_id, pages) VALUES (?, ?)", (document_id, ",".join(map(str, pages))))
+
+
+def table_checks(conn: sqlite3.Connection, document_ids: Sequence[int]) -> dict[int, list[int]]:
+    """For the documents checked at ingest: the pages worth reading for tables (maybe none)."""
+    found: dict[int, list[int]] = {}
+    for start in range(0, len(document_ids), 500):
+        chunk = list(document_ids[start : start + 500])
+        for doc_id, pages in conn.execute(
+                f"SELECT document_id, pages FROM table_checks WHERE document_id IN ({','.join('?' * len(chunk))})", chunk):
+            found[int(doc_id)] = [int(n) for n in str(pages).split(",") if n]
+    return found
 
 
 def documents_with_tables(conn: sqlite3.Connection) -> set[int]:

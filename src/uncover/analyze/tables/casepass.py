@@ -35,17 +35,21 @@ class TablesSummary:
     problems: list[str] = field(default_factory=list)
 
 
-def read_pdf_tables(path: str) -> tuple[list[Table], dict[int, tuple[float, float]]]:
+Task = tuple[str, tuple[int, ...] | None]  # a stored PDF, and the pages to read (None: every page)
+
+
+def read_pdf_tables(task: Task) -> tuple[list[Table], dict[int, tuple[float, float]]]:
     """In a worker: one PDF's tables and its page sizes."""
     import pypdfium2 as pdfium
 
     from .pdf import pdf_tables
 
+    path, pages = task
     data = Path(path).read_bytes()
     doc = pdfium.PdfDocument(data)
     sizes = {k + 1: tuple(float(v) for v in doc.get_page_size(k)) for k in range(len(doc))}  # without loading pages
     doc.close()
-    return pdf_tables(data), sizes  # type: ignore[return-value]
+    return pdf_tables(data, pages), sizes  # type: ignore[return-value]
 
 
 def _is_pdf(case: Case, doc: Document) -> bool:
@@ -57,34 +61,50 @@ def _is_pdf(case: Case, doc: Document) -> bool:
 
 
 def read_tables(case: Case, doc_ids: Iterable[int] | None = None, progress: Progress | None = None,
-                workers: int = 0) -> TablesSummary:
+                workers: int = 0, checked: bool = False) -> TablesSummary:
     """Read and store the tables of the given documents (all when None); re-runnable.
 
     Documents are read by `workers` processes (one per core when 0), the ingest's own pool: a
     PDF that hangs, crashes its reader or eats memory becomes that document's exception and a
-    fresh process takes over. Results are stored as they come, one document per transaction."""
+    fresh process takes over. Results are stored as they come, one document per transaction.
+    With `checked` (the ingest's pass), a document the ingest's workers pre-checked is read only
+    on the pages they found may hold a table, and not opened at all when none may; `uncover
+    tables CASE` checks every page again, as a newer pre-check may find more."""
     from ...ingest.workers import LocalPool, WorkerLimits
 
     store = case.store
     ids = list(doc_ids) if doc_ids is not None else [int(r[0]) for r in store.conn.execute("SELECT id FROM documents ORDER BY id")]
     summary = TablesSummary()
     done = 0
-    with LocalPool(read_pdf_tables, workers, WorkerLimits(TIME_LIMIT, MEMORY_LIMIT)) as pool:
-        waiting: dict[str, list[Document]] = {}  # a blob's path: its documents (a file produced twice is read once)
-        for doc in store.documents(ids):
-            if not _is_pdf(case, doc):
-                done += 1
-                continue
-            path = str(case.blobs.path_for(doc.sha256))
-            if path not in waiting:
-                pool.submit(path)
-            waiting.setdefault(path, []).append(doc)
-            while len(waiting) >= IN_FLIGHT * pool.size:
-                done += _store(case, pool.next_outcome(), waiting, summary)
-                _report(progress, done, len(ids))
-        while (outcome := pool.next_outcome()) is not None:
+    pool: LocalPool[Task, tuple[list[Table], dict[int, tuple[float, float]]]] | None = None
+    try:
+        waiting: dict[Task, list[Document]] = {}  # what is read: its documents (a file produced twice is read once)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            pages_to_read = tstore.table_checks(store.conn, chunk) if checked else {}
+            for doc in store.documents(chunk):
+                pages = pages_to_read.get(doc.id)
+                if pages == []:  # a PDF its worker found no table on: looked at, nothing to read
+                    summary.documents += 1
+                if pages == [] or not _is_pdf(case, doc):
+                    done += 1
+                    continue
+                task: Task = (str(case.blobs.path_for(doc.sha256)), tuple(pages) if pages is not None else None)
+                if task not in waiting:
+                    if pool is None:  # started for the first document worth reading: most ingests have none
+                        pool = LocalPool(read_pdf_tables, workers, WorkerLimits(TIME_LIMIT, MEMORY_LIMIT))
+                    pool.submit(task)
+                waiting.setdefault(task, []).append(doc)
+                while len(waiting) >= IN_FLIGHT * pool.size:
+                    done += _store(case, pool.next_outcome(), waiting, summary)
+                    _report(progress, done, len(ids))
+            _report(progress, done, len(ids))
+        while pool is not None and (outcome := pool.next_outcome()) is not None:
             done += _store(case, outcome, waiting, summary)
             _report(progress, done, len(ids))
+    finally:
+        if pool is not None:
+            pool.close()
     _report(progress, len(ids), len(ids))
     return summary
 
@@ -97,8 +117,8 @@ def _report(progress: Progress | None, done: int, total: int) -> None:
         progress(done, total)
 
 
-def _store(case: Case, outcome: Outcome[str, tuple[list[Table], dict[int, tuple[float, float]]]] | None,
-           waiting: dict[str, list[Document]], summary: TablesSummary) -> int:
+def _store(case: Case, outcome: Outcome[Task, tuple[list[Table], dict[int, tuple[float, float]]]] | None,
+           waiting: dict[Task, list[Document]], summary: TablesSummary) -> int:
     """Store one finished read for each document of its file; the number of documents."""
     assert outcome is not None  # the pool holds the tasks `waiting` counts
     docs = waiting.pop(outcome.task)

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from ...errors import ExtractionError
 from ...model import DocumentKind, IssueCategory, TextSource
@@ -150,9 +150,9 @@ class ReadContext:
     budget: ExpansionBudget | None = None  # what this file may still expand to; None: a top-level input's whole budget
     display_name: str = ""  # the file's name in the production, for messages
     # Called by a reader with each native page object (a pypdfium2 page, or a PIL image positioned
-    # on the frame) and its number while the page is open, so an analysis of the page's drawing
-    # (redaction boxes) needs no second parse.
-    page_hook: Callable[[Any, int], None] | None = None
+    # on the frame), its number and, for a PDF page, its open text page, while the page is open,
+    # so an analysis of the page's drawing (redaction boxes, the tables pre-check) needs no second parse.
+    page_hook: Callable[..., None] | None = None
 
     def expansion(self, size: int) -> ExpansionBudget:
         """The budget an archive reader charges (created on first use for a top-level input)."""

@@ -141,11 +141,11 @@ def _read_page(pdf: pdfium.PdfDocument, index: int, ctx: ReadContext) -> PageTex
         textpage = page.get_textpage()
         try:
             text = textpage.get_text_bounded()
+            if ctx.page_hook is not None:
+                ctx.page_hook(page, index + 1, textpage)  # the hooks share the text page: built once
         finally:
             textpage.close()
         text = text.replace("\r\n", "\n")
-        if ctx.page_hook is not None:
-            ctx.page_hook(page, index + 1)
         return ctx.page_from_text_or_ocr(text, lambda: render_page(page), TextSource.LAYER)
     finally:
         page.close()
