@@ -51,7 +51,7 @@ if TYPE_CHECKING:
 
     from ..case import Case
 
-SCHEMA_VERSION = 3  # 2: cc, own (words outside quoted messages), quoting; 3: text_pairs
+SCHEMA_VERSION = 4  # 2: cc, own (words outside quoted messages), quoting; 3: text_pairs; 4: exact pairs, counted
 VERSION_FILE = "uncover-index.json"
 EPOCH = date(1970, 1, 1)
 MAX_PREFIX_EXPANSIONS = 5000  # for a prefix after other words (`new yor*`): one phrase per word
@@ -60,11 +60,13 @@ REBUILD_COMMIT_EVERY = 10_000  # reindex: each commit writes a segment; fewer co
 
 TEXT_FIELDS = ("subject", "from", "to", "cc")
 OWN_FIELD, QUOTING_FIELD = "own", "quoting_raw"  # own text of documents that quote; "yes" on them
-# Every two adjacent words of the text as one token ("release_in", "in_part"): a phrase first
-# narrows to the documents holding all its word pairs, then checks positions only there. A phrase
-# of common words ("in the", "release in part") otherwise checks the positions of every document
-# holding both words: 0.5-1.2 s at a million pages, against a few ms. ("_" never occurs inside a
-# word of the default tokenizer, so a pair cannot be mistaken for a word.)
+# Every two adjacent words of the text as one token ("release_in", "in_part"), exactly where the
+# text field's positions are adjacent: a two-word phrase is its pair, one term with its own
+# frequency (no positions read); a longer phrase first narrows to the documents holding all its
+# pairs, then checks positions only there. A phrase of common words ("in the", "release in
+# part") otherwise checks the positions of every document holding its words: 0.5-1.2 s at a
+# million pages, against a few ms. ("_" never occurs inside a word of the default tokenizer, so a
+# pair cannot be mistaken for a word.)
 PAIRS_FIELD = "text_pairs"
 RAW_FIELDS = {"custodian": "custodian_raw", "kind": "kind_raw", "production": "production_raw", "filename": "filename_raw"}
 
@@ -75,7 +77,7 @@ def build_schema() -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
     sb.add_unsigned_field("doc_id", indexed=True, fast=True)
     sb.add_text_field("text", tokenizer_name="default", index_option="position")
-    sb.add_text_field(PAIRS_FIELD, tokenizer_name="whitespace", index_option="basic")
+    sb.add_text_field(PAIRS_FIELD, tokenizer_name="whitespace", index_option="freq")
     for name in (*TEXT_FIELDS, "filename", OWN_FIELD):
         sb.add_text_field(name, tokenizer_name="default", index_option="position")
     for name in (*RAW_FIELDS.values(), QUOTING_FIELD):
@@ -117,25 +119,35 @@ def values_from(meta: Mapping[str, Any], text: str, production_name: str, own: s
     }
 
 
-_ANALYZER: tantivy.TextAnalyzer | None = None
+_ANALYZERS: dict[str, tantivy.TextAnalyzer] = {}
+LONG_WORD_BYTES = 40  # the default tokenizer drops a word of this many bytes or more
+
+
+def _analyzer(kind: str) -> tantivy.TextAnalyzer:
+    if kind not in _ANALYZERS:
+        builder = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        if kind == "default":
+            builder = builder.filter(tantivy.Filter.remove_long(LONG_WORD_BYTES))
+        if kind != "raw":
+            builder = builder.filter(tantivy.Filter.lowercase())
+        _ANALYZERS[kind] = builder.build()
+    return _ANALYZERS[kind]
 
 
 def default_words(text: str) -> list[str]:
     """The words of `text` exactly as the "default" tokenizer indexes them (Tantivy's own
-    analyzer: split on non-alphanumerics, drop words over 40 bytes, lower-case)."""
-    global _ANALYZER
-    if _ANALYZER is None:
-        _ANALYZER = (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple()).filter(tantivy.Filter.remove_long(40))
-                     .filter(tantivy.Filter.lowercase()).build())
-    return _ANALYZER.analyze(text)
+    analyzer: split on non-alphanumerics, drop words of 40 bytes or more, lower-case)."""
+    return _analyzer("default").analyze(text)
 
 
 def word_pairs(text: str) -> str:
-    """The PAIRS_FIELD value: each two adjacent words joined by "_", space separated. A word
-    dropped as too long may join its neighbours into a pair that is not a phrase: pairs only
-    narrow the candidates, positions decide, so an extra pair costs nothing but a check."""
-    words = default_words(text)
-    return " ".join(map("_".join, zip(words, words[1:], strict=False)))
+    """The PAIRS_FIELD value: each two adjacent words joined by "_", space separated. A word the
+    default tokenizer drops (40 bytes or more) still holds its position, so the words on either
+    side of it are no pair: the pairs are exactly the two-word phrases of the text."""
+    words = _analyzer("lowercase").analyze(text)
+    kept = [len(w.encode("utf-8")) < LONG_WORD_BYTES for w in _analyzer("raw").analyze(text)]
+    return " ".join(f"{a}_{b}" for a, b, keep_a, keep_b in zip(words, words[1:], kept, kept[1:], strict=False)
+                    if keep_a and keep_b)
 
 
 SHARED_BUFFER = 2000  # documents a shared index holds in memory before taking the writer early
@@ -331,7 +343,7 @@ class SearchIndex:
         if not total:
             return set()
         result = searcher.search(query, total, count=False, order_by_field="doc_id", order=tantivy.Order.Asc)
-        return {int(i) for i in searcher.fast_field_values("doc_id", [addr for _, addr in result.hits])}
+        return {int(doc_id) for doc_id, _ in result.hits}  # ordered by the id: each hit carries it
 
     def matching_id_array(self, query: tantivy.Query, most: int | None = None) -> np.ndarray | None:
         """Every matching id as an int64 array (unsorted), for counting facets with numpy.
@@ -347,8 +359,9 @@ class SearchIndex:
             return None
         if not total:
             return np.zeros(0, dtype=np.int64)
-        hits = searcher.search(tantivy.Query.const_score_query(query, 1.0), total, count=False).hits  # no BM25
-        return np.asarray(searcher.fast_field_values("doc_id", [addr for _, addr in hits]), dtype=np.int64)
+        # No BM25; ordered by the id itself, so each hit carries its id and no second pass reads them.
+        hits = searcher.search(tantivy.Query.const_score_query(query, 1.0), total, count=False, order_by_field="doc_id").hits
+        return np.fromiter((doc_id for doc_id, _ in hits), dtype=np.int64, count=len(hits))
 
     # -- compiling the query tree -------------------------------------------------------------------
     def _id_query(self, doc_id: int) -> tantivy.Query:
@@ -363,6 +376,8 @@ class SearchIndex:
         if not prefix:
             if len(tokens) == 1:
                 return Q.term_query(self.schema, field, tokens[0])
+            if field == "text" and len(tokens) == 2:  # the pair is the phrase, ranked by its own frequency
+                return Q.term_query(self.schema, PAIRS_FIELD, "_".join(tokens))
             phrase = Q.phrase_query(self.schema, field, list(tokens))
             if field != "text":
                 return phrase
