@@ -31,10 +31,13 @@ def _filled(table: Table) -> list[str]:
 
 def lists_exemptions(table: Table) -> bool:
     """Most filled cells cite an exemption, in more than one column: the release letter's tick
-    boxes. A table of data whose one column of names is redacted `(b)(6)` cites in one column."""
+    boxes (a box of two ticked ones holds nothing else). A table of data whose one column of
+    names is redacted `(b)(6)` cites in one column."""
     cells = [c for c in table.cells if c.text.strip()]
     citing = [c for c in cells if _CITATION.search(c.text)]
-    return len(cells) >= 3 and len(citing) > 0.5 * len(cells) and len({c.col for c in citing}) >= 2
+    if len({c.col for c in citing}) < 2:
+        return False
+    return len(cells) >= 3 and len(citing) > 0.5 * len(cells) or len(citing) == len(cells)
 
 
 def boxed_prose(table: Table) -> bool:
@@ -43,12 +46,60 @@ def boxed_prose(table: Table) -> bool:
     return bool(texts) and sum(len(t.split()) >= SENTENCE_WORDS for t in texts) >= 0.5 * len(texts)
 
 
+_FIELD_LABEL = re.compile(r"^[A-Za-z][\w#./ ]{0,24}:\s")  # `Case ID #: 282A-...`, `To: John ...`
+_TICK_BOX = re.compile(r"^(?:\[.?\]?|[A-Z]{0,2}\]|[☐☑☒□■])\s")  # `[] Teletype`, `[X] AIRTEL`, OCR'd `KX] `, `CL] `
+
+
 def form_fields(table: Table) -> bool:
-    """A third of the filled cells are field labels (`Case ID #:`, `Submitting Office:`): a form
-    or a memo's routing block, whose values stand beside their labels; a table's labels head
-    its columns, in one row."""
-    texts = _filled(table)
-    return len(texts) >= 3 and sum(t.rstrip().endswith(":") for t in texts) >= len(texts) / 3
+    """A third of the filled cells are field labels (`Case ID #:`, `Submitting Office:`), alone
+    or with the value that follows them in the same cell (`To: John Ohare`), or tick boxes
+    (`[X] Airtel`): a form, a memo's routing block, an e-mail header, whose values stand beside
+    their labels; a table's labels head its columns, in one row."""
+    texts = [t.strip() for t in _filled(table)]
+    fields = sum(t.endswith(":") or bool(_FIELD_LABEL.match(t)) or bool(_TICK_BOX.match(t)) for t in texts)
+    return len(texts) >= 3 and fields >= len(texts) / 3
+
+
+PHRASE_WORDS, PHRASE_LETTERS = 3, 12  # a phrase of running text, not OCR's noise (`mie Ss`) nor a unit
+_LOWER_START = re.compile(r"^[^A-Za-z0-9\[(]*[a-z]")  # after quotes and dashes, not inside brackets
+
+
+def running_prose(table: Table) -> bool:
+    """A column in which most cells are phrases that begin in lower case (`copies will be
+    forwarded to`, `that the group's report was an`), each line its own: lines of running text
+    cut at a gap (prose in newspaper columns, a sentence around a redaction box). A cell of a
+    table starts its own phrase, and may repeat (`[date of the Agreement]`); a unit (`mg`) or the
+    letters OCR makes of a script it cannot read (`mie Ss`) are no phrase. Exemption codes are
+    left out."""
+    for col in range(table.n_cols):
+        texts = [c.text.strip() for c in table.cells if c.col == col and c.colspan == 1
+                 and any(ch.isalpha() for ch in c.text) and not _CITATION.search(c.text)]
+        lower = [t for t in texts if _LOWER_START.match(t) and len(t.split()) >= PHRASE_WORDS
+                 and sum(ch.isalpha() for ch in t) >= PHRASE_LETTERS]
+        if len(set(lower)) >= 2 and len(lower) > 0.5 * len(texts):
+            return True
+    return False
+
+
+_FILE_STAMP = {"SEARCHED", "INDEXED", "SERIALIZED", "FILED"}
+
+
+def file_stamp(table: Table) -> bool:
+    """The FBI file room's stamp (`SEARCHED INDEXED / SERIALIZED FILED`), whose boxes and
+    words read as a small grid."""
+    words = {w.strip(".,_-—=&").upper() for t in _filled(table) for w in re.split(r"[\s_\-—=&.]+", t)}
+    return len(words & _FILE_STAMP) >= 3
+
+
+def form_boxes(table: Table) -> bool:
+    """Most filled boxes of a ruled grid span several columns or rows: a form's boxes of all
+    sizes (a return of service, a receipt), not a table, whose body is a regular grid of cells
+    and whose merged cells are headings."""
+    if not table.method.endswith("ruled"):
+        return False
+    filled = [c for c in table.cells if c.text.strip()]
+    merged = [c for c in filled if c.rowspan > 1 or c.colspan > 1]
+    return len(filled) >= 4 and len(merged) > 0.5 * len(filled)
 
 
 def numbered_lines(table: Table) -> bool:
@@ -57,6 +108,9 @@ def numbered_lines(table: Table) -> bool:
     if table.n_cols < 2 or table.n_rows < 3:
         return False
     rows = [{c.col: c.text.strip() for c in table.cells if c.row == r} for r in range(table.n_rows)]
+    rows = [row for row in rows if row.get(0) or row.get(1)]  # a line's overflow below it starts no entry
+    if len(rows) < 3:
+        return False
     first, second = [row.get(0, "") for row in rows], [row.get(1, "") for row in rows]
     if len(set(first)) != 1 or not first[0] or not all(v.isdigit() for v in second):
         return False
@@ -66,4 +120,5 @@ def numbered_lines(table: Table) -> bool:
 
 def data_tables(tables: list[Table]) -> list[Table]:
     """The tables that hold data."""
-    return [t for t in tables if not (lists_exemptions(t) or boxed_prose(t) or form_fields(t) or numbered_lines(t))]
+    return [t for t in tables if not (lists_exemptions(t) or boxed_prose(t) or form_fields(t) or numbered_lines(t)
+                                      or running_prose(t) or file_stamp(t) or form_boxes(t))]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from statistics import median
 from typing import Any
 
-_UNMAPPED = re.compile(r"\(cid:\d+\)")
+_UNMAPPED = re.compile(r"\(cid:\d+\)|[\u200b\u200c\u200d\u2060\ufeff]")  # and zero-width characters
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ def text_layer_words(page: Any) -> list[Word]:
     out = []
     for w in page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False, use_text_flow=False,
                                 extra_attrs=["size"]):
-        text = _UNMAPPED.sub("", w["text"])  # a glyph the font maps to no character (a tab drawn as a glyph)
+        text = _UNMAPPED.sub("", w["text"])  # a glyph the font maps to no character (a tab drawn as a glyph), or none at all
         if text:
             out.append(Word(text, float(w["x0"]), float(w["top"]), float(w["x1"]), float(w["bottom"]), float(w["size"])))
     return out
