@@ -279,3 +279,20 @@ def test_a_dash_read_from_a_rules_remnant_makes_no_row() -> None:
                          ["SMITH, A", "-", "-"]])
     drop_speck_rows(table)
     assert table.grid() == [["Name", "Title", "Amount"], ["BAIN, J", "DIRECTOR", "37,499.96"], ["SMITH, A", "-", "-"]]
+
+
+def test_a_tall_ocr_box_between_two_lines_does_not_pull_a_word_out_of_its_line() -> None:
+    """Tesseract's box for `LOUIS` stands taller than its line and halfway up to the line above;
+    found first (tallest first), it must not draw the above line's `03/24/2019` into a row of
+    its own."""
+    from uncover.analyze.tables.words import lines_of
+
+    def word(text: str, x: float, yc: float, height: float) -> Word:
+        return Word(text, x, yc - height / 2, x + 5 * len(text), yc + height / 2, height)
+
+    above = [word("DHAW20190005", 89, 265.9, 4.3), word("05/28/2019", 155, 265.9, 4.3),
+             word("03/21/2019", 347, 265.7, 4.3), word("03/24/2019", 392, 266.8, 6.5)]
+    below = [word("AIRFARE", 428, 271.6, 4.3), word("SAINT", 560, 271.6, 4.3), word("LOUIS", 618, 269.8, 7.6),
+             word("KANSAS", 660, 271.6, 4.3)]
+    lines = lines_of(above + below)
+    assert [[w.text for w in line] for line in lines] == [[w.text for w in above], [w.text for w in below]]
