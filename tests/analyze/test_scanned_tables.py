@@ -296,3 +296,12 @@ def test_a_tall_ocr_box_between_two_lines_does_not_pull_a_word_out_of_its_line()
              word("KANSAS", 660, 271.6, 4.3)]
     lines = lines_of(above + below)
     assert [[w.text for w in line] for line in lines] == [[w.text for w in above], [w.text for w in below]]
+
+
+def test_an_address_block_beside_a_letterhead_is_not_a_table() -> None:
+    addresses = _grid_table([["CITY OF CHICAGO - DOIT", "75 Remittance Drive"], ["DEPARTMENT OF FINANCE", "Suite 1515"],
+                             ["333 S STATE ST LL30", "Chicago, IL 60675-1515"]])
+    sites = _grid_table([["Facility", "Address", "Beds"], ["Broadview", "1930 Beach St, Broadview, IL 60155", "120"],
+                         ["McHenry", "2200 N Seminary Ave, Woodstock, IL 60098", "300"], ["Pulaski", "20 Pulaski Ln", "80"],
+                         ["Kenosha", "1000 55th St, Kenosha, WI 53140", "200"], ["Boone", "Belvidere, IL 61008", "150"]])
+    assert data_tables([addresses, sites]) == [sites]

@@ -102,6 +102,18 @@ def form_boxes(table: Table) -> bool:
     return len(filled) >= 4 and len(merged) > 0.5 * len(filled)
 
 
+_CITY_LINE = re.compile(r"[A-Za-z.],?\s+[A-Z]{2}\.?\s+\d{5}(?:-\d{4})?$")  # `Chicago, IL 60675-1515`
+ADDRESS_LINES = 5
+
+
+def address_block(table: Table) -> bool:
+    """A few lines side by side, one of them a city, state and ZIP code: an address block (a
+    letterhead beside a remit-to address, an inside address beside a sender's), which a
+    whitespace reader cuts at the gap between the two. A list of sites with their addresses runs
+    longer, one site a row."""
+    return table.n_rows <= ADDRESS_LINES and any(_CITY_LINE.search(t.strip()) for t in _filled(table))
+
+
 def numbered_lines(table: Table) -> bool:
     """Lines that begin with one word and a running number (`Page 215`, `Page 216`, ...): a
     list, such as the FBI's deleted-page sheet, whose lines a whitespace reader cut at gaps."""
@@ -121,4 +133,5 @@ def numbered_lines(table: Table) -> bool:
 def data_tables(tables: list[Table]) -> list[Table]:
     """The tables that hold data."""
     return [t for t in tables if not (lists_exemptions(t) or boxed_prose(t) or form_fields(t) or numbered_lines(t)
-                                      or running_prose(t) or file_stamp(t) or form_boxes(t))]
+                                      or running_prose(t) or file_stamp(t) or form_boxes(t)
+                                      or address_block(t))]

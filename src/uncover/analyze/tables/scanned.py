@@ -154,10 +154,9 @@ def tint_boxes(gray: np.ndarray, dpi: float) -> list[tuple[int, int, int, int]]:
     gutters between them and no rule at all (a textbook's or a report's shaded tables). On a
     copy at half the resolution, the grain is averaged out along each row and along each column
     separately, so that a thin white gutter between two tints stays paper in the direction it
-    runs; what is a little darker than the paper both ways, and not ink, over a solid rectangle
-    at least a tenth of an inch high and a quarter wide, is a tint, when the box's ground
-    (its pixels that are not ink) is darker than paper: a blur of dense print (a line of
-    Chinese characters) is ink on paper."""
+    runs; what is a little darker than the paper both ways over a solid rectangle at least a
+    tenth of an inch high and a quarter wide, with a margin of tint inside its edges, is a
+    tint (a blur of dense print, a word or a line of Chinese characters, is not)."""
     from scipy.ndimage import (
         binary_fill_holes,
         binary_opening,
@@ -183,12 +182,23 @@ def tint_boxes(gray: np.ndarray, dpi: float) -> list[tuple[int, int, int, int]]:
         top, bottom, x0, x1 = sl[0].start, sl[0].stop, sl[1].start, sl[1].stop
         if bottom - top < small_dpi / 10 or x1 - x0 < small_dpi / 4:
             continue
-        inside = half[sl]
-        ground = inside[inside > DARK]  # the box without its print: a tint's grey, or paper between strokes
-        if binary_fill_holes(labels[sl] == k).mean() >= BOX_FILL and ground.size \
-                and float(np.median(ground)) < paper - PAPER_STEP:
+        if binary_fill_holes(labels[sl] == k).mean() >= BOX_FILL and _tinted_margin(half[sl], paper):
             out.append((2 * x0, 2 * top, 2 * x1, 2 * bottom))
     return out
+
+
+RING = 3  # pixels (at half resolution) along the inside of a box's edges: a cell's margin
+
+
+def _tinted_margin(box: np.ndarray, paper: float) -> bool:
+    """The margin inside the box's edges is tint: no ink and darker than paper. A cell pads its
+    print with tint on every side; a word or a line of dense print blurred into a box has ink
+    and paper along its edges (letters' tops, the gaps between them)."""
+    if box.shape[0] <= 2 * RING + 2 or box.shape[1] <= 2 * RING + 2:
+        return False
+    ring = np.concatenate([box[1:RING + 1].ravel(), box[-RING - 1:-1].ravel(),
+                           box[:, 1:RING + 1].ravel(), box[:, -RING - 1:-1].ravel()])
+    return float((ring < DARK).mean()) < 0.02 and float(np.median(ring)) < paper - PAPER_STEP
 
 
 def tint_box_edges(gray: np.ndarray, dpi: float) -> list[dict[str, Any]]:
