@@ -399,10 +399,13 @@ def _figure_columns(table: Table) -> set[int]:
 
 def _read_cell(image: Image.Image, engine: Any, figures: bool) -> str:
     """One cell's line read alone; a cell among figures that does not read as a number is read
-    again as figures only (Tesseract limited to figures misses a lone `0` it reads unlimited)."""
+    again as figures only (Tesseract limited to figures misses a lone `0` it reads unlimited),
+    then as figures at twice the size: a lone digit of a small font is too few pixels high for
+    Tesseract at 200 dpi (`1` read as `4`, or nothing)."""
     text = ""
-    for charset in ("", FIGURES) if figures else ("",):
-        text = " ".join(t for t, _, conf in engine.word_boxes(image, line=True, charset=charset) if conf >= 30)
+    larger = image.resize((image.width * 2, image.height * 2), Image.BICUBIC)
+    for charset, img in (("", image), (FIGURES, image), (FIGURES, larger)) if figures else (("", image),):
+        text = " ".join(t for t, _, conf in engine.word_boxes(img, line=True, charset=charset) if conf >= 30)
         if not figures:
             return text
         if parse_number(text.strip(_SPECKS)) is not None:
