@@ -1,16 +1,19 @@
 """Grids that are not tables of data, whatever their rules and gaps say.
 
 A release is full of aligned print that a table finder takes for a table. Measured on MuckRock
-responses (bench/labels/tables/muckrock-detections.json), the commonest kinds are:
+responses (bench/labels/tables/muckrock/detections.json), the commonest kinds are:
 
 - a list of exemptions: the FBI release letter's tick boxes `(b)(1)`, `(b)(7)(C)`, `(k)(2)`.
   Most cells, in several columns, cite an exemption. In a table of data redacted cells are a
   minority, or one column, so such a grid is a list of exemptions, not data;
 - a numbered list: lines that begin `Page 215`, `Page 216` (the FBI's deleted-page sheet);
-- a form: field labels ending in a colon beside their values;
-- prose in boxes: a ruled box around a paragraph or around two addresses (a contact panel), or
-  two columns of a page of prose. Most cells hold a sentence's worth of words; in a table of
-  data at most a column of descriptions does.
+- a form: field labels ending in a colon beside their values, or before them in one cell
+  (`To: John`, an e-mail header), tick boxes (`[X] Airtel`), a ruled form whose boxes are of
+  every size, the file room's stamp (`SEARCHED INDEXED SERIALIZED FILED`);
+- prose: a ruled box around a paragraph or around two addresses (a contact panel), two columns
+  of a page of prose, lines of a sentence cut at a gap (`copies will be forwarded to`), an
+  address block beside a letterhead. Most cells hold a sentence's worth of words, or most of a
+  column's begin in lower case; in a table of data at most a column of descriptions does.
 """
 
 from __future__ import annotations
