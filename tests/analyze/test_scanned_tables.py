@@ -302,6 +302,5 @@ def test_an_address_block_beside_a_letterhead_is_not_a_table() -> None:
     addresses = _grid_table([["CITY OF CHICAGO - DOIT", "75 Remittance Drive"], ["DEPARTMENT OF FINANCE", "Suite 1515"],
                              ["333 S STATE ST LL30", "Chicago, IL 60675-1515"]])
     sites = _grid_table([["Facility", "Address", "Beds"], ["Broadview", "1930 Beach St, Broadview, IL 60155", "120"],
-                         ["McHenry", "2200 N Seminary Ave, Woodstock, IL 60098", "300"], ["Pulaski", "20 Pulaski Ln", "80"],
-                         ["Kenosha", "1000 55th St, Kenosha, WI 53140", "200"], ["Boone", "Belvidere, IL 61008", "150"]])
-    assert data_tables([addresses, sites]) == [sites]
+                         ["McHenry", "2200 N Seminary Ave, Woodstock, IL 60098", "300"]])
+    assert data_tables([addresses, sites]) == [sites]  # a short list of sites states their figures

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 
 from .model import Table
+from .values import parse_number
 
 SENTENCE_WORDS = 6  # a cell of this many words reads as prose
 # an exemption cited anywhere in a cell: FOIA `(b)(7)(C)`, Privacy Act `(k)(2)`, `(j)(2)`,
@@ -113,8 +114,10 @@ def address_block(table: Table) -> bool:
     """A few lines side by side, one of them a city, state and ZIP code: an address block (a
     letterhead beside a remit-to address, an inside address beside a sender's), which a
     whitespace reader cuts at the gap between the two. A list of sites with their addresses runs
-    longer, one site a row."""
-    return table.n_rows <= ADDRESS_LINES and any(_CITY_LINE.search(t.strip()) for t in _filled(table))
+    longer, one site a row, or states a figure for them (beds, cases)."""
+    texts = _filled(table)
+    return (table.n_rows <= ADDRESS_LINES and any(_CITY_LINE.search(t.strip()) for t in texts)
+            and not any(parse_number(t) is not None for t in texts))
 
 
 def numbered_lines(table: Table) -> bool:
