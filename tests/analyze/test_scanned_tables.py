@@ -304,3 +304,18 @@ def test_an_address_block_beside_a_letterhead_is_not_a_table() -> None:
     sites = _grid_table([["Facility", "Address", "Beds"], ["Broadview", "1930 Beach St, Broadview, IL 60155", "120"],
                          ["McHenry", "2200 N Seminary Ave, Woodstock, IL 60098", "300"]])
     assert data_tables([addresses, sites]) == [sites]  # a short list of sites states their figures
+
+
+def test_wrapped_labels_and_merged_cells_beside_figures_stay_tables() -> None:
+    """A label column read line by line (`in WFC-related changes`) beside ratios, and a ruled
+    survey table whose misaligned rules merge every figure's box, are tables of data."""
+    wrapped = _grid_table([["Table IV. Family supports", "25/30", "31/46"], ["and the changes in percent", "15%", "48.4%"],
+                           ["in related comments before", "60/51", "44/20"], ["after the interventions", "215%", "254.6%"]])
+    survey = _grid_table([["Results", "", "Count", "", "%"], ["Yes", "", "190", "", "79%"], ["No", "", "34", "", "14%"],
+                          ["No opinion", "", "18", "", "7%"], ["Total", "", "242", "", "100 %"]])
+    survey.method = "ruled"
+    for cell in survey.cells:
+        if cell.col in (0, 2):
+            cell.colspan = 2
+    survey.cells = [c for c in survey.cells if c.col not in (1, 3)]
+    assert data_tables([wrapped, survey]) == [wrapped, survey]

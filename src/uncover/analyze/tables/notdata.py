@@ -33,6 +33,24 @@ def _filled(table: Table) -> list[str]:
     return [c.text for c in table.cells if c.text.strip()]
 
 
+_RATIO = re.compile(r"^\d[\d,.]*\s*/\s*\d[\d,.]*$")  # `25/30`: a count out of a count
+
+
+def _figure(text: str) -> bool:
+    return parse_number(text) is not None or bool(_RATIO.match(text.strip()))
+
+
+def has_figure_column(table: Table) -> bool:
+    """Some column is mostly figures (two at least): counts, amounts, percentages, ratios. A
+    table whose labels wrap over lines, or whose rules merge its cells, still states them."""
+    for col in range(table.n_cols):
+        texts = [c.text for c in table.cells if c.col == col and c.text.strip()]
+        figures = sum(_figure(t) for t in texts)
+        if figures >= 2 and figures >= 0.5 * len(texts):
+            return True
+    return False
+
+
 def lists_exemptions(table: Table) -> bool:
     """Most filled cells cite an exemption, in more than one column: the release letter's tick
     boxes (a box of two ticked ones holds nothing else). A table of data whose one column of
@@ -74,7 +92,9 @@ def running_prose(table: Table) -> bool:
     cut at a gap (prose in newspaper columns, a sentence around a redaction box). A cell of a
     table starts its own phrase, and may repeat (`[date of the Agreement]`); a unit (`mg`) or the
     letters OCR makes of a script it cannot read (`mie Ss`) are no phrase. Exemption codes are
-    left out."""
+    left out. A column of figures beside them makes them a table's wrapped labels."""
+    if has_figure_column(table):
+        return False
     for col in range(table.n_cols):
         texts = [c.text.strip() for c in table.cells if c.col == col and c.colspan == 1
                  and any(ch.isalpha() for ch in c.text) and not _CITATION.search(c.text)]
@@ -96,10 +116,11 @@ def file_stamp(table: Table) -> bool:
 
 
 def form_boxes(table: Table) -> bool:
-    """Most filled boxes of a ruled grid span several columns or rows: a form's boxes of all
-    sizes (a return of service, a receipt), not a table, whose body is a regular grid of cells
-    and whose merged cells are headings."""
-    if not table.method.endswith("ruled"):
+    """Most filled boxes of a ruled grid span several columns or rows, and no column states
+    figures: a form's boxes of all sizes (a return of service, a receipt), not a table, whose
+    body is a regular grid of cells (or, when its rules do not line up, of merged cells holding
+    figures)."""
+    if not table.method.endswith("ruled") or has_figure_column(table):
         return False
     filled = [c for c in table.cells if c.text.strip()]
     merged = [c for c in filled if c.rowspan > 1 or c.colspan > 1]
