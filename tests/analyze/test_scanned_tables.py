@@ -319,3 +319,16 @@ def test_wrapped_labels_and_merged_cells_beside_figures_stay_tables() -> None:
             cell.colspan = 2
     survey.cells = [c for c in survey.cells if c.col not in (1, 3)]
     assert data_tables([wrapped, survey]) == [wrapped, survey]
+
+
+def test_a_scanned_pdf_page_with_a_shaded_table_is_read(engine) -> None:  # type: ignore[no-untyped-def]
+    """A PDF of scanned pages: the page is found worth OCR and its shaded table read."""
+    import io
+
+    from uncover.analyze.tables import pdf_tables
+
+    buf = io.BytesIO()
+    _scan(_shaded_table_pdf(), angle=-0.6).save(buf, "PDF", resolution=DPI)
+    tables = pdf_tables(buf.getvalue())
+    assert [t.method for t in tables] == ["ocr-ruled"]
+    assert tables[0].n_rows == 4 and [row[0] for row in tables[0].grid()][2:] == ["Venous", "Capillary"]
