@@ -176,3 +176,159 @@ def test_a_deleted_page_sheet_is_a_list_but_a_table_of_pages_with_counts_is_not_
                          ["Page", "217", "b7E - 3;", ""], ["Page", "218", "Duplicate;", ""]])
     counts = _grid_table([["Year", "Pages", "Released"], ["2019", "215", "18"], ["2020", "502", "340"], ["2021", "144", "18"]])
     assert data_tables([sheet, counts]) == [counts]
+
+
+def test_a_deleted_page_sheet_whose_lines_overflow_is_still_a_list() -> None:
+    """OCR'd sheets put each entry's overflow (`b7C - 2,-4;` wrapped) on a line of its own."""
+    sheet = _grid_table([["Page", "227", "b6 - 2;", "b7C - 2,-4,-5,"], ["", "", "", "-6,-7;"],
+                         ["Page", "228", "b6 - 2;", "b7C - 2,-4;"], ["Page", "229", "b6 - 2;", "b7C - 2,-6;"]])
+    assert data_tables([sheet]) == []
+
+
+def test_memo_headers_tick_boxes_stamps_and_running_prose_are_not_data() -> None:
+    header = _grid_table([["To: John Ohare <jo@example.com>", ""], ["Cc: David Carabin", "Ed Cash"],
+                          ["Subject: RE: licence", ""]])
+    ticks = _grid_table([["TRANSMIT VIA:", "PRECEDENCE:", "CLASSIFICATION:"], ["[] Teletype", "[] Immediate", "[] Secret"],
+                         ["[] Facsimile", "[] Priority", "[] Confidential"], ["[X] Airtel", "[X] Routine", "[X] Unclassified"]])
+    stamp = _grid_table([["SEARCHED", "INDEXED"], ["SERIALIZED", "FILED"], ["FEB 11 1991", ""]])
+    prose = _grid_table([["If the CD contains", "all"], ["copies will be forwarded to AUSA", "will not be"],
+                         ["reviewed until the review is completed.", ""]])
+    assert data_tables([header, ticks, stamp, prose]) == []
+
+
+def test_a_schedule_with_a_repeated_bracketed_phrase_and_a_ruled_header_stay_tables() -> None:
+    """A placeholder repeated down a column is no running prose; one merged heading over a
+    regular body is no form."""
+    schedule = _grid_table([["Initial Setup and Configuration", "[execution date of the Agreement]", "$ 1,500"],
+                            ["Annual subscription before discounts:", "[execution date of the Agreement]", "$ 9,000"]])
+    ruled = _grid_table([["Dates", "", "Amount"], ["Start", "End", ""], ["03/04/2019", "03/06/2019", "920.68"],
+                         ["03/10/2019", "05/15/2019", "907.96"]])
+    ruled.method = "ocr-ruled"
+    ruled.cells = [c for c in ruled.cells if not (c.row == 0 and c.col == 1)]
+    next(c for c in ruled.cells if c.row == 0 and c.col == 0).colspan = 2
+    assert data_tables([schedule, ruled]) == [schedule, ruled]
+
+
+def test_a_box_form_of_merged_boxes_is_not_a_table() -> None:
+    form = _grid_table([["RECEIVED BY SERVER", "", "DATE", "", "PLACE"], ["SERVED", "", "", "", ""],
+                        ["TRAVEL", "", "SERVICES", "", "TOTAL"], ["DECLARATION OF SERVER", "", "", "", ""]])
+    form.method = "ocr-ruled"
+    for (r, c) in [(0, 0), (0, 2), (1, 0), (2, 0), (2, 2), (3, 0)]:
+        next(x for x in form.cells if (x.row, x.col) == (r, c)).colspan = 2
+    form.cells = [x for x in form.cells if (x.row, x.col) not in {(0, 1), (0, 3), (1, 1), (2, 1), (2, 3), (3, 1)}]
+    assert data_tables([form]) == []
+
+
+def test_rows_of_a_table_set_far_apart_stay_one_table() -> None:
+    """Shaded rows with a gutter between them stand further apart than lines of text; a row
+    whose cells stand under the row above's is the same table's."""
+    rows = [("Site", "pH", "H+", "PCO2"), ("Arterial", "7,38 - 7,42", "37 - 43", "36 - 44"),
+            ("Venous", "7,32 - 7,38", "42 - 48", "42 - 50")]
+    words = [w for k, row in enumerate(rows) for w in _line(100 + 22 * k, *zip((72, 160, 250, 330), row, strict=True))]
+    (found,) = stream_tables(words, 1)
+    assert found.n_rows == 3 and found.grid()[2][0] == "Venous"
+
+
+def test_points_read_for_thousands_commas_are_put_back_where_the_column_uses_commas() -> None:
+    from uncover.analyze.tables.grid import finish_cell
+    from uncover.analyze.tables.scanned import comma_thousands
+
+    table = _grid_table([["State", "Permit", "Price"], ["Illinois", "24.412", "3.50"], ["Iowa", "1,413", "12.75"],
+                         ["Ohio", "60.796", "1.250"]])
+    for cell in table.cells:
+        finish_cell(cell)
+    comma_thousands(table)
+    assert [c.text for c in table.cells if c.col == 1] == ["Permit", "24,412", "1,413", "60,796"]
+    assert [c.value for c in table.cells if c.col == 1][1:] == [24412, 1413, 60796]
+    assert [c.text for c in table.cells if c.col == 2] == ["Price", "3.50", "12.75", "1.250"]  # no comma groups: left
+
+
+def _shaded_table_pdf() -> bytes:
+    """A textbook's table: every cell a grey tint, white gutters between cells, no rule at all,
+    rows set well apart; a running head on a tinted band above it."""
+    ops = bytearray(b"0.9 g %g %g %g %g re f " % (60, 740, 480, 40))
+    ops += b"0 g " + _text(72, 755, "Chapter 8 Circulation", 12)
+    rows = [["", "pH", "H+", "PCO2"], ["Arterial", "7.38 - 7.42", "37 - 43", "36 - 44"],
+            ["Venous", "7.32 - 7.38", "42 - 48", "42 - 50"], ["Capillary", "7.35 - 7.40", "40 - 45", "40 - 46"]]
+    for r, row in enumerate(rows):
+        top = 650 - 26 * r
+        for c, value in enumerate(row):
+            if not value:
+                continue
+            x = 72 + 110 * c
+            ops += b"%s g %g %g %g %g re f " % (b"0.82" if r == 0 or c == 0 else b"0.92", x, top - 22, 106, 22)
+            ops += b"0 g " + _text(x + 12, top - 15, value)
+    pdf = RawPdf()
+    pdf.page(bytes(ops))
+    return pdf.bytes()
+
+
+def test_a_shaded_table_without_rules_is_found_on_a_scan(engine) -> None:  # type: ignore[no-untyped-def]
+    tables = image_tables(_scan(_shaded_table_pdf(), angle=-0.6), DPI, 1, engine)
+    (table,) = [t for t in tables if t.method == "ocr-ruled"]
+    grid = [[text.strip("‘’'`.,") for text in row] for row in table.grid()]  # a speck read beside a word is not this test's
+    assert [row[0] for row in grid] == ["", "Arterial", "Venous", "Capillary"]
+    assert grid[0][1:] == ["pH", "H+", "PCO2"]
+    assert not any("Chapter" in t.words() for t in tables)  # the tinted running head is no cell
+
+
+def test_a_dash_read_from_a_rules_remnant_makes_no_row() -> None:
+    from uncover.analyze.tables.scanned import drop_speck_rows
+
+    table = _grid_table([["Name", "Title", "Amount"], ["", "", "—"], ["BAIN, J", "DIRECTOR", "37,499.96"],
+                         ["SMITH, A", "-", "-"]])
+    drop_speck_rows(table)
+    assert table.grid() == [["Name", "Title", "Amount"], ["BAIN, J", "DIRECTOR", "37,499.96"], ["SMITH, A", "-", "-"]]
+
+
+def test_a_tall_ocr_box_between_two_lines_does_not_pull_a_word_out_of_its_line() -> None:
+    """Tesseract's box for `LOUIS` stands taller than its line and halfway up to the line above;
+    found first (tallest first), it must not draw the above line's `03/24/2019` into a row of
+    its own."""
+    from uncover.analyze.tables.words import lines_of
+
+    def word(text: str, x: float, yc: float, height: float) -> Word:
+        return Word(text, x, yc - height / 2, x + 5 * len(text), yc + height / 2, height)
+
+    above = [word("DHAW20190005", 89, 265.9, 4.3), word("05/28/2019", 155, 265.9, 4.3),
+             word("03/21/2019", 347, 265.7, 4.3), word("03/24/2019", 392, 266.8, 6.5)]
+    below = [word("AIRFARE", 428, 271.6, 4.3), word("SAINT", 560, 271.6, 4.3), word("LOUIS", 618, 269.8, 7.6),
+             word("KANSAS", 660, 271.6, 4.3)]
+    lines = lines_of(above + below)
+    assert [[w.text for w in line] for line in lines] == [[w.text for w in above], [w.text for w in below]]
+
+
+def test_an_address_block_beside_a_letterhead_is_not_a_table() -> None:
+    addresses = _grid_table([["CITY OF CHICAGO - DOIT", "75 Remittance Drive"], ["DEPARTMENT OF FINANCE", "Suite 1515"],
+                             ["333 S STATE ST LL30", "Chicago, IL 60675-1515"]])
+    sites = _grid_table([["Facility", "Address", "Beds"], ["Broadview", "1930 Beach St, Broadview, IL 60155", "120"],
+                         ["McHenry", "2200 N Seminary Ave, Woodstock, IL 60098", "300"]])
+    assert data_tables([addresses, sites]) == [sites]  # a short list of sites states their figures
+
+
+def test_wrapped_labels_and_merged_cells_beside_figures_stay_tables() -> None:
+    """A label column read line by line (`in WFC-related changes`) beside ratios, and a ruled
+    survey table whose misaligned rules merge every figure's box, are tables of data."""
+    wrapped = _grid_table([["Table IV. Family supports", "25/30", "31/46"], ["and the changes in percent", "15%", "48.4%"],
+                           ["in related comments before", "60/51", "44/20"], ["after the interventions", "215%", "254.6%"]])
+    survey = _grid_table([["Results", "", "Count", "", "%"], ["Yes", "", "190", "", "79%"], ["No", "", "34", "", "14%"],
+                          ["No opinion", "", "18", "", "7%"], ["Total", "", "242", "", "100 %"]])
+    survey.method = "ruled"
+    for cell in survey.cells:
+        if cell.col in (0, 2):
+            cell.colspan = 2
+    survey.cells = [c for c in survey.cells if c.col not in (1, 3)]
+    assert data_tables([wrapped, survey]) == [wrapped, survey]
+
+
+def test_a_scanned_pdf_page_with_a_shaded_table_is_read(engine) -> None:  # type: ignore[no-untyped-def]
+    """A PDF of scanned pages: the page is found worth OCR and its shaded table read."""
+    import io
+
+    from uncover.analyze.tables import pdf_tables
+
+    buf = io.BytesIO()
+    _scan(_shaded_table_pdf(), angle=-0.6).save(buf, "PDF", resolution=DPI)
+    tables = pdf_tables(buf.getvalue())
+    assert [t.method for t in tables] == ["ocr-ruled"]
+    assert tables[0].n_rows == 4 and [row[0] for row in tables[0].grid()][2:] == ["Venous", "Capillary"]

@@ -1,16 +1,19 @@
 """Grids that are not tables of data, whatever their rules and gaps say.
 
 A release is full of aligned print that a table finder takes for a table. Measured on MuckRock
-responses (bench/labels/tables/muckrock-detections.json), the commonest kinds are:
+responses (bench/labels/tables/muckrock/detections.json), the commonest kinds are:
 
 - a list of exemptions: the FBI release letter's tick boxes `(b)(1)`, `(b)(7)(C)`, `(k)(2)`.
   Most cells, in several columns, cite an exemption. In a table of data redacted cells are a
   minority, or one column, so such a grid is a list of exemptions, not data;
 - a numbered list: lines that begin `Page 215`, `Page 216` (the FBI's deleted-page sheet);
-- a form: field labels ending in a colon beside their values;
-- prose in boxes: a ruled box around a paragraph or around two addresses (a contact panel), or
-  two columns of a page of prose. Most cells hold a sentence's worth of words; in a table of
-  data at most a column of descriptions does.
+- a form: field labels ending in a colon beside their values, or before them in one cell
+  (`To: John`, an e-mail header), tick boxes (`[X] Airtel`), a ruled form whose boxes are of
+  every size, the file room's stamp (`SEARCHED INDEXED SERIALIZED FILED`);
+- prose: a ruled box around a paragraph or around two addresses (a contact panel), two columns
+  of a page of prose, lines of a sentence cut at a gap (`copies will be forwarded to`), an
+  address block beside a letterhead. Most cells hold a sentence's worth of words, or most of a
+  column's begin in lower case; in a table of data at most a column of descriptions does.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 import re
 
 from .model import Table
+from .values import parse_number
 
 SENTENCE_WORDS = 6  # a cell of this many words reads as prose
 # an exemption cited anywhere in a cell: FOIA `(b)(7)(C)`, Privacy Act `(k)(2)`, `(j)(2)`,
@@ -29,12 +33,33 @@ def _filled(table: Table) -> list[str]:
     return [c.text for c in table.cells if c.text.strip()]
 
 
+_RATIO = re.compile(r"^\d[\d,.]*\s*/\s*\d[\d,.]*$")  # `25/30`: a count out of a count
+
+
+def _figure(text: str) -> bool:
+    return parse_number(text) is not None or bool(_RATIO.match(text.strip()))
+
+
+def has_figure_column(table: Table) -> bool:
+    """Some column is mostly figures (two at least): counts, amounts, percentages, ratios. A
+    table whose labels wrap over lines, or whose rules merge its cells, still states them."""
+    for col in range(table.n_cols):
+        texts = [c.text for c in table.cells if c.col == col and c.text.strip()]
+        figures = sum(_figure(t) for t in texts)
+        if figures >= 2 and figures >= 0.5 * len(texts):
+            return True
+    return False
+
+
 def lists_exemptions(table: Table) -> bool:
     """Most filled cells cite an exemption, in more than one column: the release letter's tick
-    boxes. A table of data whose one column of names is redacted `(b)(6)` cites in one column."""
+    boxes (a box of two ticked ones holds nothing else). A table of data whose one column of
+    names is redacted `(b)(6)` cites in one column."""
     cells = [c for c in table.cells if c.text.strip()]
     citing = [c for c in cells if _CITATION.search(c.text)]
-    return len(cells) >= 3 and len(citing) > 0.5 * len(cells) and len({c.col for c in citing}) >= 2
+    if len({c.col for c in citing}) < 2:
+        return False
+    return len(cells) >= 3 and len(citing) > 0.5 * len(cells) or len(citing) == len(cells)
 
 
 def boxed_prose(table: Table) -> bool:
@@ -43,12 +68,77 @@ def boxed_prose(table: Table) -> bool:
     return bool(texts) and sum(len(t.split()) >= SENTENCE_WORDS for t in texts) >= 0.5 * len(texts)
 
 
+_FIELD_LABEL = re.compile(r"^[A-Za-z][\w#./ ]{0,24}:\s")  # `Case ID #: 282A-...`, `To: John ...`
+_TICK_BOX = re.compile(r"^(?:\[.?\]?|[A-Z]{0,2}\]|[☐☑☒□■])\s")  # `[] Teletype`, `[X] AIRTEL`, OCR'd `KX] `, `CL] `
+
+
 def form_fields(table: Table) -> bool:
-    """A third of the filled cells are field labels (`Case ID #:`, `Submitting Office:`): a form
-    or a memo's routing block, whose values stand beside their labels; a table's labels head
-    its columns, in one row."""
+    """A third of the filled cells are field labels (`Case ID #:`, `Submitting Office:`), alone
+    or with the value that follows them in the same cell (`To: John Ohare`), or tick boxes
+    (`[X] Airtel`): a form, a memo's routing block, an e-mail header, whose values stand beside
+    their labels; a table's labels head its columns, in one row."""
+    texts = [t.strip() for t in _filled(table)]
+    fields = sum(t.endswith(":") or bool(_FIELD_LABEL.match(t)) or bool(_TICK_BOX.match(t)) for t in texts)
+    return len(texts) >= 3 and fields >= len(texts) / 3
+
+
+PHRASE_WORDS, PHRASE_LETTERS = 3, 12  # a phrase of running text, not OCR's noise (`mie Ss`) nor a unit
+_LOWER_START = re.compile(r"^[^A-Za-z0-9\[(]*[a-z]")  # after quotes and dashes, not inside brackets
+
+
+def running_prose(table: Table) -> bool:
+    """A column in which most cells are phrases that begin in lower case (`copies will be
+    forwarded to`, `that the group's report was an`), each line its own: lines of running text
+    cut at a gap (prose in newspaper columns, a sentence around a redaction box). A cell of a
+    table starts its own phrase, and may repeat (`[date of the Agreement]`); a unit (`mg`) or the
+    letters OCR makes of a script it cannot read (`mie Ss`) are no phrase. Exemption codes are
+    left out. A column of figures beside them makes them a table's wrapped labels."""
+    if has_figure_column(table):
+        return False
+    for col in range(table.n_cols):
+        texts = [c.text.strip() for c in table.cells if c.col == col and c.colspan == 1
+                 and any(ch.isalpha() for ch in c.text) and not _CITATION.search(c.text)]
+        lower = [t for t in texts if _LOWER_START.match(t) and len(t.split()) >= PHRASE_WORDS
+                 and sum(ch.isalpha() for ch in t) >= PHRASE_LETTERS]
+        if len(set(lower)) >= 2 and len(lower) > 0.5 * len(texts):
+            return True
+    return False
+
+
+_FILE_STAMP = {"SEARCHED", "INDEXED", "SERIALIZED", "FILED"}
+
+
+def file_stamp(table: Table) -> bool:
+    """The FBI file room's stamp (`SEARCHED INDEXED / SERIALIZED FILED`), whose boxes and
+    words read as a small grid."""
+    words = {w.strip(".,_-—=&").upper() for t in _filled(table) for w in re.split(r"[\s_\-—=&.]+", t)}
+    return len(words & _FILE_STAMP) >= 3
+
+
+def form_boxes(table: Table) -> bool:
+    """Most filled boxes of a ruled grid span several columns or rows, and no column states
+    figures: a form's boxes of all sizes (a return of service, a receipt), not a table, whose
+    body is a regular grid of cells (or, when its rules do not line up, of merged cells holding
+    figures)."""
+    if not table.method.endswith("ruled") or has_figure_column(table):
+        return False
+    filled = [c for c in table.cells if c.text.strip()]
+    merged = [c for c in filled if c.rowspan > 1 or c.colspan > 1]
+    return len(filled) >= 4 and len(merged) > 0.5 * len(filled)
+
+
+_CITY_LINE = re.compile(r"[A-Za-z.],?\s+[A-Z]{2}\.?\s+\d{5}(?:-\d{4})?$")  # `Chicago, IL 60675-1515`
+ADDRESS_LINES = 5
+
+
+def address_block(table: Table) -> bool:
+    """A few lines side by side, one of them a city, state and ZIP code: an address block (a
+    letterhead beside a remit-to address, an inside address beside a sender's), which a
+    whitespace reader cuts at the gap between the two. A list of sites with their addresses runs
+    longer, one site a row, or states a figure for them (beds, cases)."""
     texts = _filled(table)
-    return len(texts) >= 3 and sum(t.rstrip().endswith(":") for t in texts) >= len(texts) / 3
+    return (table.n_rows <= ADDRESS_LINES and any(_CITY_LINE.search(t.strip()) for t in texts)
+            and not any(parse_number(t) is not None for t in texts))
 
 
 def numbered_lines(table: Table) -> bool:
@@ -57,6 +147,9 @@ def numbered_lines(table: Table) -> bool:
     if table.n_cols < 2 or table.n_rows < 3:
         return False
     rows = [{c.col: c.text.strip() for c in table.cells if c.row == r} for r in range(table.n_rows)]
+    rows = [row for row in rows if row.get(0) or row.get(1)]  # a line's overflow below it starts no entry
+    if len(rows) < 3:
+        return False
     first, second = [row.get(0, "") for row in rows], [row.get(1, "") for row in rows]
     if len(set(first)) != 1 or not first[0] or not all(v.isdigit() for v in second):
         return False
@@ -66,4 +159,6 @@ def numbered_lines(table: Table) -> bool:
 
 def data_tables(tables: list[Table]) -> list[Table]:
     """The tables that hold data."""
-    return [t for t in tables if not (lists_exemptions(t) or boxed_prose(t) or form_fields(t) or numbered_lines(t))]
+    return [t for t in tables if not (lists_exemptions(t) or boxed_prose(t) or form_fields(t) or numbered_lines(t)
+                                      or running_prose(t) or file_stamp(t) or form_boxes(t)
+                                      or address_block(t))]

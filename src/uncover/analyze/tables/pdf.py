@@ -68,15 +68,21 @@ def tables_on_page(page: Any, page_no: int) -> list[Table]:
 
 OCR_DPI = 200
 SCREEN_DPI = 72
+TINT_DPI = 144  # the white gutters between shaded cells are a few pixels wide at this resolution
+
+
 def _scanned_may_hold_table(page: Any) -> bool:
-    """A scanned page at screen resolution: tables worth OCR show rules both ways."""
+    """A scanned page at screen resolution: tables worth OCR show rules both ways, or, looked
+    at twice as closely, shaded cells in a grid (a table printed with tints and no rule)."""
     import numpy as np
 
-    from .scanned import rule_edges
+    from .scanned import rule_edges, tint_box_edges
 
     pixels = np.asarray(page.render(scale=SCREEN_DPI / 72).to_pil().convert("L"))
     edges = rule_edges(pixels, SCREEN_DPI)
-    return sum(e["orientation"] == "h" for e in edges) >= 2 and sum(e["orientation"] == "v" for e in edges) >= 2
+    if sum(e["orientation"] == "h" for e in edges) >= 2 and sum(e["orientation"] == "v" for e in edges) >= 2:
+        return True
+    return bool(tint_box_edges(np.asarray(page.render(scale=TINT_DPI / 72).to_pil().convert("L")), TINT_DPI))
 
 
 def _scanned_page_tables(data: bytes, number: int) -> list[Table]:

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from .grid import build_table, finish_cell
+from .grid import _drop_row, build_table, finish_cell
 from .model import BBox, Table
 from .notdata import data_tables
 from .redacted import mark_redactions
@@ -144,6 +144,101 @@ def rule_edges(gray: np.ndarray, dpi: float, erase: np.ndarray | None = None) ->
     return edges
 
 
+PAPER_STEP = 4  # grey levels under the paper's that a tint is, once the grain is averaged out
+BOX_FILL = 0.8  # share of its bounding box a tinted cell covers (a word's blur covers less)
+GUTTER_INCHES = 0.15  # white between two shaded cells of one table
+
+
+def tint_boxes(gray: np.ndarray, dpi: float) -> list[tuple[int, int, int, int]]:
+    """Shaded rectangles (x0, top, x1, bottom in pixels): cells printed as tints with white
+    gutters between them and no rule at all (a textbook's or a report's shaded tables). On a
+    copy at half the resolution, the grain is averaged out along each row and along each column
+    separately, so that a thin white gutter between two tints stays paper in the direction it
+    runs; what is a little darker than the paper both ways over a solid rectangle at least a
+    tenth of an inch high and a quarter wide, with a margin of tint inside its edges, is a
+    tint (a blur of dense print, a word or a line of Chinese characters, is not)."""
+    from scipy.ndimage import (
+        binary_fill_holes,
+        binary_opening,
+        find_objects,
+        label,
+        median_filter,
+        uniform_filter1d,
+    )
+
+    h, w = (gray.shape[0] // 2) * 2, (gray.shape[1] // 2) * 2
+    half = gray[:h, :w].astype(np.float32).reshape(h // 2, 2, w // 2, 2).mean(axis=(1, 3))
+    small_dpi = dpi / 2
+    along = max(5, int(small_dpi / 8)) | 1
+    rows, cols = uniform_filter1d(half, along, axis=1), uniform_filter1d(half, along, axis=0)
+    paper = float(np.median(half))
+    mask = (rows < paper - PAPER_STEP) & (cols < paper - PAPER_STEP)
+    mask = median_filter(mask.astype(np.uint8), 3).astype(bool)  # grain's pinholes filled, a gutter two pixels wide kept
+    size = max(3, int(small_dpi / 20))
+    mask = binary_opening(mask, np.ones((size, size), bool))
+    labels, _ = label(mask)
+    out = []
+    for k, sl in enumerate(find_objects(labels), start=1):
+        top, bottom, x0, x1 = sl[0].start, sl[0].stop, sl[1].start, sl[1].stop
+        if bottom - top < small_dpi / 10 or x1 - x0 < small_dpi / 4:
+            continue
+        if binary_fill_holes(labels[sl] == k).mean() >= BOX_FILL and _tinted_margin(half[sl], paper):
+            out.append((2 * x0, 2 * top, 2 * x1, 2 * bottom))
+    return out
+
+
+RING = 3  # pixels (at half resolution) along the inside of a box's edges: a cell's margin
+
+
+def _tinted_margin(box: np.ndarray, paper: float) -> bool:
+    """The margin inside the box's edges is tint: no ink and darker than paper. A cell pads its
+    print with tint on every side; a word or a line of dense print blurred into a box has ink
+    and paper along its edges (letters' tops, the gaps between them)."""
+    if box.shape[0] <= 2 * RING + 2 or box.shape[1] <= 2 * RING + 2:
+        return False
+    ring = np.concatenate([box[1:RING + 1].ravel(), box[-RING - 1:-1].ravel(),
+                           box[:, 1:RING + 1].ravel(), box[:, -RING - 1:-1].ravel()])
+    return float((ring < DARK).mean()) < 0.02 and float(np.median(ring)) < paper - PAPER_STEP
+
+
+def tint_box_edges(gray: np.ndarray, dpi: float) -> list[dict[str, Any]]:
+    """pdfplumber edges (points) around shaded cells that stand in a grid: a box that shares its
+    row (top and bottom) or its column (left and right) with another box is a cell, where four
+    boxes at least share both, and the gutter between two neighbouring cells is one boundary, drawn at its middle.
+    A lone tinted band (a running head, a note in a box) is no grid and draws nothing."""
+    boxes = tint_boxes(gray, dpi)
+    tol = max(3, int(dpi / 50))
+
+    def same(a: tuple[int, int], b: tuple[int, int]) -> bool:
+        return abs(a[0] - b[0]) <= tol and abs(a[1] - b[1]) <= tol
+
+    in_row = [b for b in boxes if any(o is not b and same((o[1], o[3]), (b[1], b[3])) for o in boxes)]
+    in_col = [b for b in boxes if any(o is not b and same((o[0], o[2]), (b[0], b[2])) for o in boxes)]
+    if len(set(in_row) & set(in_col)) < 4:
+        return []
+    grid = sorted(set(in_row) | set(in_col))  # a cell merged over two rows lines up one way only
+    gutter = GUTTER_INCHES * dpi
+    scale = 72.0 / dpi
+    edges: list[dict[str, Any]] = []
+    for x0, top, x1, bottom in grid:
+        def reach(side: float, others: list[float], sign: int) -> float:
+            gaps = [sign * (o - side) for o in others if 0 <= sign * (o - side) <= gutter]
+            return side + sign * min(gaps) / 2 if gaps else side
+
+        overlapping_rows = [o for o in grid if min(o[3], bottom) > max(o[1], top)]
+        overlapping_cols = [o for o in grid if min(o[2], x1) > max(o[0], x0)]
+        left = reach(x0, [o[2] for o in overlapping_rows], -1)
+        right = reach(x1, [o[0] for o in overlapping_rows], 1)
+        up = reach(top, [o[3] for o in overlapping_cols], -1)
+        down = reach(bottom, [o[1] for o in overlapping_cols], 1)
+        a, b, c, d = left * scale, up * scale, right * scale, down * scale
+        edges += [{"x0": a, "x1": c, "top": y, "bottom": y, "width": c - a, "height": 0.0, "orientation": "h",
+                   "object_type": "line"} for y in (b, d)]
+        edges += [{"x0": x, "x1": x, "top": b, "bottom": d, "width": 0.0, "height": d - b, "orientation": "v",
+                   "object_type": "line"} for x in (a, c)]
+    return edges
+
+
 def flatten_tints(pixels: np.ndarray, dpi: float) -> np.ndarray:
     """The image divided by its paper: each pixel against the lightest grey within a tenth of an
     inch, so print on a shaded row (a totals row on grey, a header on a tint) stands on white
@@ -256,7 +351,7 @@ def image_tables(image: Image.Image, dpi: float, page_no: int, engine: Any = Non
     pixels = np.asarray(gray)
     scale = 72.0 / dpi
     clean = pixels.copy()
-    edges = rule_edges(pixels, dpi, erase=clean)
+    edges = rule_edges(pixels, dpi, erase=clean) + tint_box_edges(pixels, dpi)
     clean = flatten_tints(despeckle(clean), dpi)
     words = ocr_words(engine.word_boxes(Image.fromarray(clean)), scale)
     found: list[Table] = []
@@ -271,11 +366,15 @@ def image_tables(image: Image.Image, dpi: float, page_no: int, engine: Any = Non
     mark_redactions(found, boxes)
     for table in found:
         _reread_cells(table, clean, dpi, engine, words)
+        comma_thousands(table)
+        drop_speck_rows(table)
     rest = [w for w in words if not any(_inside(w, t.bbox) for t in found)]
     streams = stream_tables(rest, page_no)
     for table in streams:
         table.method = "ocr-stream"
     mark_redactions(streams, boxes)
+    for table in streams:
+        comma_thousands(table)
     found += streams
     found = data_tables(found)
     for table in found:
@@ -300,10 +399,13 @@ def _figure_columns(table: Table) -> set[int]:
 
 def _read_cell(image: Image.Image, engine: Any, figures: bool) -> str:
     """One cell's line read alone; a cell among figures that does not read as a number is read
-    again as figures only (Tesseract limited to figures misses a lone `0` it reads unlimited)."""
+    again as figures only (Tesseract limited to figures misses a lone `0` it reads unlimited),
+    then as figures at twice the size: a lone digit of a small font is too few pixels high for
+    Tesseract at 200 dpi (`1` read as `4`, or nothing)."""
     text = ""
-    for charset in ("", FIGURES) if figures else ("",):
-        text = " ".join(t for t, _, conf in engine.word_boxes(image, line=True, charset=charset) if conf >= 30)
+    larger = image.resize((image.width * 2, image.height * 2), Image.BICUBIC)
+    for charset, img in (("", image), (FIGURES, image), (FIGURES, larger)) if figures else (("", image),):
+        text = " ".join(t for t, _, conf in engine.word_boxes(img, line=True, charset=charset) if conf >= 30)
         if not figures:
             return text
         if parse_number(text.strip(_SPECKS)) is not None:
@@ -335,7 +437,7 @@ def _reread_cells(table: Table, clean: np.ndarray, dpi: float, engine: Any, word
             continue
         if cell.text and not misread:
             continue
-        if cell.bbox[3] - cell.bbox[1] > 2.5 * line_height or not cell.text and any(_inside(w, cell.bbox) for w in words):
+        if cell.bbox[3] - cell.bbox[1] > 3 * line_height or not cell.text and any(_inside(w, cell.bbox) for w in words):
             continue
         x0, top, x1, bottom = (int(round(v * px)) for v in cell.bbox)
         crop = clean[max(0, top - 1):max(0, bottom + 1), max(0, x0 + 3):max(0, x1 - 3)]
@@ -346,3 +448,42 @@ def _reread_cells(table: Table, clean: np.ndarray, dpi: float, engine: Any, word
         if text and (not misread or parse_number(text) is not None):
             cell.text, cell.marks = text, ""
             finish_cell(cell)
+
+
+_COMMA_GROUPS = re.compile(r"\d,\d{3}(?!\d)")
+_FIGURE = re.compile(r"^\d{1,3}(?:[.,]\d{3})*(?:\.\d{1,2})?$")
+_DOT_GROUP = re.compile(r"\.(?=\d{3}(?:[.,]|$))")
+
+
+def comma_thousands(table: Table) -> None:
+    """Thousands separators that a scan's grain turned from commas into points (`60.796`,
+    `37.499.96`), put back where the column itself writes thousands with commas (`1,413`
+    elsewhere in it) and, for a last group, where the column holds no figure with three
+    decimals. In a column printed the European way no cell has a comma group, and nothing
+    changes."""
+    for col in range(table.n_cols):
+        cells = [c for c in table.cells if c.col == col and c.colspan == 1 and not c.redacted]
+        figures = [c for c in cells if _FIGURE.match(c.text)]
+        if not any(_COMMA_GROUPS.search(c.text) for c in figures):
+            continue
+        three_decimals = any(re.search(r"\.\d{3}$", c.text) and "," in c.text for c in figures)
+        for cell in figures:
+            fixed = _DOT_GROUP.sub(",", cell.text)
+            if three_decimals and fixed.count(",") > cell.text.count(","):
+                continue
+            if fixed != cell.text:
+                cell.text = fixed
+                finish_cell(cell)
+
+
+def drop_speck_rows(table: Table) -> None:
+    """Rows whose one filled cell holds no letter or digit (`—`, `'`): a rule's remnant or a
+    speck the OCR read as a dash, which would shift every row below it. A row of data with a
+    dash for a missing value fills its label cell too."""
+    if table.n_cols < 3:
+        return
+    for row in range(table.n_rows - 1, -1, -1):
+        filled = [c for c in table.cells if c.row == row and c.display.strip()]
+        if len(filled) == 1 and filled[0].rowspan == 1 and not any(ch.isalnum() for ch in filled[0].display):
+            table.cells.remove(filled[0])
+            _drop_row(table, row)

@@ -19,6 +19,17 @@ from .words import Word, lines_of, segments
 MIN_LINES = 3
 _HEADER_WORDS = {"from", "sent", "to", "cc", "bcc", "subject", "date", "attachments", "importance"}
 MAX_WORDS_PER_SEGMENT = 4
+WIDE_ROW_GAP = 3.0  # line heights between two rows of a table set with air (shaded cells with gutters)
+ALIGNED_COLUMNS = 3
+
+
+def _same_columns(above: Sequence[Sequence[Word]], segs: Sequence[Sequence[Word]]) -> bool:
+    """The line's cells stand under the line above's, one for one, in three columns or more: a
+    row of the same table set further apart (a gutter between shaded rows, a digits-only OCR
+    line whose boxes are shorter than the font), not a new block of print."""
+    if len(segs) < ALIGNED_COLUMNS or len(segs) != len(above):
+        return False
+    return all(min(a[-1].x1, b[-1].x1) > max(a[0].x0, b[0].x0) for a, b in zip(above, segs, strict=True))
 
 
 def _column_edges(segments: Sequence[Sequence[Word]], size: float) -> list[float]:
@@ -38,10 +49,12 @@ def stream_tables(words: list[Word], page_no: int) -> list[Table]:
     blocks: list[list[list[Word]]] = []
     current: list[list[Word]] = []
     last_bottom = None
+    last_segs: list[list[Word]] = []
     for line in lines:
         segs = segments(line)
         height = median(w.bottom - w.top for w in line)
-        gap_ok = last_bottom is None or min(w.top for w in line) - last_bottom <= 1.6 * height
+        gap = 0.0 if last_bottom is None else min(w.top for w in line) - last_bottom
+        gap_ok = gap <= 1.6 * height or (gap <= WIDE_ROW_GAP * height and _same_columns(last_segs, segs))
         if len(segs) >= 2 and gap_ok:
             current.append(line)
         else:
@@ -49,6 +62,7 @@ def stream_tables(words: list[Word], page_no: int) -> list[Table]:
                 blocks.append(current)
             current = [line] if len(segs) >= 2 else []
         last_bottom = max(w.bottom for w in line)
+        last_segs = segs
     if len(current) >= MIN_LINES:
         blocks.append(current)
     out = []

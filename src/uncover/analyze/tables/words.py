@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from statistics import median
 from typing import Any
 
-_UNMAPPED = re.compile(r"\(cid:\d+\)")
+_UNMAPPED = re.compile(r"\(cid:\d+\)|[\u200b\u200c\u200d\u2060\ufeff]")  # and zero-width characters
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ def text_layer_words(page: Any) -> list[Word]:
     out = []
     for w in page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False, use_text_flow=False,
                                 extra_attrs=["size"]):
-        text = _UNMAPPED.sub("", w["text"])  # a glyph the font maps to no character (a tab drawn as a glyph)
+        text = _UNMAPPED.sub("", w["text"])  # a glyph the font maps to no character (a tab drawn as a glyph), or none at all
         if text:
             out.append(Word(text, float(w["x0"]), float(w["top"]), float(w["x1"]), float(w["bottom"]), float(w["size"])))
     return out
@@ -65,8 +65,40 @@ def lines_of(words: Iterable[Word]) -> list[list[Word]]:
         else:
             lines.append([w])
             centres.append(w.yc)
+    lines = _settle(lines, big)
+    centres = [sum(w.yc for w in line) / len(line) for line in lines]
     order = sorted(range(len(lines)), key=lambda k: centres[k])
     return [sorted(lines[k], key=lambda w: w.x0) for k in order]
+
+
+def _settle(lines: list[list[Word]], big: float, rounds: int = 3) -> list[list[Word]]:
+    """Each word moved to the nearest line of two words or more, until none moves. Lines are
+    found tallest word first, so an OCR box taller than its line's (a word read with a speck
+    above it) can start a line between two printed ones and draw a word of the line above
+    into it, which then stands as a row of its own."""
+    for _ in range(rounds):
+        anchors = []
+        for line in lines:
+            if len(line) >= 2:
+                full = [x for x in line if x.size >= 0.8 * big] or line
+                anchors.append(sum(x.yc for x in full) / len(full))
+        if not anchors:
+            return lines
+        moved: list[list[Word]] = [[] for _ in anchors]
+        alone: list[list[Word]] = []
+        for line in lines:
+            for w in line:
+                k = min(range(len(anchors)), key=lambda k: abs(anchors[k] - w.yc))
+                if abs(anchors[k] - w.yc) <= 0.5 * max(w.size, big * 0.8):
+                    moved[k].append(w)
+                else:
+                    alone.append([w])
+        settled = [line for line in moved if line] + alone
+        if sorted(map(len, settled)) == sorted(map(len, lines)) and all(
+                any(set(map(id, a)) == set(map(id, b)) for b in lines) for a in settled):
+            return settled
+        lines = settled
+    return lines
 
 
 def join_line(words: Sequence[Word]) -> str:
