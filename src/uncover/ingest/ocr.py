@@ -15,7 +15,8 @@ What a page of a FOIA release needs beyond plain Tesseract, each measured on FBI
   isolated text beside boxes and rules is still often dropped by the page layout, so when the
   right margin holds print that no word read covers, or the page text shows FBI margin codes
   (`b6 -1`: a page that prints one prints one beside each withholding), that strip is read
-  again, enlarged 2x and binarised, as sparse text and as a block of rows. The codes found
+  again, enlarged 2x and binarised, as sparse text (its ruled lines taken out first: a leader
+  line run into a code hides it, margin_rules.py) and as a block of rows. The codes found
   where the page pass read none are added, each once (margin_codes.py), and so are other lines
   found where the page pass read nothing (`_margin_lines`). Clean pages never pay for it.
 - **Layout.** Interword spaces are kept (`preserve_interword_spaces`), so a margin code stands
@@ -42,6 +43,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from .margin_codes import StripWord, claimed, missed_codes
+from .margin_rules import clear_rules
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -255,23 +257,33 @@ class TesseractEngine:
                 dark[y0:y1, max(0, x0 - left):x1 - left] = False
         return int(dark.sum()) >= MARGIN_UNREAD_INK
 
-    def _strip_read(self, image: Image, psm: int) -> list[list[StripWord]]:
-        """The right `CODES_STRIP` of the page read on its own: its lines (as Tesseract groups
-        them) of words with boxes in page pixels. Margin codes are 7-point type beside boxes and
-        rules; the strip is enlarged (`margin_scale`) and binarised first, which reads `b6 -1`
-        where the page pass read `b6 =`, `"3 -1` or nothing."""
-        import tesserocr
+    def _margin_strip(self, image: Image, keep_rules: bool) -> tuple[Image, int]:
+        """The right `CODES_STRIP` of the page as it is read again, and its left edge in page
+        pixels. Margin codes are 7-point type beside boxes and rules: the strip is enlarged
+        (`margin_scale`) and binarised, which reads `b6 -1` where the page pass read `b6 =`,
+        `"3 -1` or nothing. Unless `keep_rules`, its ruled lines are taken out first (a leader line
+        run into `b5 Per EOUSA` makes the code unreadable, margin_rules.py)."""
         from PIL import Image as PILImage
 
         width, height = image.size
         left = int(width * (1 - CODES_STRIP))
-        api = self._get_api()
-        api.SetPageSegMode(psm)
         strip = image.crop((left, 0, width, height))
+        if not keep_rules:
+            strip, _ = clear_rules(strip)
         scale = self.margin_scale
         if scale != 1:
             strip = strip.resize((round(strip.width * scale), round(strip.height * scale)), PILImage.Resampling.LANCZOS)
-        api.SetImage(strip.point(lambda v: 255 if v > MARGIN_THRESHOLD else 0))
+        return strip.point(lambda v: 255 if v > MARGIN_THRESHOLD else 0), left
+
+    def _strip_read(self, strip: Image, left: int, psm: int) -> list[list[StripWord]]:
+        """One reading of the prepared strip (`_margin_strip`): its lines (as Tesseract groups
+        them) of words with boxes in page pixels."""
+        import tesserocr
+
+        api = self._get_api()
+        api.SetPageSegMode(psm)
+        scale = self.margin_scale
+        api.SetImage(strip)
         api.Recognize()
         lines: list[list[StripWord]] = []
         iterator = api.GetIterator()
@@ -297,17 +309,20 @@ class TesseractEngine:
         - The codes the strip reads (as sparse text and as a block of rows) that the page pass
           did not read at the same place, alone on their lines (margin_codes.py).
         - With `unread`: a line wholly inside the `MARGIN_STRIP`, read with confidence as sparse
-          text, none of whose words the page pass read, and that holds no code (codes are the
-          first rule's), is added; a line it read in part is the same line, read twice. The
+          text, none of whose words the page pass read, that holds a letter or digit (a lone `|`
+          is the side of a box whose top and bottom went with the rules) and no code (codes are
+          the first rule's), is added; a line it read in part is the same line, read twice. The
           page pass "read" a place when it put a confident word there, or the same word at any
           confidence: its low-confidence junk (`ae`, `#3` over two margin codes) is not a reading.
         """
         import tesserocr
 
-        sparse = self._strip_read(image, tesserocr.PSM.SPARSE_TEXT)  # small isolated text: what the page pass drops
+        strip, strip_left = self._margin_strip(image, keep_rules=False)
+        sparse = self._strip_read(strip, strip_left, tesserocr.PSM.SPARSE_TEXT)  # small isolated text: what the page pass drops
         out: list[str] = []
         if self.margin_codes:
-            rows = self._strip_read(image, tesserocr.PSM.SINGLE_BLOCK)  # keeps a code beside a box's edge
+            strip, strip_left = self._margin_strip(image, keep_rules=True)
+            rows = self._strip_read(strip, strip_left, tesserocr.PSM.SINGLE_BLOCK)  # keeps a code beside a box's edge
             page_words = [StripWord(w.text, w.box, w.confidence) for w in boxes]
             out = missed_codes([[w for line in sparse for w in line], [w for line in rows for w in line]], page_words)
         if not unread:
@@ -320,7 +335,8 @@ class TesseractEngine:
 
         for line in sparse:
             text = " ".join(w.text for w in line)
-            if (min(w.box[0] for w in line) > left + 8 and not (self.margin_codes and (claimed(text) or _CATEGORIES.fullmatch(text)))
+            if (min(w.box[0] for w in line) > left + 8 and any(c.isalnum() for c in text)
+                    and not (self.margin_codes and (claimed(text) or _CATEGORIES.fullmatch(text)))
                     and sum(w.confidence for w in line) / len(line) >= MARGIN_CONFIDENCE
                     and not any(read_before(w) for w in line)):
                 out.append(text)
