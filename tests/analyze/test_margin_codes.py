@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from uncover.analyze.exemptions import CLAIM_THRESHOLD, find_exemption_marks
 from uncover.ingest.margin_codes import StripWord, missed_codes
-from uncover.ingest.ocr import TesseractEngine
+from uncover.ingest.margin_rules import clear_rules
+from uncover.ingest.ocr import TesseractEngine, clear_scan_border
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
@@ -74,6 +76,32 @@ def test_a_page_without_codes_gains_none(engine) -> None:
     draw.text((2150, 3150), "19-cv-4048(FBI)-3048", fill=0, font=small)
     draw.rectangle((600, 1000, 2150, 1100), outline=0, width=4)
     assert claimed(engine.recognize(page).text) == {}
+
+
+def burge_page(corpora: Path, name: str, number: int) -> Image.Image:
+    pdfium = pytest.importorskip("pypdfium2")
+    pdf = pdfium.PdfDocument(corpora / "foia-muckrock-responsive-docs" / "Jon Burge" / "Email" / name)
+    return pdf[number - 1].render(scale=300 / 72, grayscale=True).to_pil()
+
+
+def test_a_code_a_dashed_leader_line_runs_into_is_found(corpora: Path, engine) -> None:
+    """File_05.PDF p8 prints `------b5 Per EOUSA`, the leader line from a box touching the `b`:
+    read with the line the code is one word at confidence 0. The line is taken out of the margin
+    strip before its sparse reading, and the code is found, once."""
+    result = engine.recognize(burge_page(corpora, "File_05.PDF", 8))
+    assert claimed(result.text) == {"b5": 1}, result.text
+
+
+def test_body_text_is_never_taken_for_a_ruled_line(corpora: Path) -> None:
+    """Ruled lines are found by shape: the two typed paragraphs of File_03 2.PDF p3 (Courier,
+    with their margin codes) hold none; the whole page holds the edges of its two boxes and the
+    solid line run into `b7C -3 Per FBI`."""
+    page, _ = clear_scan_border(burge_page(corpora, "File_03 2.PDF", 3))
+    for body in ((250, 480, 2250, 960), (250, 1600, 2250, 2120)):  # the two paragraphs, margin codes included
+        cleared, found = clear_rules(page.crop(body))
+        assert found == 0
+    cleared, found = clear_rules(page)
+    assert found > 0 and cleared.size == page.size
 
 
 def word(text: str, x: int, y: int, confidence: float = 90.0) -> StripWord:

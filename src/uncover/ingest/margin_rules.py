@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import numpy as np
-
     from PIL.Image import Image
 
 RULE_THICKNESS = 9  # ink in a vertical run at most this tall is thin (300 dpi)
@@ -54,22 +53,21 @@ def _runs(flags: np.ndarray, gap: int = 0) -> list[tuple[int, int]]:
 
 def _line_spans(thin_row: np.ndarray, blocked: np.ndarray) -> list[tuple[int, int]]:
     """The spans of one row that a ruled line covers: thin ink with gaps up to `RULE_GAP`,
-    never across a blocked column (a tall stroke), holding an unbroken run of `RULE_SEED`."""
+    holding an unbroken run of `RULE_SEED`, and never across a blocked column (a tall stroke)."""
+    import numpy as np
+
     seeds = [s for s in _runs(thin_row) if s[1] - s[0] >= RULE_SEED]
     if not seeds:
         return []
-    followable = thin_row.copy()
-    followable[blocked] = False
+    walls = np.flatnonzero(blocked)
     spans = []
-    for start, end in _runs(followable, RULE_GAP):
-        if any(start <= s and e <= end for s, e in seeds):
-            # a bridged gap must not hold a blocked column: cut the span at the first one either side of its seeds
-            inside = [x for x in range(start, end) if blocked[x]]
-            seed_start = min(s for s, e in seeds if start <= s and e <= end)
-            seed_end = max(e for s, e in seeds if start <= s and e <= end)
-            left = max([x + 1 for x in inside if x < seed_start], default=start)
-            right = min([x for x in inside if x >= seed_end], default=end)
-            spans.append((left, right))
+    for start, end in _runs(thin_row & ~blocked, RULE_GAP):
+        inside = [(s, e) for s, e in seeds if start <= s and e <= end]
+        if inside:
+            first, last = inside[0][0], inside[-1][1]
+            left = walls[(walls >= start) & (walls < first)]
+            right = walls[(walls >= last) & (walls < end)]
+            spans.append((int(left[-1]) + 1 if len(left) else start, int(right[0]) if len(right) else end))
     return spans
 
 
