@@ -118,3 +118,23 @@ def test_merging_counts_a_code_read_at_one_place_once() -> None:
     # a strip code must look like FBI print and be read with confidence: `At BS` in a Bates line is junk
     junk = [word("At", 2400, 3180, 79), word("BS", 2460, 3180, 42), word("b6", 2200, 1500, 30), word("-1", 2260, 1500, 35)]
     assert missed_codes([junk], []) == []
+
+
+def test_a_state_stamp_line_the_page_pass_dropped_is_read_from_the_margin(corpora: Path, engine) -> None:
+    """C05739783.pdf p1 as an image-only scan: the page pass reads the stamp's first line
+    (`... IN PART B5,B3`) and drops its second (`INA,B6`); the margin's second reading adds the
+    B6, and the B5 and B3 it reads again in the stamp are not counted twice."""
+    pdfium = pytest.importorskip("pypdfium2")
+    pdf = pdfium.PdfDocument(corpora / "foia-clinton-state-pdfs" / "C05739783.pdf")
+    text = engine.recognize(pdf[0].render(scale=300 / 72, grayscale=True).to_pil()).text
+    assert claimed(text) == {"b5": 2, "b3": 2, "b6": 2}, text  # stamp and margin: B5,B3 INA,B6; B6, B3 INA, B5
+
+
+def test_a_state_code_list_stands_for_each_of_its_codes_once() -> None:
+    """A page word `B5,B3` holds two codes: the strip's B5 and B3 at its place are both read."""
+    strip = [word("RELEASE", 1690, 386), word("IN", 1890, 386), word("PART", 1946, 386), word("B5,B3", 2072, 386)]
+    page = [word("Ace", 1700, 386, 60), word("IN", 1890, 386), word("PART", 1946, 386), word("B5,B3", 2072, 386)]
+    assert missed_codes([strip], page, state=True) == []
+    assert missed_codes([strip], page[:3], state=True) == ["B5", "B3"]
+    assert missed_codes([strip], page[:3]) == []  # upper-case codes only on a page with State's stamp
+

@@ -14,7 +14,8 @@ What a page of a FOIA release needs beyond plain Tesseract, each measured on FBI
   the image are whitened before OCR (`clear_scan_border`); text never forms such a line. Small
   isolated text beside boxes and rules is still often dropped by the page layout, so when the
   right margin holds print that no word read covers, or the page text shows FBI margin codes
-  (`b6 -1`: a page that prints one prints one beside each withholding), that strip is read
+  (`b6 -1`: a page that prints one prints one beside each withholding) or State's release
+  stamp (`RELEASE IN PART B5`: its second line is often dropped), that strip is read
   again, enlarged 2x and binarised, as sparse text (its ruled lines taken out first: a leader
   line run into a code hides it, margin_rules.py) and as a block of rows. The codes found
   where the page pass read none are added, each once (margin_codes.py), and so are other lines
@@ -74,6 +75,7 @@ _LIST_ENTRY = re.compile(r"^[ \t]*Page[ \t]+\d+[ \t]*~.*$", re.MULTILINE)
 _SHEET_HEADING = re.compile(r"DELETED\s+PAGE\s+I", re.IGNORECASE)
 _CATEGORIES = re.compile(r"[-=][ ]?\S{1,2}(?:[,.]-?\S{1,2})*")  # `-1`, `-3,-5`: a code's categories read apart from it
 # A code with its category number or an agency's note, as the page pass reads it in small print.
+_STATE_STAMP = re.compile(r"\bIN[ \t]+(?:PART|FULL)\b[ \t]*B[1-9]")  # `RELEASE IN PART B5`, its first word often misread
 _MARGIN_CODE_HINT = re.compile(r"\b[bB][1-9eéiIlT/|][0-9A-Fa-f¢]{0,2}[ \t]?(?:[-=][ \t]?[0-9\]lIzZ]|[Pp]er[ \t]+[A-Z])")
 
 
@@ -90,6 +92,13 @@ def _covered(box: tuple[int, int, int, int], words: list[tuple[int, int, int, in
     overlap = sum(max(0, min(x1, wx1) - max(x0, wx0)) * max(0, min(y1, wy1) - max(y0, wy0))
                   for wx0, wy0, wx1, wy1 in words)
     return overlap / area
+
+
+def state_stamp(text: str) -> bool:
+    """Whether a page's text shows State's release stamp (`RELEASE IN PART B5,B6`): its margin
+    is read again for the upper-case codes (`B6`, a stamp's second line `INA,B6`) the page pass
+    dropped."""
+    return bool(_STATE_STAMP.search(text))
 
 
 def margin_codes_hint(text: str) -> bool:
@@ -300,7 +309,7 @@ class TesseractEngine:
         api.Clear()
         return [line for line in lines if line]
 
-    def _margin_lines(self, image: Image, boxes: list[_Word], unread: bool) -> list[str]:
+    def _margin_lines(self, image: Image, boxes: list[_Word], unread: bool, state: bool = False) -> list[str]:
         """What the right margin holds that the page pass missed, as lines to add to its text.
         It runs on pages whose text shows FBI margin codes (`margin_codes_hint`) or whose
         margin holds ink no word read covers (`unread`): a lone `b7E -5` beside a box leaves no
@@ -324,7 +333,7 @@ class TesseractEngine:
             strip, strip_left = self._margin_strip(image, keep_rules=True)
             rows = self._strip_read(strip, strip_left, tesserocr.PSM.SINGLE_BLOCK)  # keeps a code beside a box's edge
             page_words = [StripWord(w.text, w.box, w.confidence) for w in boxes]
-            out = missed_codes([[w for line in sparse for w in line], [w for line in rows for w in line]], page_words)
+            out = missed_codes([[w for line in sparse for w in line], [w for line in rows for w in line]], page_words, state)
         if not unread:
             return out
         left = int(image.size[0] * (1 - MARGIN_STRIP))
@@ -384,8 +393,9 @@ class TesseractEngine:
                 result, boxes = rows.result, rows.boxes
                 words = len(_WORD.findall(result.text))
         unread = self._margin_unread(gray, boxes)
-        hint = self.margin_codes and margin_codes_hint(result.text)
-        margin = self._margin_lines(gray, boxes, unread) if unread or hint else []
+        state = self.margin_codes and state_stamp(result.text)
+        hint = self.margin_codes and (margin_codes_hint(result.text) or state)
+        margin = self._margin_lines(gray, boxes, unread, state) if unread or hint else []
         if margin:
             result.text = result.text.rstrip("\n") + "\n\n" + "\n".join(margin) + "\n"
             words = len(_WORD.findall(result.text))
