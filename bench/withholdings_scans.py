@@ -113,7 +113,7 @@ def load_sheet_labels() -> list[SheetLabel]:
 # -- reading the files as the ingest does ----------------------------------------------------------
 
 def _ocr_version() -> str:
-    source = b"".join((ROOT / "src" / "uncover" / "ingest" / name).read_bytes() for name in ("ocr.py", "margin_codes.py"))
+    source = b"".join((ROOT / "src" / "uncover" / "ingest" / name).read_bytes() for name in ("ocr.py", "margin_codes.py", "margin_rules.py"))
     return hashlib.sha256(source).hexdigest()[:12]
 
 

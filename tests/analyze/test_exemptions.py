@@ -170,6 +170,7 @@ def test_fbi_scan_stamps_found_after_ocr(corpora) -> None:
         ("ANDREW WILSON      b7C -z", [("b7c", "-2")]),  # -2 read as -z
         ("From: Chicago                  b6 -1 Per FBI", [("b6", "-1")]),
         ("the interviews will be to determine if there is corroborateb5 Per EOUSA", [("b5", None)]),
+        ("[ The CD was               for inventory purposebé -3,-5 Per FBI", [("b6", "-3,-5")]),  # glued, b6 read as `bé`
         ("of the interview, BROWN  b7c\nb5\nb6é\nb7¢c", [("b7c", None), ("b5", None), ("b6", None), ("b7c", None)]),
     ],
 )
@@ -186,6 +187,7 @@ def test_fbi_margin_codes_keep_their_categories(text: str, expected: list[tuple[
         "Totals        83       78       86      84",
         "the vendors agreed to pre-date the contracts to b4",  # prose
         "She said it would be per se unlawful",
+        "the scores maybe -2,-3 Per FBI",  # `be` glued to a word is the word's end
         "a stamp then cost 5¢c and a card 3¢",
         "Violations: Title 18, United States Code, Sections 1512(c)(2) and 1621(1)",
     ],

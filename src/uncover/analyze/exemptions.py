@@ -179,9 +179,15 @@ def _fbi_code(token: str) -> str | None:
 
 
 def _glued_code_ok(m: re.Match[str], text: str) -> bool:
-    """A code glued to the word before it counts only as `b5 Per EOUSA` (an agency's note)."""
-    return m["code"][0] == "b" and m["code"][1:2].isdigit() and (
-        m["per"] is not None or bool(re.match(_PER_AGENCY, text[m.end():m.end() + 20])))
+    """A code glued to the word before it counts only as `b5 Per EOUSA` (an agency's note). One
+    read through OCR damage (`purposebé -3,-5 Per FBI`) needs both its categories and the note
+    of an agency we know: a damaged token glued to a word is otherwise just a word, and `be`
+    ends too many words (`maybe`, `describe`) to count glued at all."""
+    if m["code"][0] != "b" or m["code"] == "be":
+        return False
+    if m["code"][1:2].isdigit():
+        return m["per"] is not None or bool(re.match(_PER_AGENCY, text[m.end():m.end() + 20]))
+    return bool(m["cats"]) and bool(re.match(r"[ \t]*[Pp]er[ \t]*" + _AGENCIES, text[m.end():m.end() + 20]))
 
 
 def _code_from_parts(n: str, sub: str | None) -> str | None:

@@ -14,8 +14,10 @@ What a page of a FOIA release needs beyond plain Tesseract, each measured on FBI
   the image are whitened before OCR (`clear_scan_border`); text never forms such a line. Small
   isolated text beside boxes and rules is still often dropped by the page layout, so when the
   right margin holds print that no word read covers, or the page text shows FBI margin codes
-  (`b6 -1`: a page that prints one prints one beside each withholding), that strip is read
-  again, enlarged 2x and binarised, as sparse text and as a block of rows. The codes found
+  (`b6 -1`: a page that prints one prints one beside each withholding) or State's release
+  stamp (`RELEASE IN PART B5`: its second line is often dropped), that strip is read
+  again, enlarged 2x and binarised, as sparse text (its ruled lines taken out first: a leader
+  line run into a code hides it, margin_rules.py) and as a block of rows. The codes found
   where the page pass read none are added, each once (margin_codes.py), and so are other lines
   found where the page pass read nothing (`_margin_lines`). Clean pages never pay for it.
 - **Layout.** Interword spaces are kept (`preserve_interword_spaces`), so a margin code stands
@@ -42,6 +44,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from .margin_codes import StripWord, claimed, missed_codes
+from .margin_rules import clear_rules
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -72,6 +75,7 @@ _LIST_ENTRY = re.compile(r"^[ \t]*Page[ \t]+\d+[ \t]*~.*$", re.MULTILINE)
 _SHEET_HEADING = re.compile(r"DELETED\s+PAGE\s+I", re.IGNORECASE)
 _CATEGORIES = re.compile(r"[-=][ ]?\S{1,2}(?:[,.]-?\S{1,2})*")  # `-1`, `-3,-5`: a code's categories read apart from it
 # A code with its category number or an agency's note, as the page pass reads it in small print.
+_STATE_STAMP = re.compile(r"\bIN[ \t]+(?:PART|FULL)\b[ \t]*B[1-9]")  # `RELEASE IN PART B5`, its first word often misread
 _MARGIN_CODE_HINT = re.compile(r"\b[bB][1-9eéiIlT/|][0-9A-Fa-f¢]{0,2}[ \t]?(?:[-=][ \t]?[0-9\]lIzZ]|[Pp]er[ \t]+[A-Z])")
 
 
@@ -88,6 +92,13 @@ def _covered(box: tuple[int, int, int, int], words: list[tuple[int, int, int, in
     overlap = sum(max(0, min(x1, wx1) - max(x0, wx0)) * max(0, min(y1, wy1) - max(y0, wy0))
                   for wx0, wy0, wx1, wy1 in words)
     return overlap / area
+
+
+def state_stamp(text: str) -> bool:
+    """Whether a page's text shows State's release stamp (`RELEASE IN PART B5,B6`): its margin
+    is read again for the upper-case codes (`B6`, a stamp's second line `INA,B6`) the page pass
+    dropped."""
+    return bool(_STATE_STAMP.search(text))
 
 
 def margin_codes_hint(text: str) -> bool:
@@ -255,23 +266,33 @@ class TesseractEngine:
                 dark[y0:y1, max(0, x0 - left):x1 - left] = False
         return int(dark.sum()) >= MARGIN_UNREAD_INK
 
-    def _strip_read(self, image: Image, psm: int) -> list[list[StripWord]]:
-        """The right `CODES_STRIP` of the page read on its own: its lines (as Tesseract groups
-        them) of words with boxes in page pixels. Margin codes are 7-point type beside boxes and
-        rules; the strip is enlarged (`margin_scale`) and binarised first, which reads `b6 -1`
-        where the page pass read `b6 =`, `"3 -1` or nothing."""
-        import tesserocr
+    def _margin_strip(self, image: Image, keep_rules: bool) -> tuple[Image, int]:
+        """The right `CODES_STRIP` of the page as it is read again, and its left edge in page
+        pixels. Margin codes are 7-point type beside boxes and rules: the strip is enlarged
+        (`margin_scale`) and binarised, which reads `b6 -1` where the page pass read `b6 =`,
+        `"3 -1` or nothing. Unless `keep_rules`, its ruled lines are taken out first (a leader line
+        run into `b5 Per EOUSA` makes the code unreadable, margin_rules.py)."""
         from PIL import Image as PILImage
 
         width, height = image.size
         left = int(width * (1 - CODES_STRIP))
-        api = self._get_api()
-        api.SetPageSegMode(psm)
         strip = image.crop((left, 0, width, height))
+        if not keep_rules:
+            strip, _ = clear_rules(strip)
         scale = self.margin_scale
         if scale != 1:
             strip = strip.resize((round(strip.width * scale), round(strip.height * scale)), PILImage.Resampling.LANCZOS)
-        api.SetImage(strip.point(lambda v: 255 if v > MARGIN_THRESHOLD else 0))
+        return strip.point(lambda v: 255 if v > MARGIN_THRESHOLD else 0), left
+
+    def _strip_read(self, strip: Image, left: int, psm: int) -> list[list[StripWord]]:
+        """One reading of the prepared strip (`_margin_strip`): its lines (as Tesseract groups
+        them) of words with boxes in page pixels."""
+        import tesserocr
+
+        api = self._get_api()
+        api.SetPageSegMode(psm)
+        scale = self.margin_scale
+        api.SetImage(strip)
         api.Recognize()
         lines: list[list[StripWord]] = []
         iterator = api.GetIterator()
@@ -288,7 +309,7 @@ class TesseractEngine:
         api.Clear()
         return [line for line in lines if line]
 
-    def _margin_lines(self, image: Image, boxes: list[_Word], unread: bool) -> list[str]:
+    def _margin_lines(self, image: Image, boxes: list[_Word], unread: bool, state: bool = False) -> list[str]:
         """What the right margin holds that the page pass missed, as lines to add to its text.
         It runs on pages whose text shows FBI margin codes (`margin_codes_hint`) or whose
         margin holds ink no word read covers (`unread`): a lone `b7E -5` beside a box leaves no
@@ -297,19 +318,22 @@ class TesseractEngine:
         - The codes the strip reads (as sparse text and as a block of rows) that the page pass
           did not read at the same place, alone on their lines (margin_codes.py).
         - With `unread`: a line wholly inside the `MARGIN_STRIP`, read with confidence as sparse
-          text, none of whose words the page pass read, and that holds no code (codes are the
-          first rule's), is added; a line it read in part is the same line, read twice. The
+          text, none of whose words the page pass read, that holds a letter or digit (a lone `|`
+          is the side of a box whose top and bottom went with the rules) and no code (codes are
+          the first rule's), is added; a line it read in part is the same line, read twice. The
           page pass "read" a place when it put a confident word there, or the same word at any
           confidence: its low-confidence junk (`ae`, `#3` over two margin codes) is not a reading.
         """
         import tesserocr
 
-        sparse = self._strip_read(image, tesserocr.PSM.SPARSE_TEXT)  # small isolated text: what the page pass drops
+        strip, strip_left = self._margin_strip(image, keep_rules=False)
+        sparse = self._strip_read(strip, strip_left, tesserocr.PSM.SPARSE_TEXT)  # small isolated text: what the page pass drops
         out: list[str] = []
         if self.margin_codes:
-            rows = self._strip_read(image, tesserocr.PSM.SINGLE_BLOCK)  # keeps a code beside a box's edge
+            strip, strip_left = self._margin_strip(image, keep_rules=True)
+            rows = self._strip_read(strip, strip_left, tesserocr.PSM.SINGLE_BLOCK)  # keeps a code beside a box's edge
             page_words = [StripWord(w.text, w.box, w.confidence) for w in boxes]
-            out = missed_codes([[w for line in sparse for w in line], [w for line in rows for w in line]], page_words)
+            out = missed_codes([[w for line in sparse for w in line], [w for line in rows for w in line]], page_words, state)
         if not unread:
             return out
         left = int(image.size[0] * (1 - MARGIN_STRIP))
@@ -320,7 +344,8 @@ class TesseractEngine:
 
         for line in sparse:
             text = " ".join(w.text for w in line)
-            if (min(w.box[0] for w in line) > left + 8 and not (self.margin_codes and (claimed(text) or _CATEGORIES.fullmatch(text)))
+            if (min(w.box[0] for w in line) > left + 8 and any(c.isalnum() for c in text)
+                    and not (self.margin_codes and (claimed(text) or _CATEGORIES.fullmatch(text)))
                     and sum(w.confidence for w in line) / len(line) >= MARGIN_CONFIDENCE
                     and not any(read_before(w) for w in line)):
                 out.append(text)
@@ -368,8 +393,9 @@ class TesseractEngine:
                 result, boxes = rows.result, rows.boxes
                 words = len(_WORD.findall(result.text))
         unread = self._margin_unread(gray, boxes)
-        hint = self.margin_codes and margin_codes_hint(result.text)
-        margin = self._margin_lines(gray, boxes, unread) if unread or hint else []
+        state = self.margin_codes and state_stamp(result.text)
+        hint = self.margin_codes and (margin_codes_hint(result.text) or state)
+        margin = self._margin_lines(gray, boxes, unread, state) if unread or hint else []
         if margin:
             result.text = result.text.rstrip("\n") + "\n\n" + "\n".join(margin) + "\n"
             words = len(_WORD.findall(result.text))
