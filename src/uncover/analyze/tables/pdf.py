@@ -68,21 +68,26 @@ def tables_on_page(page: Any, page_no: int) -> list[Table]:
 
 OCR_DPI = 200
 SCREEN_DPI = 72
-TINT_DPI = 144  # the white gutters between shaded cells are a few pixels wide at this resolution
+TINT_DPI = 144  # the closer look: shaded cells' white gutters are a few pixels wide, a half-point rule one
 
 
 def _scanned_may_hold_table(page: Any) -> bool:
-    """A scanned page at screen resolution: tables worth OCR show rules both ways, or, looked
-    at twice as closely, shaded cells in a grid (a table printed with tints and no rule)."""
+    """A scanned page worth OCR for tables: rules both ways, or shaded cells in a grid (a table
+    printed with tints and no rule). Rules are looked for at screen resolution, then again twice
+    as closely: a half-point rule (Word's default) fades into the grey of the paper at 72 dpi, a
+    short one falls under the length a rule needs at 144; shaded cells only show at 144."""
     import numpy as np
 
     from .scanned import rule_edges, tint_box_edges
 
-    pixels = np.asarray(page.render(scale=SCREEN_DPI / 72).to_pil().convert("L"))
-    edges = rule_edges(pixels, SCREEN_DPI)
-    if sum(e["orientation"] == "h" for e in edges) >= 2 and sum(e["orientation"] == "v" for e in edges) >= 2:
+    def ruled(pixels: np.ndarray, dpi: int) -> bool:
+        edges = rule_edges(pixels, dpi)
+        return sum(e["orientation"] == "h" for e in edges) >= 2 and sum(e["orientation"] == "v" for e in edges) >= 2
+
+    if ruled(np.asarray(page.render(scale=SCREEN_DPI / 72).to_pil().convert("L")), SCREEN_DPI):
         return True
-    return bool(tint_box_edges(np.asarray(page.render(scale=TINT_DPI / 72).to_pil().convert("L")), TINT_DPI))
+    closer = np.asarray(page.render(scale=TINT_DPI / 72).to_pil().convert("L"))
+    return ruled(closer, TINT_DPI) or bool(tint_box_edges(closer, TINT_DPI))
 
 
 def _scanned_page_tables(data: bytes, number: int) -> list[Table]:
