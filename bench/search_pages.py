@@ -10,9 +10,8 @@ ingest and a reindex take, in the product's schema. Queries are parsed and compi
 exact count of matches), as `uncover search` does before it reads the 20 hits from case.db;
 faceted queries count custodian, kind and month over every match as the web app's facets do
 (web/facets.py: matching ids from the index, or the complement for a broad query, then numpy).
-Beside them, the same queries the ways uncover answered them before, A/B in the same run: a
-phrase through its word pairs and then positions, and through positions alone; facets fetching
-each match's address and then its id.
+Beside them, each phrase the ways uncover answered it before, A/B in the same run: through its
+word pairs and then positions, and through positions alone.
 """
 
 from __future__ import annotations
@@ -150,36 +149,23 @@ class Facets:
         self.indexed = ids
         self.size = len(corpus.doc_kind) + 1
 
-    def counts(self, query: object, by_address: bool = False) -> dict[str, np.ndarray]:
+    def counts(self, query: object) -> dict[str, np.ndarray]:
         tantivy = self.tantivy
         mask = np.zeros(self.size, dtype=bool)
-        fetch = self._ids_by_address if by_address else self.index.matching_id_array
-        ids = fetch(query, most=len(self.indexed) // 2)  # type: ignore[arg-type, operator]
+        ids = self.index.matching_id_array(query, most=len(self.indexed) // 2)  # type: ignore[arg-type]
         if ids is not None:
             mask[ids] = True
         else:
             mask[self.indexed] = True
             rest = tantivy.Query.boolean_query([(tantivy.Occur.Must, tantivy.Query.all_query()),
                                                 (tantivy.Occur.MustNot, query)])
-            missing = fetch(rest)  # type: ignore[operator]
+            missing = self.index.matching_id_array(rest)
             assert missing is not None
             mask[missing] = False
         m = mask[1:]
         return {"custodian": np.bincount(self.corpus.doc_custodian[m], minlength=len(self.corpus.custodians)),
                 "kind": np.bincount(self.corpus.doc_kind[m], minlength=len(KINDS)),
                 "month": np.bincount(self.corpus.doc_month[m], minlength=72)}
-
-
-    def _ids_by_address(self, query: object, most: int | None = None) -> np.ndarray | None:
-        """How SearchIndex.matching_id_array fetched ids before: every match's address, then its id."""
-        tantivy, searcher = self.tantivy, self.index.searcher()
-        total = int(searcher.search(query, 1, count=True).count)
-        if most is not None and total > most:
-            return None
-        if not total:
-            return np.zeros(0, dtype=np.int64)
-        hits = searcher.search(tantivy.Query.const_score_query(query, 1.0), total, count=False).hits
-        return np.asarray(searcher.fast_field_values("doc_id", [addr for _, addr in hits]), dtype=np.int64)
 
 
 def pct(values: list[float], p: float) -> float:
@@ -206,13 +192,6 @@ def measure(folder: Path, per_kind: int, report: Callable[[str], None] = print) 
             facets.counts(compiled)
         times.setdefault(kind, []).append((time.perf_counter() - t) * 1000)
         totals.setdefault(kind, []).append(total)
-        if kind == "faceted":  # A/B: the matches' addresses first, then their ids (before order_by_field)
-            t = time.perf_counter()
-            compiled = index.compile(parse(q))
-            index.search(compiled, limit=20)
-            facets.counts(compiled, by_address=True)
-            times.setdefault("faceted, ids by address", []).append((time.perf_counter() - t) * 1000)
-            totals.setdefault("faceted, ids by address", []).append(total)
         if kind == "phrase":  # A/B, same query, right after: through the pairs then positions; positions alone
             tokens = list(parse(q).tokens)  # type: ignore[attr-defined]
             plain = tantivy.Query.phrase_query(index.schema, "text", tokens)

@@ -343,7 +343,7 @@ class SearchIndex:
         if not total:
             return set()
         result = searcher.search(query, total, count=False, order_by_field="doc_id", order=tantivy.Order.Asc)
-        return {int(doc_id) for doc_id, _ in result.hits}  # ordered by the id: each hit carries it
+        return {int(i) for i in searcher.fast_field_values("doc_id", [addr for _, addr in result.hits])}
 
     def matching_id_array(self, query: tantivy.Query, most: int | None = None) -> np.ndarray | None:
         """Every matching id as an int64 array (unsorted), for counting facets with numpy.
@@ -359,9 +359,8 @@ class SearchIndex:
             return None
         if not total:
             return np.zeros(0, dtype=np.int64)
-        # No BM25; ordered by the id itself, so each hit carries its id and no second pass reads them.
-        hits = searcher.search(tantivy.Query.const_score_query(query, 1.0), total, count=False, order_by_field="doc_id").hits
-        return np.fromiter((doc_id for doc_id, _ in hits), dtype=np.int64, count=len(hits))
+        hits = searcher.search(tantivy.Query.const_score_query(query, 1.0), total, count=False).hits  # no BM25
+        return np.asarray(searcher.fast_field_values("doc_id", [addr for _, addr in hits]), dtype=np.int64)
 
     # -- compiling the query tree -------------------------------------------------------------------
     def _id_query(self, doc_id: int) -> tantivy.Query:
