@@ -193,10 +193,11 @@ def _absolute(task: Any) -> Any:
 
 class ClusterJoin(Generic[T, R]):
     """The cluster's executor, built in a thread while the committer scans and hashes the inputs:
-    importing Ray and joining the cluster take 0.6 to 1.5 s of the committer's time before its first
-    item, as long as the scan of a few hundred files; done meanwhile, an ingest through Ray starts
-    as soon as one through the local pool does. A failure (no cluster at the address) is kept and
-    raised by `raise_failure` or `executor`, whichever the committer reaches first."""
+    importing Ray and joining the cluster take 0.6 to 1.5 s before the first item. The overlap
+    pays where the scan waits on the disk (large originals on a shared mount); where both need the
+    interpreter (a few hundred small files on a local disk) it hides little. A failure (no
+    cluster at the address) is kept and raised by `raise_failure` or `executor`, whichever the
+    committer reaches first."""
 
     def __init__(self, connect: Callable[[], RayExecutor[T, R]]) -> None:
         self._executor: RayExecutor[T, R] | None = None
