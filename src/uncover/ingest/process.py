@@ -160,7 +160,7 @@ def _each(hooks: list[Callable[..., None]]) -> Callable[..., None] | None:
     return each
 
 
-def _box_collector(boxes: list[Redaction], ocr: OcrEngine | None, warnings: list[str]) -> Callable[[Any, int], None]:
+def _box_collector(boxes: list[Redaction], ocr: OcrEngine | None, warnings: list[str]) -> Callable[..., None]:
     """A page hook that finds redaction boxes on each page (PDF page or image frame) while the
     reader has it open; the OCR engine, when there is one, reads the codes beside boxes on pages
     without a text layer."""

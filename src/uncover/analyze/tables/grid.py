@@ -339,7 +339,7 @@ def _strip_caption_and_notes(table: Table) -> None:
         if cell is None or any(c.rowspan > 1 and c.row == 0 for c in table.cells if c is not cell):
             break
         table.title = (table.title + " " + cell.display).strip()
-        _drop_row(table, 0)
+        drop_row(table, 0)
     while table.n_rows > 1:
         last = table.n_rows - 1
         cell = _only_cell(table, last)
@@ -349,10 +349,10 @@ def _strip_caption_and_notes(table: Table) -> None:
         if not note_like:
             break
         table.notes = (cell.display + " " + table.notes).strip()
-        _drop_row(table, last)
+        drop_row(table, last)
 
 
-def _drop_row(table: Table, row: int) -> None:
+def drop_row(table: Table, row: int) -> None:
     table.cells = [c for c in table.cells if c.row != row]
     for c in table.cells:
         if c.row > row:

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from .grid import _drop_row, build_table, finish_cell
+from .grid import build_table, drop_row, finish_cell
 from .model import BBox, Table
 from .notdata import data_tables
 from .redacted import mark_redactions
@@ -403,8 +403,8 @@ def _read_cell(image: Image.Image, engine: Any, figures: bool) -> str:
     then as figures at twice the size: a lone digit of a small font is too few pixels high for
     Tesseract at 200 dpi (`1` read as `4`, or nothing)."""
     text = ""
-    larger = image.resize((image.width * 2, image.height * 2), Image.BICUBIC)
-    for charset, img in (("", image), (FIGURES, image), (FIGURES, larger)) if figures else (("", image),):
+    for charset, larger in (("", False), (FIGURES, False), (FIGURES, True)) if figures else (("", False),):
+        img = image.resize((image.width * 2, image.height * 2), Image.BICUBIC) if larger else image  # only when read so
         text = " ".join(t for t, _, conf in engine.word_boxes(img, line=True, charset=charset) if conf >= 30)
         if not figures:
             return text
@@ -486,4 +486,4 @@ def drop_speck_rows(table: Table) -> None:
         filled = [c for c in table.cells if c.row == row and c.display.strip()]
         if len(filled) == 1 and filled[0].rowspan == 1 and not any(ch.isalnum() for ch in filled[0].display):
             table.cells.remove(filled[0])
-            _drop_row(table, row)
+            drop_row(table, row)

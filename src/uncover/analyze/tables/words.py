@@ -94,9 +94,8 @@ def _settle(lines: list[list[Word]], big: float, rounds: int = 3) -> list[list[W
                 else:
                     alone.append([w])
         settled = [line for line in moved if line] + alone
-        if sorted(map(len, settled)) == sorted(map(len, lines)) and all(
-                any(set(map(id, a)) == set(map(id, b)) for b in lines) for a in settled):
-            return settled
+        if {frozenset(map(id, line)) for line in settled} == {frozenset(map(id, line)) for line in lines}:
+            return settled  # the same lines (both hold every word once): nothing moved
         lines = settled
     return lines
 
