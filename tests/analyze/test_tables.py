@@ -270,3 +270,30 @@ def test_the_ingest_opens_only_what_its_workers_found_may_hold_a_table(case, cor
     assert {name for name, _, _ in at_ingest} >= {"nics-background-checks-2015-11.pdf", "senate-expenditures.pdf"}
     read_tables(case)  # every page of every document looked at again
     assert stored() == at_ingest
+
+
+def test_the_pre_check_asks_for_fewer_boxes_and_finds_the_same_columns(corpora: Path) -> None:
+    """The pre-check asks PDFium only for the boxes beside spaces and punctuation: on real released
+    and tabular pages it finds the columns asking for every box finds, and the same gaps."""
+    import pypdfium2 as pdfium
+
+    from uncover.analyze.tables.precheck import _has_column, _line_gaps
+
+    files = sorted((corpora / "pdf-tables-gov").rglob("*.pdf")) + sorted((corpora / "foia-clinton-state-pdfs").rglob("*.pdf"))[:40]
+    pages = same_gaps = columns = 0
+    for path in files:
+        try:
+            pdf = pdfium.PdfDocument(str(path))
+        except pdfium.PdfiumError:  # the corpus keeps a few damaged files on purpose
+            continue
+        for number in range(len(pdf)):
+            text = pdf[number].get_textpage()
+            if text.count_chars() == 0:
+                continue
+            every, asked = _line_gaps(text, every=True), _line_gaps(text)
+            assert _has_column(asked) == _has_column(every), f"{path.name} page {number + 1}"
+            pages += 1
+            same_gaps += set(asked) == set(every)
+            columns += _has_column(every)
+    assert pages > 150 and columns > 20
+    assert same_gaps >= pages - 2
