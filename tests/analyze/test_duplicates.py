@@ -193,3 +193,18 @@ def test_dupes_command_states_the_basis_and_summarises_long_groups(case):
     assert "DOC-0000" not in result.output
     full = CliRunner().invoke(main, ["dupes", str(case.root), "--group", "1"], env={"COLUMNS": "200"})
     assert all(f"copy{i:02d}.eml" in full.output for i in range(len(ids)))
+
+
+def test_the_boilerplate_word_check_never_changes_which_lines_are_boilerplate() -> None:
+    import re
+
+    from uncover.analyze import duplicates
+
+    lines = ["This page intentionally left blank", "PAGE 3 OF 12", "Page 3 of 12 of the memo", "non-responsive",
+             "Privileged & Confidential", "The agency's response is due on Friday.", "ſlip ſheet",
+             "Thiſ message may be privileged", "x" * 700 + " placeholder", "", "Withheld in its entirety (b)(5)",
+             "Pages 3 to 12", "SLIPSHEET"]
+    for line in lines:
+        expected = len(line) < 600 and duplicates._BOILERPLATE.search(line) is not None
+        assert duplicates.is_boilerplate(line) == expected, line
+    assert re.search(duplicates._BOILERPLATE, "ſlip ſheet")  # a non-ASCII line still reaches the search

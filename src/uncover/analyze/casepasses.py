@@ -34,7 +34,7 @@ from .duplicates import (
 )
 from .messages import MESSAGE_STYLES, read_message
 from .neardup import DEFAULT_THRESHOLD, cluster, signatures
-from .normalize import agency_doc_number
+from .normalize import agency_doc_number, normalize_text
 from .threads import HEADER_CHARS, Message, QuotedMessage, build_threads, participants
 from .versions import VersionCandidate, compare_versions, match_versions
 
@@ -124,8 +124,10 @@ def text_fingerprints(items: list[tuple[int, str]]) -> list[dstore.Fingerprint]:
     the extraction, so the parent only stores the rows; the pass computes it for documents that
     came another way (load-file records, cases ingested before)."""
     sigs, counts = signatures([t for _, t in items])
+    normalized = [normalize_text(text) for _, text in items]
     return [
-        dstore.Fingerprint(doc_id, text_hash(text), agency_doc_number(text), int(counts[k]), sigs[k], substantive_words(text))
+        dstore.Fingerprint(doc_id, text_hash(text, normalized[k]), agency_doc_number(text), int(counts[k]), sigs[k],
+                           substantive_words(text, normalized[k]))
         for k, (doc_id, text) in enumerate(items)
     ]
 

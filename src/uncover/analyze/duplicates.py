@@ -49,6 +49,10 @@ _BOILERPLATE = re.compile(
     r"(?:is|may\s+be)\s+(?:confidential|privileged)|non[-\s]?responsive|page\s+\d+\s+of\s+\d+",
     re.IGNORECASE,
 )
+# A word each of _BOILERPLATE's phrases contains: an ASCII line without any of them cannot match,
+# and finding them is some twenty times cheaper than the search (run on every line ingested).
+_BOILERPLATE_WORDS = ("blank", "withheld", "native", "slip", "placeholder", "confidential", "privileged", "intended",
+                      "creative", "attribution", "unsubscribe", "responsive", "page")
 _ADDRESS = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
 
 
@@ -88,19 +92,33 @@ class ExactGroup:
         return self.basis, self.key, self.primary, [(m.document_id, m.is_primary, m.other_family, m.collapsed) for m in self.members]
 
 
-def text_hash(text: str) -> str | None:
-    """sha256 of the normalized text; None for a text with no words (blank pages match nothing)."""
-    normalized = normalize_text(text)
+def text_hash(text: str, normalized: str | None = None) -> str | None:
+    """sha256 of the normalized text; None for a text with no words (blank pages match nothing).
+    `normalized`: normalize_text(text), where the caller has it already."""
+    if normalized is None:
+        normalized = normalize_text(text)
     if not normalized:
         return None
     return hashlib.sha256(normalized.encode("utf-8")).hexdigest()
 
 
-def substantive_words(text: str) -> int:
-    """Words left once boilerplate lines (slip sheets, footers, notices) are removed."""
-    kept = [line for line in text.splitlines() if not (len(line) < 600 and _BOILERPLATE.search(line))]
-    normalized = normalize_text("\n".join(kept))
+def substantive_words(text: str, normalized: str | None = None) -> int:
+    """Words left once boilerplate lines (slip sheets, footers, notices) are removed.
+    `normalized`: normalize_text(text), used when no line is removed (most texts)."""
+    kept = "\n".join(line for line in text.splitlines() if not is_boilerplate(line))
+    if normalized is None or kept != text:
+        normalized = normalize_text(kept)
     return len(normalized.split()) if normalized else 0
+
+
+def is_boilerplate(line: str) -> bool:
+    if len(line) >= 600:
+        return False
+    if line.isascii():  # case-insensitive matching can pair a non-ASCII letter with an ASCII one
+        low = line.lower()
+        if not any(word in low for word in _BOILERPLATE_WORDS):
+            return False
+    return _BOILERPLATE.search(line) is not None
 
 
 def email_key(sender: str | None, to: str | None, cc: str | None, bcc: str | None, subject: str | None,
