@@ -62,3 +62,25 @@ def test_no_fingerprint_when_analysis_is_off(tmp_path: Path, corpora: Path) -> N
     assert off.fingerprint is None
     assert on.extraction is not None and off.extraction is not None
     assert [p.text for p in on.extraction.pages] == [p.text for p in off.extraction.pages]
+
+
+def test_word_pairs_made_by_the_workers_index_as_a_reindex_does(tmp_path: Path, corpora: Path) -> None:
+    """The index's word pairs are made in the workers; a two-word phrase then finds exactly the
+    documents, with the same scores, as after `uncover reindex` builds every field in one process."""
+    from uncover.search import reindex, search
+
+    source = tmp_path / "production"
+    source.mkdir()
+    for pdf in sorted((corpora / "foia-clinton-state-pdfs").rglob("*.pdf"))[:12]:
+        shutil.copyfile(pdf, source / pdf.name)
+    case = Case.init(tmp_path / "case")
+    ingest(case, [source], IngestOptions(workers=2, ocr="never"))
+    queries = ['"release in part"', '"department of state"', '"secretary clinton"', '"in part"', "benghazi"]
+
+    def hits() -> dict[str, dict[int, float]]:
+        return {q: {h.doc_id: round(h.score or 0, 4) for h in search(case, q, limit=100).hits} for q in queries}
+
+    from_workers = hits()
+    assert from_workers['"release in part"'] and from_workers['"department of state"']
+    assert reindex(case) == 12
+    assert hits() == from_workers

@@ -340,7 +340,7 @@ class _Ingest:
 
     def _item_settings(self) -> ItemSettings:
         return ItemSettings(ocr_mode=self.options.ocr, limits=self.options.limits, withholdings=self.options.analyze,
-                            fingerprint=self.options.analyze, tables=self.options.analyze)
+                            fingerprint=self.options.analyze, tables=self.options.analyze, index=self.options.index)
 
     def _process(self, cluster: Executor[ItemTask, ItemResult] | None = None) -> None:
         pending = self.store.pending_inputs(self.production.id)
@@ -473,7 +473,8 @@ class _Ingest:
             doc.id = doc_id
             for page in pages:
                 page.document_id = doc_id
-            self.case.index.add(doc, pages, self.production.name, own=result.reading.own if result.reading else None)
+            self.case.index.add(doc, pages, self.production.name, own=result.reading.own if result.reading else None,
+                                pairs=result.pairs)
             self.unindexed.append(doc_id)
         if new_inputs:
             self.progress.grow("Extracting", len(new_inputs))

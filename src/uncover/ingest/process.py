@@ -21,6 +21,7 @@ from ..analyze.tables.precheck import page_check
 from ..analyze.withholdings import WithholdingsFindings, find_withholdings
 from ..errors import DiskFullError, ExtractionError, is_disk_full
 from ..model import DocumentKind, IssueCategory, Page, Redaction
+from ..search.index import word_pairs
 from .formats import identify
 from .formats.base import ExpansionBudget, Extraction, Limits, ReadContext
 from .ocr import OcrEngine, default_engine
@@ -46,6 +47,7 @@ class ItemSettings:
     withholdings: bool = True  # find exemption marks and redaction boxes here, in parallel
     fingerprint: bool = True  # the duplicate passes' text hash and MinHash signature, here, in parallel
     tables: bool = True  # the tables pre-check on each PDF page, here, so the tables pass opens only what may hold one
+    index: bool = True  # the search index's word pairs (search/index.py), here: the parent only adds the document
 
 
 @dataclass
@@ -60,6 +62,7 @@ class ItemResult:
     fingerprint: Fingerprint | None = None  # for the duplicate passes; its document_id is set by the parent
     disk_full: bool = False  # the disk filled up: not the file's fault; the item stays pending
     table_pages: list[int] | None = None  # a PDF's pages that may hold a table; None: not checked
+    pairs: str | None = None  # word_pairs of the pages' text, for the search index
 
 
 SCRATCH_MIN_FREE = 1024 * 1024
@@ -143,8 +146,11 @@ def process_item(task: ItemTask, settings: ItemSettings) -> ItemResult:
         result.withholdings.warnings.extend(f"{name} {w}" for w in box_warnings)
         if extraction.kind not in NOT_MESSAGES:  # a native e-mail's header is in the file: segments only
             result.reading = read_message([p.text for p in extraction.pages], derive=extraction.kind != DocumentKind.EMAIL)
-    if settings.fingerprint:  # the text exactly as the duplicate pass reads it back: pages joined by newlines
-        result.fingerprint = text_fingerprints([(0, "\n".join(p.text or "" for p in extraction.pages))])[0]
+    text = "\n".join(p.text or "" for p in extraction.pages)  # as the duplicate pass and the index read it back
+    if settings.fingerprint:
+        result.fingerprint = text_fingerprints([(0, text)])[0]
+    if settings.index:
+        result.pairs = word_pairs(text)
     return result
 
 

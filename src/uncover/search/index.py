@@ -90,20 +90,23 @@ def build_schema() -> tantivy.Schema:
 META_COLUMNS = ("id", "kind", "filename", "custodian", "subject", "title", "sender", "author", "recipients", "cc", "bcc", "date")
 
 
-def field_values(doc: Document, pages: Iterable[Page], production_name: str, own: str | None = None) -> dict[str, object]:
+def field_values(doc: Document, pages: Iterable[Page], production_name: str, own: str | None = None,
+                 pairs: str | None = None) -> dict[str, object]:
     """What is indexed for a document; mirrors filters.TEXT_FIELDS_SQL / RAW_FIELDS_SQL.
 
-    `own`: the author's own text when the document quotes earlier messages (analyze/segments.py)."""
+    `own`: the author's own text when the document quotes earlier messages (analyze/segments.py).
+    `pairs`: word_pairs of the pages' text, where an ingest worker made them already."""
     meta = {c: getattr(doc, c) for c in META_COLUMNS}
     meta["kind"] = str(doc.kind)
-    return values_from(meta, "\n".join(p.text for p in pages), production_name, own)
+    return values_from(meta, "\n".join(p.text for p in pages), production_name, own, pairs)
 
 
-def values_from(meta: Mapping[str, Any], text: str, production_name: str, own: str | None = None) -> dict[str, object]:
+def values_from(meta: Mapping[str, Any], text: str, production_name: str, own: str | None = None,
+                pairs: str | None = None) -> dict[str, object]:
     day = day_of(meta["date"])
     return {
         "text": text,
-        PAIRS_FIELD: word_pairs(text),
+        PAIRS_FIELD: word_pairs(text) if pairs is None else pairs,
         "subject": meta["subject"] or meta["title"],
         "from": meta["sender"] or meta["author"],
         "to": "\n".join(x or "" for x in (meta["recipients"], meta["cc"], meta["bcc"])),
@@ -237,9 +240,9 @@ class SearchIndex:
         return self._writer
 
     def add(self, doc: Document, pages: list[Page], production_name: str, *, replace: bool = True,
-            own: str | None = None) -> None:
+            own: str | None = None, pairs: str | None = None) -> None:
         """Queue a document (visible after `commit`). `replace` first removes any earlier copy."""
-        self.add_values(doc.id, field_values(doc, pages, production_name, own), replace=replace)
+        self.add_values(doc.id, field_values(doc, pages, production_name, own, pairs), replace=replace)
 
     def add_values(self, doc_id: int, values: Mapping[str, object], *, replace: bool = True) -> None:
         tdoc = tantivy.Document()
