@@ -19,11 +19,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from docx.opc.part import PartFactory
-from docx.oxml.parser import parse_xml
-from docx.package import Package
-from docx.parts.document import DocumentPart
-
 from ...errors import ExtractionError
 from ...model import DocumentKind, IssueCategory, TextSource
 from .base import Extraction, PageText, ReadContext, display, require_content
@@ -231,6 +226,8 @@ def word_text(document: Any) -> tuple[str, list[str]]:
             continue
         element = getattr(part, "element", None)
         if element is None:
+            from docx.oxml.parser import parse_xml
+
             element = parse_xml(part.blob)
         if bucket in ("headers and footers",):
             text = _lines_text(block_lines(element))
@@ -261,7 +258,12 @@ def word_text(document: Any) -> tuple[str, list[str]]:
 
 
 def _open_word(path: Path) -> Any:
-    """python-docx's Document, accepting macro-enabled documents and templates too."""
+    """python-docx's Document, accepting macro-enabled documents and templates too. (python-docx
+    is imported here, not with the module: every ingest loads every reader, most see no Word file.)"""
+    from docx.opc.part import PartFactory
+    from docx.package import Package
+    from docx.parts.document import DocumentPart
+
     for ctype in _MAIN_TYPES:
         PartFactory.part_type_for.setdefault(ctype, DocumentPart)
     part = Package.open(str(path)).main_document_part

@@ -10,9 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pptx.package import Package
-from pptx.parts.presentation import PresentationPart
-
 from ...model import DocumentKind, TextSource
 from .base import Extraction, PageText, ReadContext
 from .docx import app_properties, core_properties, legacy_if_ole, library_error, open_ooxml_guard, sniff_ooxml
@@ -59,7 +56,11 @@ def slide_text(slide: Any) -> str:
 
 
 def _open_presentation(path: Path) -> Any:
-    """The Presentation, accepting shows and templates (python-pptx's API checks refuse them)."""
+    """The Presentation, accepting shows and templates (python-pptx's API checks refuse them).
+    python-pptx is imported here, not with the module (see docx._open_word)."""
+    from pptx.package import Package
+    from pptx.parts.presentation import PresentationPart
+
     part = Package.open(str(path)).main_document_part
     if not isinstance(part, PresentationPart):
         raise ValueError(f"main part is {part.content_type}, not a presentation")

@@ -14,8 +14,6 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-import openpyxl
-
 from ...errors import ExtractionError
 from ...model import DocumentKind, IssueCategory, TextSource
 from .base import Extraction, PageText, ReadContext, display
@@ -88,6 +86,8 @@ class XlsxReader:
         try:
             # A file object, not the path: originals are stored under their hash with no extension,
             # and openpyxl refuses a path whose extension it does not know.
+            import openpyxl  # here, not with the module (see docx._open_word)
+
             with py_warnings.catch_warnings(), open(path, "rb") as fh:
                 py_warnings.simplefilter("ignore")
                 wb = openpyxl.load_workbook(fh, read_only=True, data_only=True, keep_links=False)
