@@ -79,3 +79,25 @@ def test_a_page_read_almost_empty_or_poorly_is_flagged(engine) -> None:
     assert page_flag_notes(page)[0].startswith("OCR read almost nothing")
     assert ocr_warnings([page]) == ["page ABC0000123: OCR read almost nothing from a page with print on it: "
                                     "check the page image."]
+
+
+def test_leptonica_errors_stay_off_the_terminal() -> None:
+    """Leptonica prints its own errors (`Error in pixScanForForeground: ...`) to stderr, under the
+    progress bar; once the OCR engine is loaded it prints none. A bad call straight into the library
+    shows the message before, and nothing after."""
+    import subprocess
+    import sys
+
+    script = """
+import ctypes, glob, os, sys, tesserocr
+from PIL import Image
+from uncover.ingest.ocr import TesseractEngine
+library = ctypes.CDLL(sorted(glob.glob(os.path.join(os.path.dirname(tesserocr.__file__), "..", "tesserocr.libs", "libleptonica*")))[0])
+if sys.argv[1] == "engine":
+    TesseractEngine().recognize(Image.new("L", (200, 60), 255))
+library.pixScanForForeground(None, None, 0, None)
+"""
+    printed = {how: subprocess.run([sys.executable, "-c", script, how], capture_output=True, text=True, check=True).stderr
+               for how in ("bare", "engine")}
+    assert "Error in pixScanForForeground" in printed["bare"]
+    assert "Error in" not in printed["engine"]

@@ -164,6 +164,35 @@ def tessdata_path() -> str:
         return ""
 
 
+LEPTONICA_SILENT = 6  # L_SEVERITY_NONE
+
+
+def quiet_leptonica() -> bool:
+    """Stop Leptonica (Tesseract's image library) printing its own errors to the terminal.
+
+    On odd crops it prints lines such as `Error in pixScanForForeground: invalid box` straight to
+    stderr, under the progress bar: Tesseract goes on and returns what it read, so the line tells
+    a user nothing they can act on. The library is the one tesserocr loaded (its wheel bundles it;
+    else the system's). False when it cannot be found."""
+    import ctypes
+    import ctypes.util
+    import glob
+
+    import tesserocr
+
+    here = os.path.dirname(tesserocr.__file__)
+    found = sorted(glob.glob(os.path.join(here, "..", "tesserocr.libs", "libleptonica*")))
+    name = found[0] if found else ctypes.util.find_library("leptonica") or ctypes.util.find_library("lept")
+    if not name:
+        return False
+    try:
+        library = ctypes.CDLL(name)
+        library.setMsgSeverity(LEPTONICA_SILENT)
+    except (OSError, AttributeError):
+        return False
+    return True
+
+
 def clear_scan_border(image: Image, band: float = 0.03, dark_share: float = 0.3) -> tuple[Image, float]:
     """The image (mode L) with long dark lines in its outer `band` whitened, and its ink share.
 
@@ -210,6 +239,7 @@ class TesseractEngine:
             os.environ.setdefault("OMP_THREAD_LIMIT", "1")
             import tesserocr
 
+            quiet_leptonica()
             path = tessdata_path()
             self._api = tesserocr.PyTessBaseAPI(path=path, lang=self.language) if path else tesserocr.PyTessBaseAPI(lang=self.language)
             self._api.SetVariable("preserve_interword_spaces", "1")

@@ -23,8 +23,9 @@ def ocr_words(image) -> list[tuple[str, Box]]:  # type: ignore[no-untyped-def]
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     import tesserocr
 
-    from ..ingest.ocr import tessdata_path
+    from ..ingest.ocr import quiet_leptonica, tessdata_path
 
+    quiet_leptonica()
     path = tessdata_path()
     with (tesserocr.PyTessBaseAPI(path=path) if path else tesserocr.PyTessBaseAPI()) as api:
         api.SetImage(image.convert("L") if image.mode not in ("L", "RGB", "1") else image)
