@@ -35,7 +35,7 @@ class ItemTask:
     input_id: int
     original: Path  # the stored original in the blob store
     display_name: str
-    scratch: Path  # where children are written; removed by the parent once stored
+    scratch: Path  # where children are written (made by the reader that writes one); removed by the parent once stored
     size: int
     budget: ExpansionBudget | None = None  # what is left of its top-level input's expansion budget
 
@@ -73,8 +73,11 @@ def _disk_was_full(scratch: Path, extraction: Extraction) -> bool:
     warning quoting the OS's words, means the extraction cannot be trusted to be complete."""
     if any(is_disk_full(Exception(w)) for w in extraction.warnings):
         return True
+    folder = scratch
+    while not folder.exists() and folder != folder.parent:  # a reader makes the folder only for children
+        folder = folder.parent
     try:
-        info = os.statvfs(scratch if scratch.exists() else scratch.parent)
+        info = os.statvfs(folder)
     except (OSError, AttributeError):
         return False
     return info.f_bavail * info.f_frsize < SCRATCH_MIN_FREE
@@ -105,7 +108,6 @@ def process_item(task: ItemTask, settings: ItemSettings) -> ItemResult:
     if reader is None:
         return ItemResult(task.input_id, category=IssueCategory.UNSUPPORTED,
                           message=f"{name} is in a format uncover does not read; its original is kept and hashed, review it by hand.")
-    task.scratch.mkdir(parents=True, exist_ok=True)
     boxes: list[Redaction] = []
     box_warnings: list[str] = []
     table_pages: list[int] = []
