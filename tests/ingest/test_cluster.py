@@ -122,6 +122,27 @@ def test_node_workers_are_kept_for_the_next_ingest_then_exit_when_idle(cluster: 
     assert not child_pids(300) & first
 
 
+def test_two_ingests_with_other_settings_keep_their_own_children(cluster: str) -> None:
+    """Node workers shared by two ingests with different settings (here, time limits) keep a child
+    for each, so taking turns restarts neither (a child's start is seconds of imports)."""
+    sys.path.insert(0, str(HERE))
+    from test_workers import misbehave
+
+    def child_pids(seconds: float) -> set[str]:
+        with RayExecutor(misbehave, cluster, WorkerLimits(seconds=seconds), batch=1) as executor:
+            for t in "abcd":
+                executor.submit(t)
+            pids = set()
+            while (o := executor.next_outcome()) is not None:
+                assert o.result is not None
+                pids.add(o.result.rsplit(" ", 1)[1])
+        return pids
+
+    first, other = child_pids(30), child_pids(31)
+    assert len(first) == 2 and not first & other, "other settings: children of their own"
+    assert child_pids(30) == first and child_pids(31) == other
+
+
 def test_a_lost_node_worker_is_replaced_and_its_batch_retried(cluster: str) -> None:
     import threading
 

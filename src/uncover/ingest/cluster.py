@@ -5,9 +5,10 @@ every node, at the same uncover version. The ingest itself does not change: the 
 it scans and hashes the inputs, owns the case database and the search index, and commits every
 result (the single committer); only `process_item` (extraction, OCR, withholdings) runs on the
 cluster, in batches of a few items sent to node workers: one Ray actor per CPU, each holding
-its child process, kept running between ingests (for KEEP_SECONDS idle) so that only the first
-ingest on a cluster pays for starting them. Results come back as batches finish, in any order,
-and are committed one document per transaction as before.
+its child process (one per ingest settings, two at most), kept running between ingests (for
+KEEP_SECONDS idle) so that only the first ingest on a cluster pays for starting them. Results
+come back as batches finish, in any order, pickled once by the child that made them, and are
+committed one document per transaction as before.
 
 Isolation is the local pool's: on each node a worker hands its items to a `LocalPool` of one child
 process (started from a fork server, with the same time and memory limits), kept for the life of
@@ -34,7 +35,7 @@ import os
 import pickle
 import threading
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -52,7 +53,8 @@ SYSTEM_RETRIES = 1  # a batch lost with its worker or node is run again once, it
 JOIN_SECONDS = 60.0  # the most an ingest waits for the cluster to accept it before saying so
 KEEP_SECONDS = 300.0  # a node worker left idle this long exits, handing its CPU back to the cluster
 NAMESPACE = "uncover"  # the Ray namespace of the node workers, found by name by the next ingest
-_POOLS: dict[str, LocalPool[Any, Any]] = {}  # per Ray worker process: its child-process pool
+KEPT_POOLS = 2  # child processes a node worker keeps, one per ingest settings; the least recently used goes
+_POOLS: OrderedDict[str, LocalPool[Any, Any]] = OrderedDict()  # per Ray worker process: its child-process pools
 
 
 def _ray() -> Any:
@@ -63,8 +65,22 @@ def _ray() -> Any:
     return ray
 
 
+class PickledResult:
+    """`fn` whose result is pickled in the child process that computed it. The node worker then
+    passes the bytes on to the committer as they are: unpickling each result there and pickling
+    it again for Ray (pages, boxes, marks: thousands of small objects per document) cost the node
+    worker as much CPU as the committer's own reading of it."""
+
+    def __init__(self, fn: Callable[[Any], Any]) -> None:
+        self.fn = fn
+
+    def __call__(self, task: Any) -> bytes:
+        return pickle.dumps(self.fn(task), protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def run_batch(fn: Callable[[Any], Any], limits: WorkerLimits, tasks: list[Any]) -> list[Outcome[Any, Any]]:
-    """On a node: the items of one Ray task, each in this worker's child process, with the limits."""
+    """On a node: the items of one Ray task, each in this worker's child process, with the limits.
+    A result comes back pickled (PickledResult); `unpickled` reads it where it is committed."""
     pool = _pool(fn, limits)
     for task in tasks:
         pool.submit(task)
@@ -123,15 +139,22 @@ def _pool(fn: Callable[[Any], Any], limits: WorkerLimits) -> LocalPool[Any, Any]
         key = hashlib.sha256(pickle.dumps((fn, limits))).hexdigest()
     except (pickle.PicklingError, AttributeError, TypeError):
         key = f"{id(fn)}-{limits}"
-    pool = _POOLS.get(key)
-    if pool is None:
-        for old in _POOLS.values():
-            old.close()
-        _POOLS.clear()
-        pool = _POOLS[key] = LocalPool(fn, workers=1, limits=limits, start_method="forkserver",
-                                       preload=["uncover.ingest.process"], ready_timeout=READY_TIMEOUT,
-                                       main_in_children=False)  # the Ray worker's main is Ray's own script
+    pool = _POOLS.pop(key, None)
+    if pool is None:  # two ingests with other settings (OCR on and off) take turns without restarting each other's
+        while len(_POOLS) >= KEPT_POOLS:
+            _POOLS.popitem(last=False)[1].close()
+        pool = LocalPool(PickledResult(fn), workers=1, limits=limits, start_method="forkserver",
+                         preload=["uncover.ingest.process"], ready_timeout=READY_TIMEOUT,
+                         main_in_children=False)  # the Ray worker's main is Ray's own script
+    _POOLS[key] = pool
     return pool
+
+
+def unpickled(outcome: Outcome[Any, Any]) -> Outcome[Any, Any]:
+    """The outcome with its result read back from the bytes its child process pickled."""
+    if isinstance(outcome.result, bytes):
+        outcome.result = pickle.loads(outcome.result)
+    return outcome
 
 
 @functools.cache
@@ -345,7 +368,7 @@ class RayExecutor(Generic[T, R]):
         ray = self.ray
         while True:
             if self.ready:
-                return self.ready.popleft()
+                return unpickled(self.ready.popleft())
             self._dispatch()
             if not self.in_flight:
                 return None
