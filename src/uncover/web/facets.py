@@ -229,19 +229,14 @@ class FacetCache:
         index = case.index
         size = int(version["documents"][1] or 0) + 1
         mask = np.zeros(size, dtype=bool)
-        query = index.compile(tree, case.store.conn)
-        indexed = self.indexed_ids(case, version)
-        ids = index.matching_id_array(query, most=len(indexed) // 2)
-        if ids is not None:
+        ids, matching = index.matching_or_missing(index.compile(tree, case.store.conn))
+        if matching:
             mask[ids[ids < size]] = True
             return mask
         # A broad query: every indexed id but the (fewer) ones that do not match.
+        indexed = self.indexed_ids(case, version)
         mask[indexed[indexed < size]] = True
-        rest = tantivy.Query.boolean_query([(tantivy.Occur.Must, tantivy.Query.all_query()),
-                                            (tantivy.Occur.MustNot, query)])
-        missing = index.matching_id_array(rest)
-        assert missing is not None
-        mask[missing[missing < size]] = False
+        mask[ids[ids < size]] = False
         return mask
 
 
