@@ -11,7 +11,9 @@ exact count of matches), as `uncover search` does before it reads the 20 hits fr
 faceted queries count custodian, kind and month over every match as the web app's facets do
 (web/facets.py: matching ids from the index, or the complement for a broad query, then numpy).
 Beside them, each phrase the ways uncover answered it before, A/B in the same run: through its
-word pairs and then positions, and through positions alone.
+word pairs and then positions, and through positions alone; and each faceted query again, as now
+and as before issue 16 (a count search before each hits search, every facet counted through a
+mask), the two taking turns to go first.
 """
 
 from __future__ import annotations
