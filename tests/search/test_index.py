@@ -206,3 +206,33 @@ def test_a_phrase_is_answered_by_word_pairs_and_positions(tmp_path: Path):
     assert {h.filename for h in search(case, '"in part"').hits} == {"0.pdf", "2.pdf", "3.pdf"}
     phrase = search(case, '"the memo"').hits
     assert {h.filename for h in phrase} == {"0.pdf", "1.pdf"} and all(h.score and h.score > 0 for h in phrase)
+
+
+@pytest.mark.parametrize("query", ["benghazi", "-benghazi", "libya OR tripoli", "*", "zzzznothing"])
+def test_matching_or_missing_gives_the_matches_or_exactly_their_complement(state_case, query: str):
+    from uncover.search import parse
+
+    case, records = state_case
+    expected, every = matching_ids(case, query), matching_ids(case, "*")
+    ids, matching = case.index.matching_or_missing(case.index.compile(parse(query), case.store.conn))
+    assert matching == (len(expected) <= len(every) // 2)
+    assert len(ids) == len(set(ids.tolist()))
+    assert set(ids.tolist()) == (expected if matching else every - expected)
+
+
+def test_matching_or_missing_leaves_a_deleted_document_out_of_the_complement(state_case):
+    from uncover.search import parse
+
+    case, records = state_case
+    target = records[0].id
+    case.index.delete(target)
+    case.index.commit()
+    try:
+        ids, matching = case.index.matching_or_missing(case.index.compile(parse("-zzzznothing")))
+        assert not matching and len(ids) == 0  # every live document matches: nothing to remove
+        ids, matching = case.index.matching_or_missing(case.index.compile(parse("zzzznothing")))
+        assert matching and len(ids) == 0
+    finally:
+        case.store.conn.execute("UPDATE documents SET indexed = 0 WHERE id = ?", (target,))
+        catch_up(case)
+    assert case.index.count() == len(records)

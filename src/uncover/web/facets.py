@@ -4,11 +4,15 @@ Counting with SQL (GROUP BY over every matching id) took 0.5-0.8 s for a broad q
 facet is held in memory as two numpy arrays per case, (document id, value code), one row per
 document and value, read once per data version. A query's matching ids become a boolean mask
 over document ids, and a facet's counts are one `bincount` of the codes of the masked rows: the
-same numbers SQL gives over the same ids, in a few milliseconds.
+same numbers SQL gives over the same ids, in a few milliseconds. A facet of one value per
+document (production, kind, custodian, month) also holds its code per document id, and counts
+the ids themselves: three such facets over 155,000 of 344,561 documents, 2.0 ms against 6.3
+through the mask (numpy selecting among every row is the cost).
 
 Fetching the matching ids from Tantivy is what remains costly (one hit object per match), so a
 query matching more than half of the index fetches the ids that do NOT match and removes them
-from the cached set of every indexed id.
+from the cached set of every indexed id (a facet counted by id takes their counts from its
+counts over every indexed id).
 
 Everything cached is keyed on a data version read from SQL on each request (document count and
 highest id, unindexed count, the index's document count, the review audit and tag counts, the
@@ -56,20 +60,32 @@ class Dimension:
     docs: np.ndarray  # int64 document ids
     codes: np.ndarray  # index into labels
     labels: list[Any]
+    # Where each document holds one row (the documents table's columns): the code of each document
+    # id, len(labels) for an id without a row. Counting over ids through it gathers one code per
+    # id; through a mask it selects among every row: about 1.5 ms a facet at 344,561 documents.
+    by_id: np.ndarray | None = None
 
     def count(self, mask: np.ndarray | None) -> dict[Any, int]:
         """{label: documents}, over the documents where `mask` is true (None: every document)."""
         codes = self.codes if mask is None else self.codes[mask[self.docs]]
-        counts = np.bincount(codes, minlength=len(self.labels))
+        return self.labelled(np.bincount(codes, minlength=len(self.labels)))
+
+    def tally(self, ids: np.ndarray) -> np.ndarray:
+        """Documents per code over `ids` (distinct document ids), for a dimension with `by_id`."""
+        assert self.by_id is not None
+        return np.bincount(self.by_id[ids[ids < len(self.by_id)]], minlength=len(self.labels) + 1)[: len(self.labels)]
+
+    def labelled(self, counts: np.ndarray) -> dict[Any, int]:
         return {self.labels[i]: int(counts[i]) for i in np.flatnonzero(counts)}
 
 
 def dimension(doc_ids: Sequence[int], values: Sequence[Any], key: Callable[[Any], Any] | None = None,
-              label: Callable[[Any], Any] | None = None) -> Dimension:
+              label: Callable[[Any], Any] | None = None, one_per_document: bool = False) -> Dimension:
     """Codes rows by `key(value)`; the label of a code is `label` of the first value seen for it.
 
     Values are first coded as they are (a dict lookup per row, in C); `key` and `label` then run
-    once per distinct value, not once per document.
+    once per distinct value, not once per document. `one_per_document`: the ids are distinct, so
+    the dimension also gets its code per id (`Dimension.by_id`).
     """
     raw: dict[Any, int] = {}
     raw_codes = np.asarray([raw.setdefault(v, len(raw)) for v in values], dtype=np.intp)
@@ -83,7 +99,12 @@ def dimension(doc_ids: Sequence[int], values: Sequence[Any], key: Callable[[Any]
             labels.append(label(value) if label else value)
         remap.append(keyed[k])
     codes = np.asarray(remap, dtype=np.intp)[raw_codes] if len(raw_codes) else raw_codes
-    return Dimension(np.asarray(doc_ids, dtype=np.int64), codes, labels)
+    docs = np.asarray(doc_ids, dtype=np.int64)
+    by_id = None
+    if one_per_document:
+        by_id = np.full(int(docs.max()) + 1 if len(docs) else 0, len(labels), dtype=np.intp)
+        by_id[docs] = codes
+    return Dimension(docs, codes, labels, by_id)
 
 
 def pairs(conn: sqlite3.Connection, sql: str) -> Dimension:
@@ -105,11 +126,11 @@ def month_of(value: str | None) -> str | None:
 def document_dimensions(conn: sqlite3.Connection) -> dict[str, Dimension]:
     rows = _plain(conn).execute(DOCUMENTS_SQL).fetchall()
     ids = [r[0] for r in rows]
-    return {
-        "production": dimension(ids, [r[1] for r in rows]),
-        "kind": dimension(ids, [r[2] for r in rows]),
-        "custodian": dimension(ids, [r[3] for r in rows], key=fold, label=custodian_label),
-        "month": dimension(ids, [r[4] for r in rows], key=month_of, label=month_of),
+    return {  # one row per document: ids are distinct
+        "production": dimension(ids, [r[1] for r in rows], one_per_document=True),
+        "kind": dimension(ids, [r[2] for r in rows], one_per_document=True),
+        "custodian": dimension(ids, [r[3] for r in rows], key=fold, label=custodian_label, one_per_document=True),
+        "month": dimension(ids, [r[4] for r in rows], key=month_of, label=month_of, one_per_document=True),
     }
 
 
@@ -165,6 +186,15 @@ class Counts:
     by: dict[str, dict[Any, int]]
 
 
+@dataclass
+class Indexed:
+    """Every document id the index holds, as a mask over document ids, and each one-value-per-
+    document facet's counts over them."""
+
+    mask: np.ndarray
+    tallies: dict[str, np.ndarray]
+
+
 class FacetCache:
     """Per app (one case): the facet arrays, every indexed id, and counts per query."""
 
@@ -200,9 +230,18 @@ class FacetCache:
                                lambda: people_dimensions(conn)))
         return dims
 
-    def indexed_ids(self, case: Case, version: dict[str, tuple[Any, ...]]) -> np.ndarray:
+    def indexed(self, case: Case, version: dict[str, tuple[Any, ...]], dims: dict[str, Dimension]) -> Indexed:
         """Every id the index holds: what the complement of a broad query is taken from."""
-        return self._part("indexed", version["index"], lambda: _all_ids(case))
+        def build() -> Indexed:
+            size = int(version["documents"][1] or 0) + 1
+            ids = _all_ids(case)
+            mask = np.zeros(size, dtype=bool)
+            mask[ids[ids < size]] = True
+            distinct = np.flatnonzero(mask)
+            return Indexed(mask, {name: dim.tally(distinct) for name, dim in dims.items() if dim.by_id is not None})
+
+        # version["index"] holds version["documents"], which the document dimensions are built on
+        return self._part("indexed", version["index"], build)
 
     def counts(self, case: Case, tree: Node) -> Counts:
         """Exact counts per facet over the documents matching `tree` (all documents for `*`)."""
@@ -215,8 +254,10 @@ class FacetCache:
                     self._counts.move_to_end(key)
                     return self._counts[key]
         dims = self.dimensions(case, version)
-        mask = None if isinstance(tree, MatchAll) else self.mask(case, tree, version)
-        found = Counts({name: dim.count(mask) for name, dim in dims.items()})
+        if isinstance(tree, MatchAll):
+            found = Counts({name: dim.count(None) for name, dim in dims.items()})
+        else:
+            found = Counts(self.matched(case, tree, version, dims))
         if keep:
             with self._lock:
                 self._counts[key] = found
@@ -224,25 +265,35 @@ class FacetCache:
                     self._counts.popitem(last=False)
         return found
 
-    def mask(self, case: Case, tree: Node, version: dict[str, tuple[Any, ...]]) -> np.ndarray:
-        """A boolean array over document ids, true for the matching ones."""
+    def matched(self, case: Case, tree: Node, version: dict[str, tuple[Any, ...]],
+                dims: dict[str, Dimension]) -> dict[str, dict[Any, int]]:
+        """Counts per facet over the documents matching `tree`. A broad query's index answer is the
+        (fewer) indexed ids it does not match: a facet with one value per document then counts
+        them and takes them from its counts over every indexed document."""
         index = case.index
         size = int(version["documents"][1] or 0) + 1
-        mask = np.zeros(size, dtype=bool)
-        query = index.compile(tree, case.store.conn)
-        indexed = self.indexed_ids(case, version)
-        ids = index.matching_id_array(query, most=len(indexed) // 2)
-        if ids is not None:
-            mask[ids[ids < size]] = True
-            return mask
-        # A broad query: every indexed id but the (fewer) ones that do not match.
-        mask[indexed[indexed < size]] = True
-        rest = tantivy.Query.boolean_query([(tantivy.Occur.Must, tantivy.Query.all_query()),
-                                            (tantivy.Occur.MustNot, query)])
-        missing = index.matching_id_array(rest)
-        assert missing is not None
-        mask[missing[missing < size]] = False
-        return mask
+        ids, matching = index.matching_or_missing(index.compile(tree, case.store.conn))
+        ids = ids[ids < size]
+        indexed = None
+        if matching:
+            mask = np.zeros(size, dtype=bool)
+            mask[ids] = True
+            distinct = np.count_nonzero(mask) == len(ids)
+        else:
+            indexed = self.indexed(case, version, dims)
+            ids = ids[indexed.mask[ids]]  # an id the index gained since `version` was read is not counted
+            mask = indexed.mask.copy()
+            mask[ids] = False
+            distinct = np.count_nonzero(indexed.mask) - np.count_nonzero(mask) == len(ids)
+        found = {}
+        for name, dim in dims.items():
+            if dim.by_id is None or not distinct:  # an id twice in the index would count twice by id
+                found[name] = dim.count(mask)
+            elif indexed is None:
+                found[name] = dim.labelled(dim.tally(ids))
+            else:
+                found[name] = dim.labelled(indexed.tallies[name] - dim.tally(ids))
+        return found
 
 
 def _all_ids(case: Case) -> np.ndarray:
