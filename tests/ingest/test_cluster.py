@@ -101,46 +101,35 @@ def test_ingest_through_ray_equals_the_local_pool(cluster: str, tmp_path: Path) 
     remote.close()
 
 
-def test_node_workers_are_kept_for_the_next_ingest_then_exit_when_idle(cluster: str) -> None:
+def child_pids(cluster: str, keep_seconds: float = 300, seconds: float = 30) -> set[str]:
+    """The process ids of the children that ran four items through a new executor on the cluster."""
     sys.path.insert(0, str(HERE))
     from test_workers import misbehave
 
-    def child_pids(keep_seconds: float) -> set[str]:
-        with RayExecutor(misbehave, cluster, WorkerLimits(seconds=30), batch=1, keep_seconds=keep_seconds) as executor:
-            for t in "abcd":
-                executor.submit(t)
-            pids = set()
-            while (o := executor.next_outcome()) is not None:
-                assert o.result is not None
-                pids.add(o.result.rsplit(" ", 1)[1])
-        return pids
+    with RayExecutor(misbehave, cluster, WorkerLimits(seconds=seconds), batch=1, keep_seconds=keep_seconds) as executor:
+        for t in "abcd":
+            executor.submit(t)
+        pids = set()
+        while (o := executor.next_outcome()) is not None:
+            assert o.result is not None
+            pids.add(o.result.rsplit(" ", 1)[1])
+    return pids
 
-    first = child_pids(300)
+
+def test_node_workers_are_kept_for_the_next_ingest_then_exit_when_idle(cluster: str) -> None:
+    first = child_pids(cluster)
     assert len(first) == 2
-    assert child_pids(1) == first, "a second executor found the same workers and their children running"
+    assert child_pids(cluster, keep_seconds=1) == first, "a second executor found the same workers and their children running"
     time.sleep(10)  # idle past keep_seconds: they exited (Ray has their CPUs back)
-    assert not child_pids(300) & first
+    assert not child_pids(cluster) & first
 
 
 def test_two_ingests_with_other_settings_keep_their_own_children(cluster: str) -> None:
     """Node workers shared by two ingests with different settings (here, time limits) keep a child
     for each, so taking turns restarts neither (a child's start is seconds of imports)."""
-    sys.path.insert(0, str(HERE))
-    from test_workers import misbehave
-
-    def child_pids(seconds: float) -> set[str]:
-        with RayExecutor(misbehave, cluster, WorkerLimits(seconds=seconds), batch=1) as executor:
-            for t in "abcd":
-                executor.submit(t)
-            pids = set()
-            while (o := executor.next_outcome()) is not None:
-                assert o.result is not None
-                pids.add(o.result.rsplit(" ", 1)[1])
-        return pids
-
-    first, other = child_pids(30), child_pids(31)
+    first, other = child_pids(cluster, seconds=30), child_pids(cluster, seconds=31)
     assert len(first) == 2 and not first & other, "other settings: children of their own"
-    assert child_pids(30) == first and child_pids(31) == other
+    assert child_pids(cluster, seconds=30) == first and child_pids(cluster, seconds=31) == other
 
 
 def test_a_lost_node_worker_is_replaced_and_its_batch_retried(cluster: str) -> None:
