@@ -68,7 +68,7 @@ def _reduce(gray: np.ndarray, factor: int) -> tuple[np.ndarray, np.ndarray]:
     h, w = gray.shape[0] // factor, gray.shape[1] // factor
     views = [gray[dy:h * factor:factor, dx:w * factor:factor] for dy in range(factor) for dx in range(factor)]
     low = views[0].copy()
-    total = views[0].astype(np.uint32)
+    total = views[0].astype(np.uint16 if len(views) * 255 <= 0xFFFF else np.uint32)  # half the memory to add up
     for view in views[1:]:
         np.minimum(low, view, out=low)
         total += view
@@ -87,7 +87,8 @@ def _components(mask: np.ndarray, connectivity: int = 8, min_size: int = 1,
     from scipy import ndimage
 
     structure = np.ones((3, 3), dtype=bool) if connectivity == 8 else None
-    labels, count = ndimage.label(mask, structure=structure)
+    labels = np.empty(mask.shape, dtype=np.intp)  # bincount's own type: no copy of the page to count
+    count = ndimage.label(mask, structure=structure, output=labels)
     sizes = np.bincount(labels.ravel(), minlength=count + 1)
     sizes[0] = 0
     if inner_only:
