@@ -112,6 +112,7 @@ def substantive_words(text: str, normalized: str | None = None) -> int:
 
 
 def is_boilerplate(line: str) -> bool:
+    """A line many unrelated records share: a slip sheet, a footer, a notice (short, and saying so)."""
     if len(line) >= 600:
         return False
     if line.isascii():  # case-insensitive matching can pair a non-ASCII letter with an ASCII one

@@ -67,9 +67,8 @@ def _ray() -> Any:
 
 class PickledResult:
     """`fn` whose result is pickled in the child process that computed it. The node worker then
-    passes the bytes on to the committer as they are: unpickling each result there and pickling
-    it again for Ray (pages, boxes, marks: thousands of small objects per document) cost the node
-    worker as much CPU as the committer's own reading of it."""
+    passes the bytes on to the committer as they are, instead of unpickling each result and
+    pickling it again for Ray (pages, boxes, marks: thousands of small objects per document)."""
 
     def __init__(self, fn: Callable[[Any], Any]) -> None:
         self.fn = fn
