@@ -129,8 +129,8 @@ def test_a_read_only_case_can_be_searched_shown_listed_and_verified(copy: Path) 
 def test_a_second_writer_stops_before_touching_anything(copy: Path, tmp_path: Path) -> None:
     production = tmp_path / "more"
     production.mkdir()
-    for i in range(200):
-        (production / f"more-{i:03d}.txt").write_text(f"record {i} " + " ".join(WORDS), "utf-8")
+    for i in range(1500):  # enough that the first ingest still holds the lock when both checks run
+        (production / f"more-{i:04d}.txt").write_text(f"record {i} " + " ".join(WORDS), "utf-8")
     first = subprocess.Popen(uncover_cmd("ingest", str(copy), str(production), "--ocr", "never", "--workers", "1"),
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     try:
@@ -138,15 +138,15 @@ def test_a_second_writer_stops_before_touching_anything(copy: Path, tmp_path: Pa
         while _holder(copy) != first.pid:
             assert first.poll() is None and time.monotonic() < deadline, "the first ingest never took the lock"
             time.sleep(0.05)
-        second = run_uncover("ingest", str(copy), str(production), "--ocr", "never")
-        assert_one_line_error(second, 7, "Another uncover process", f"pid {first.pid}")
-        with Case.open(copy) as case, pytest.raises(CaseBusyError):
+        with Case.open(copy) as case, pytest.raises(CaseBusyError):  # the quicker check first
             with case.writing("reindex", wait=0.2):
                 pass
+        second = run_uncover("ingest", str(copy), str(production), "--ocr", "never")
+        assert_one_line_error(second, 7, "Another uncover process", f"pid {first.pid}")
     finally:
         assert first.wait(timeout=300) == 0, first.stderr.read().decode()[-2000:]  # type: ignore[union-attr]
     with Case.open(copy) as case:
-        assert case.store.counts()["documents"] == 230
+        assert case.store.counts()["documents"] == 1530
 
 
 def _holder(case_dir: Path) -> int | None:
