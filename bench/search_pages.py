@@ -148,12 +148,10 @@ class Facets:
         import tantivy
 
         self.index, self.corpus, self.tantivy = index, corpus, tantivy
-        ids = index.matching_id_array(tantivy.Query.all_query())
-        assert ids is not None
-        self.indexed = ids
+        self.indexed = index.matching_id_array(tantivy.Query.all_query())
         self.size = len(corpus.doc_kind) + 1
         self.indexed_mask = np.zeros(self.size, dtype=bool)
-        self.indexed_mask[ids] = True
+        self.indexed_mask[self.indexed] = True
         self.by_id = {name: (np.concatenate(([n], codes)), n) for name, codes, n in (  # id 0: no document
             ("custodian", corpus.doc_custodian, len(corpus.custodians)), ("kind", corpus.doc_kind, len(KINDS)),
             ("month", corpus.doc_month, 72))}
@@ -186,17 +184,25 @@ class Facets:
         count search and a hits search of the complement); a mask over document ids, then each
         facet's codes where it is true."""
         tantivy = self.tantivy
+        searcher = self.index.searcher()
+
+        def ids_of(q: object, total: int) -> np.ndarray:  # hits, then their addresses, then their ids
+            hits = searcher.search(tantivy.Query.const_score_query(q, 1.0), total, count=False).hits if total else []
+            return np.asarray(searcher.fast_field_values("doc_id", [addr for _, addr in hits]) if hits else [],
+                              dtype=np.int64)
+
+        def count(q: object) -> int:
+            return int(searcher.search(q, 1, count=True).count)
+
         mask = np.zeros(self.size, dtype=bool)
-        ids = self.index.matching_id_array(query, most=len(self.indexed) // 2)  # type: ignore[arg-type]
-        if ids is not None:
-            mask[ids] = True
-        else:
-            mask[self.indexed] = True
+        total = count(query)
+        if total <= len(self.indexed) // 2:
+            mask[ids_of(query, total)] = True
+        else:  # the complement, counted by a search of its own
             rest = tantivy.Query.boolean_query([(tantivy.Occur.Must, tantivy.Query.all_query()),
                                                 (tantivy.Occur.MustNot, query)])
-            missing = self.index.matching_id_array(rest)
-            assert missing is not None
-            mask[missing] = False
+            mask[self.indexed] = True
+            mask[ids_of(rest, count(rest))] = False
         m = mask[1:]
         return {"custodian": np.bincount(self.corpus.doc_custodian[m], minlength=len(self.corpus.custodians)),
                 "kind": np.bincount(self.corpus.doc_kind[m], minlength=len(KINDS)),

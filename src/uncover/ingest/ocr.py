@@ -37,6 +37,7 @@ What a page of a FOIA release needs beyond plain Tesseract, each measured on FBI
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Iterable
@@ -167,6 +168,7 @@ def tessdata_path() -> str:
 LEPTONICA_SILENT = 6  # L_SEVERITY_NONE
 
 
+@functools.cache  # once a process: the web app and publishing make an API per page
 def quiet_leptonica() -> bool:
     """Stop Leptonica (Tesseract's image library) printing its own errors to the terminal.
 

@@ -346,30 +346,13 @@ class SearchIndex:
         return int(result.count), ranked
 
     def matching_ids(self, query: tantivy.Query) -> set[int]:
-        """Every matching document id (for facets and bulk tagging), not just a page of them."""
+        """Every matching document id (for bulk tagging, exports, publishing), not just a page of them."""
+        return set(self.matching_id_array(query).tolist())
+
+    def matching_id_array(self, query: tantivy.Query) -> np.ndarray:
+        """Every matching id as an int64 array (unsorted), for counting facets with numpy."""
         searcher = self.searcher()
-        total = int(searcher.search(query, 1, count=True).count)  # a limit of 0 panics in Tantivy
-        if not total:
-            return set()
-        result = searcher.search(query, total, count=False, order_by_field="doc_id", order=tantivy.Order.Asc)
-        return {int(i) for i in searcher.fast_field_values("doc_id", [addr for _, addr in result.hits])}
-
-    def matching_id_array(self, query: tantivy.Query, most: int | None = None) -> np.ndarray | None:
-        """Every matching id as an int64 array (unsorted), for counting facets with numpy.
-
-        With `most`, None as soon as the count passes it, before any hit is fetched: a caller
-        can then fetch the (smaller) complement instead, as fetching hits is what costs.
-        """
-        import numpy as np  # here, not at the top: a CLI search starts faster without numpy
-
-        searcher = self.searcher()
-        total = int(searcher.search(query, 1, count=True).count)  # a limit of 0 panics in Tantivy
-        if most is not None and total > most:
-            return None
-        if not total:
-            return np.zeros(0, dtype=np.int64)
-        hits = searcher.search(tantivy.Query.const_score_query(query, 1.0), total, count=False).hits  # no BM25
-        return np.asarray(searcher.fast_field_values("doc_id", [addr for _, addr in hits]), dtype=np.int64)
+        return self._ids(searcher, query, int(searcher.search(query, 1, count=True).count))  # a limit of 0 panics
 
     def matching_or_missing(self, query: tantivy.Query) -> tuple[np.ndarray, bool]:
         """(ids, True): every id matching `query`; or, when more than half the index matches,
@@ -378,12 +361,9 @@ class SearchIndex:
         Fetching hits is what costs (a Python object per hit: 0.1-0.2 us each, 30-40 ms at a
         million pages), so a broad query is answered by its fewer non-matches. Their number is
         the searcher's documents less the matches (one searcher throughout), so no search counts
-        them: two passes over the query where `matching_id_array` with `most`, then without,
-        takes three. One search that counts and collects up to half the index at once measured
-        slower (its collector sized for half the index, per segment).
+        them. One search that counts and collects up to half the index at once measured slower
+        (its collector sized for half the index, per segment).
         """
-        import numpy as np
-
         searcher = self.searcher()
         live = int(searcher.num_docs)
         total = int(searcher.search(query, 1, count=True).count)  # a limit of 0 panics in Tantivy
@@ -392,11 +372,18 @@ class SearchIndex:
             query = tantivy.Query.boolean_query([(tantivy.Occur.Must, tantivy.Query.all_query()),
                                                  (tantivy.Occur.MustNot, query)])
             total = live - total
+        return self._ids(searcher, query, total), matching
+
+    @staticmethod
+    def _ids(searcher: tantivy.Searcher, query: tantivy.Query, total: int) -> np.ndarray:
+        """The doc_id of each of the `total` documents `query` matches, unscored (no BM25)."""
+        import numpy as np  # here, not at the top: a CLI search starts faster without numpy
+
         if not total:
-            return np.zeros(0, dtype=np.int64), matching
-        hits = searcher.search(tantivy.Query.const_score_query(query, 1.0), total, count=False).hits  # no BM25
+            return np.zeros(0, dtype=np.int64)
+        hits = searcher.search(tantivy.Query.const_score_query(query, 1.0), total, count=False).hits
         ids = searcher.fast_field_values("doc_id", list(map(itemgetter(1), hits)))
-        return np.fromiter(ids, dtype=np.int64, count=len(ids)), matching
+        return np.fromiter(ids, dtype=np.int64, count=len(ids))
 
     # -- compiling the query tree -------------------------------------------------------------------
     def _id_query(self, doc_id: int) -> tantivy.Query:
