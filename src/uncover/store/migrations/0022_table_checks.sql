@@ -1,4 +1,4 @@
--- The tables pre-check (analyze/tables/pdf.py, may_hold_table) as the ingest's workers ran it on
+-- The tables pre-check (analyze/tables/precheck.py, may_hold_table) as the ingest's workers ran it on
 -- each page of a PDF while reading it: the pages that may hold a table, so the tables pass opens
 -- only those documents and pages. Derived; a document without a row is checked by the pass itself.
 CREATE TABLE table_checks (
