@@ -168,14 +168,27 @@ def ingest(case: Case, paths: Sequence[Path | str], options: IngestOptions | Non
 
 def _ingest_locked(case: Case, sources: list[Path], options: IngestOptions, progress: Progress,
                    executor: Executor[ItemTask, ItemResult] | None) -> IngestReport:
-    from ..analyze.casepasses import finish_case_passes
-
     started = time.monotonic()
     volumes, natives, delivery = split_volumes(sources)
     reports = [_ingest_volume(case, volume, options, progress) for volume in volumes]
     exclude = {*volumes, *delivery}
-    if natives and (not reports or next(walk_sources(natives, exclude=exclude), None) is not None):
-        reports.append(_Ingest(case, natives, options, progress, executor, exclude=exclude).run())
+    leaving: list[threading.Thread] = []  # --ray: leaving the cluster (0.3 s) overlaps the case passes
+    try:
+        if natives and (not reports or next(walk_sources(natives, exclude=exclude), None) is not None):
+            reports.append(_Ingest(case, natives, options, progress, executor, exclude=exclude, leaving=leaving).run())
+        report = _report(case, reports, delivery, options, progress)
+    finally:
+        for thread in leaving:
+            thread.join()
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _report(case: Case, reports: list[IngestReport], delivery: list[Path], options: IngestOptions,
+            progress: Progress) -> IngestReport:
+    """The ingest's one report (load-file volumes and natives), once the case passes have run."""
+    from ..analyze.casepasses import finish_case_passes
+
     report = IngestReport(
         production=", ".join(dict.fromkeys(r.production for r in reports)), ingest_id=reports[-1].ingest_id,
         counts=IngestCounts(**{k: sum(getattr(r.counts, k) for r in reports) for k in vars(IngestCounts())}),
@@ -188,7 +201,6 @@ def _ingest_locked(case: Case, sources: list[Path], options: IngestOptions, prog
                 case.store.set_received(name, options.received)
     if options.analyze:
         finish_case_passes(case, CASE_PASSES, progress)
-    report.seconds = time.monotonic() - started
     return report
 
 
@@ -249,9 +261,11 @@ def _ingest_volume(case: Case, volume: Path, options: IngestOptions, progress: P
 
 class _Ingest:
     def __init__(self, case: Case, sources: list[Path], options: IngestOptions, progress: Progress,
-                 executor: Executor[ItemTask, ItemResult] | None, exclude: set[Path] | None = None) -> None:
+                 executor: Executor[ItemTask, ItemResult] | None, exclude: set[Path] | None = None,
+                 leaving: list[threading.Thread] | None = None) -> None:
         self.case, self.sources, self.options, self.progress = case, sources, options, progress
         self.exclude = exclude or set()
+        self.leaving = leaving if leaving is not None else []  # threads leaving the cluster, joined by the caller
         self.store = case.store
         self.executor = executor
         self.joining: ClusterJoin[ItemTask, ItemResult] | None = None  # --ray: the cluster, joined while the scan runs
@@ -275,21 +289,16 @@ class _Ingest:
         settings = {"ocr": self.options.ocr, "custodian": self.options.custodian, "workers": self.options.workers}
         self.ingest_id = self.store.begin_ingest(self.production.id, [str(s) for s in self.sources], __version__, settings)
         self.joining = self._join_cluster() if self.executor is None and self.options.ray else None
-        leaving: threading.Thread | None = None
         try:
-            try:
-                self._scan()  # the cluster is joined and its workers start meanwhile
-                self._process(self.joining.executor() if self.joining is not None else None)
-            finally:
-                if self.joining is not None:  # leaving the cluster (0.3 s) overlaps the index's last commit
-                    leaving = threading.Thread(target=self.joining.close, name="uncover-ray-leave")
-                    leaving.start()
-            self._flush_index(force=True)
-            shutil.rmtree(self.scratch_root, ignore_errors=True)
-            self.store.finish_ingest(self.ingest_id, vars(self.counts))
+            self._scan()  # the cluster is joined and its workers start meanwhile
+            self._process(self.joining.executor() if self.joining is not None else None)
         finally:
-            if leaving is not None:
-                leaving.join()
+            if self.joining is not None:  # leaving the cluster overlaps the index's last commit and the case passes
+                self.leaving.append(threading.Thread(target=self.joining.close, name="uncover-ray-leave"))
+                self.leaving[-1].start()
+        self._flush_index(force=True)
+        shutil.rmtree(self.scratch_root, ignore_errors=True)
+        self.store.finish_ingest(self.ingest_id, vars(self.counts))
         return IngestReport(self.production.name, self.ingest_id, self.counts, self.new_ids, time.monotonic() - started)
 
     def _scan(self) -> None:
