@@ -17,7 +17,7 @@ HERE = Path(__file__).resolve().parent
 os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")  # every Ray address on 127.0.0.1, none on the network
 
 try:
-    import ray  # noqa: F401
+    import ray
 except ImportError:
     if os.environ.get("CI"):
         raise
@@ -91,6 +91,7 @@ def test_ingest_through_ray_equals_the_local_pool(cluster: str, tmp_path: Path) 
     ingest(local, [source], IngestOptions(production="P", ocr="never", workers=1))
     remote = Case.init(tmp_path / "remote")
     report = ingest(remote, [source], IngestOptions(production="P", ocr="never", ray=cluster))
+    assert not ray.is_initialized(), "the ingest left the cluster (beside the case passes) before it returned"
     assert report.counts.documents == 37 and report.counts.exceptions == 2
     assert signature(remote) == signature(local)
     assert reconcile(remote) == reconcile(local) and reconcile(remote)["difference"] == 0
@@ -186,3 +187,26 @@ def test_a_wrong_cluster_address_is_said_at_once_and_the_scan_is_kept(tmp_path: 
     report = ingest(case, [source], IngestOptions(production="P", ocr="never", workers=1))
     assert report.counts.documents == 37, "the run without the cluster went on from the kept scan"
     case.close()
+
+
+def test_idle_node_workers_of_other_code_give_their_cpus_to_the_next_ingest(cluster: str) -> None:
+    """After an upgrade, the old version's kept workers hold every CPU for minutes; the next
+    ingest stops the idle ones instead of waiting for them to expire."""
+    from uncover.ingest.cluster import NAMESPACE, NodeWorker
+
+    def names() -> set[str]:
+        return {e["name"] for e in ray.util.list_named_actors(all_namespaces=True) if e["namespace"] == NAMESPACE}
+
+    ray.init(address=cluster, log_to_driver=False, logging_level="ERROR")
+    try:
+        for name in names():  # start from an empty cluster
+            ray.kill(ray.get_actor(name, namespace=NAMESPACE))
+        old = [ray.remote(NodeWorker).options(name=f"node-worker-0.0-oldcode-1-{slot}", namespace=NAMESPACE,
+                                              lifetime="detached", num_cpus=1).remote() for slot in range(2)]
+        ray.get([w.__ray_ready__.remote() for w in old])  # both CPUs of the cluster are theirs
+        started = time.monotonic()
+        assert len(child_pids(cluster)) == 2
+        assert time.monotonic() - started < 60, "the old workers stopped; they were not waited for"
+        assert not any("oldcode" in n for n in names()) and len(names()) == 2
+    finally:
+        ray.shutdown()

@@ -171,6 +171,38 @@ def code_tag() -> str:
     return f"{__version__}-{digest.hexdigest()[:12]}"
 
 
+STALE_PING_SECONDS = 0.5  # how long an idle node worker of other code takes to answer
+
+
+def retire_stale_workers(ray: Any) -> list[str]:
+    """Stop the idle node workers of other uncover code (left by an ingest before an upgrade, or
+    before the checkout was edited). Each holds a CPU until it has been idle KEEP_SECONDS, and this
+    ingest's own workers need those CPUs: without this, the first ingest after an upgrade waited
+    up to five minutes before its first document. A worker that does not answer at once is busy
+    with an ingest of its own code, and is left to finish it. Returns the names stopped."""
+    mine = f"node-worker-{code_tag()}-"
+    stale = {}
+    for entry in ray.util.list_named_actors(all_namespaces=True):
+        name = entry["name"]
+        if entry["namespace"] == NAMESPACE and name.startswith("node-worker-") and not name.startswith(mine):
+            try:
+                stale[ray.get_actor(name, namespace=NAMESPACE).__ray_ready__.remote()] = name
+            except ValueError:
+                continue  # gone meanwhile
+    if not stale:
+        return []
+    # a sync actor answers only between its batches; an idle one at once
+    idle, _ = ray.wait(list(stale), num_returns=len(stale), timeout=STALE_PING_SECONDS)
+    stopped = []
+    for ref in idle:
+        try:
+            ray.kill(ray.get_actor(stale[ref], namespace=NAMESPACE))
+            stopped.append(stale[ref])
+        except ValueError:
+            pass  # it exited on its own meanwhile
+    return stopped
+
+
 def _no_cluster(address: str, why: str) -> str:
     return (f"No Ray cluster at {address!r} ({why}). Start one with `ray start --head` (then `ray start --address "
             "HEAD:6379` on each node), or use --ray local to run one on this machine only.")
@@ -298,6 +330,7 @@ class RayExecutor(Generic[T, R]):
         self.slots = max(1, int(cpus / cpus_per_task))
         self.fn_ref = ray.put(fn)
         self.node_worker = ray.remote(NodeWorker)
+        retire_stale_workers(ray)
         # A retry runs as a plain task, which Ray places on a live node: a node that died with several
         # workers must not take an item's one retry with another of its dead workers. It reserves no
         # CPU (the node workers hold them all): retries are rare, one item each.
