@@ -5,11 +5,14 @@ scaling model for 10 and 100 nodes from measured per-task overheads.
                             [--ray-niceness 0] [--keep DIR]
 
 Needs the cluster extra (pip install -e '.[cluster]'). Starts a one-node Ray cluster on 127.0.0.1
-with --cores CPUs, then runs, A/B interleaved, the same ingest (full pipeline: hashing, SQLite,
-Tantivy, withholdings off) through `LocalPool(workers=cores)` and through `--ray ADDRESS`:
+with --cores CPUs, then runs, A/B interleaved, the same ingest through `LocalPool(workers=cores)`
+and through `--ray ADDRESS`, each with the default settings (what `uncover ingest --ray` runs:
+hashing, extraction, withholdings, SQLite, Tantivy, then the case passes), and for text also with
+the analysis off (`--no-analyze`: the item processing alone, where Ray's own cost weighs most):
   (a) text-layer PDFs, pages/s: a small production (--pdfs) and a larger one (--large-pdfs, 0 to
-      skip), since Ray costs each ingest a fixed second or so (importing Ray, joining the cluster,
-      leaving it: printed apart) that a small production on 2 cores cannot hide;
+      skip), since Ray costs each ingest a fixed half second or so (importing Ray, joining the
+      cluster: printed apart, with leaving it, which overlaps the case passes) that a small
+      production on 2 cores cannot hide;
   (b) image-only pages (OCR), pages/s;
 min and median of --rounds runs each, the ratio Ray/local (target >= 0.9), the seconds until the
 first document was committed (the start), and the machine's load. A first Ray ingest, before the
@@ -45,7 +48,9 @@ import json, sys, time
 from uncover import Case
 from uncover.ingest import pipeline
 from uncover.ingest.pipeline import IngestOptions, SilentProgress, ingest
-pipeline.CASE_PASSES[:] = []
+analyze = sys.argv[5] == "analyze"
+if not analyze:
+    pipeline.CASE_PASSES[:] = []
 
 class FirstDocument(SilentProgress):
     first = None
@@ -54,10 +59,10 @@ class FirstDocument(SilentProgress):
             self.first = time.perf_counter()
 
 case = Case.init(sys.argv[1], database="")
-ray = sys.argv[5] if len(sys.argv) > 5 else None
+ray = sys.argv[6] if len(sys.argv) > 6 else None
 progress = FirstDocument()
 t = time.perf_counter()
-report = ingest(case, [sys.argv[2]], IngestOptions(workers=int(sys.argv[3]), ocr=sys.argv[4], analyze=False, ray=ray), progress)
+report = ingest(case, [sys.argv[2]], IngestOptions(workers=int(sys.argv[3]), ocr=sys.argv[4], analyze=analyze, ray=ray), progress)
 print(json.dumps({"seconds": time.perf_counter() - t, "pages": report.counts.pages, "documents": report.counts.documents,
                   "first": progress.first - t}))
 """
@@ -69,9 +74,10 @@ class Run:
     first_s: float  # seconds until the first document was committed: the start (scan, workers, first item)
 
 
-def ingest_run(case_dir: Path, source: Path, cores: int, ocr: str, ray: str | None) -> Run:
+def ingest_run(case_dir: Path, source: Path, cores: int, ocr: str, analyze: bool, ray: str | None) -> Run:
     shutil.rmtree(case_dir, ignore_errors=True)
-    args = [sys.executable, "-c", INGEST, str(case_dir), str(source), str(cores), ocr] + ([ray] if ray else [])
+    args = [sys.executable, "-c", INGEST, str(case_dir), str(source), str(cores), ocr,
+            "analyze" if analyze else "no-analyze"] + ([ray] if ray else [])
     out = subprocess.run(args, check=True, capture_output=True, text=True)
     data = json.loads(out.stdout.strip().splitlines()[-1])
     return Run(data["pages"] / data["seconds"], data["first"])
@@ -188,30 +194,31 @@ def main() -> int:
         results: dict[str, dict[str, list[Run]]] = {}
         cold: Run | None = None
         if not args.model_only:  # the first ingest on a fresh cluster starts its node workers
-            cold = ingest_run(root / "case-ray", text, args.cores, "never", cluster.address)
+            cold = ingest_run(root / "case-ray", text, args.cores, "never", True, cluster.address)
             print(f"text PDFs  Ray, first ingest on the fresh cluster: {cold.pages_s:7.2f} pages/s; first document after "
                   f"{cold.first_s:.2f} s  (load {os.getloadavg()[0]:.2f}); the runs below find its workers running")
-        sides = [(f"text PDFs ({args.pdfs * args.pages} pages)", text, "never"),
-                 (f"text PDFs ({args.large_pdfs * args.pages} pages)", large, "never"), ("OCR pages", scans, "always")]
-        for label, source, ocr in [] if args.model_only else [s for s in sides if s[1].exists()]:
+        sides = [(f"text PDFs ({n * args.pages} pages){how}", folder, "never", analyze)
+                 for n, folder in ((args.pdfs, text), (args.large_pdfs, large))
+                 for how, analyze in (("", True), (", --no-analyze", False))] + [("OCR pages", scans, "always", True)]
+        for label, source, ocr, analyze in [] if args.model_only else [s for s in sides if s[1].exists()]:
             runs: dict[str, list[Run]] = {"local": [], "ray": []}
             for _ in range(args.rounds):  # A/B interleaved
-                runs["local"].append(ingest_run(root / "case-local", source, args.cores, ocr, None))
-                runs["ray"].append(ingest_run(root / "case-ray", source, args.cores, ocr, cluster.address))
+                runs["local"].append(ingest_run(root / "case-local", source, args.cores, ocr, analyze, None))
+                runs["ray"].append(ingest_run(root / "case-ray", source, args.cores, ocr, analyze, cluster.address))
             results[label] = runs
             for side in ("local", "ray"):
                 rates = [r.pages_s for r in runs[side]]
-                print(f"{label:23} {'local pool' if side == 'local' else 'Ray':11} min {min(rates):7.2f}  median "
+                print(f"{label:37} {'local pool' if side == 'local' else 'Ray':11} min {min(rates):7.2f}  median "
                       f"{statistics.median(rates):7.2f} pages/s; first document after {statistics.median(r.first_s for r in runs[side]):.2f} s"
                       f"  (load {os.getloadavg()[0]:.2f})")
             ratio = statistics.median(r.pages_s for r in runs["ray"]) / statistics.median(r.pages_s for r in runs["local"])
-            print(f"{label:23} Ray/local (medians) {ratio:.2f}x  (target >= 0.9x)")
-            if cold is not None and source == text:
-                print(f"{label:23} first ingest on a fresh cluster / local (median) "
+            print(f"{label:37} Ray/local (medians) {ratio:.2f}x  (target >= 0.9x)")
+            if cold is not None and source == text and analyze:
+                print(f"{label:37} first ingest on a fresh cluster / local (median) "
                       f"{cold.pages_s / statistics.median(r.pages_s for r in runs['local']):.2f}x")
         imported, joined, left = fixed_costs(cluster.address)
         print(f"Ray's fixed cost per ingest (median of 3 processes): import {imported:.2f} s, join the cluster {joined:.2f} s, "
-              f"leave it {left:.2f} s")
+              f"leave it {left:.2f} s (overlapping the case passes)")
         overheads = per_task_overheads(cluster.address, args.cores)
         print("per item (s, at full concurrency): Ray batch of 1 {ray_item_s_batch1:.4f}, Ray batch of 8 "
               "{ray_item_s_batch8:.4f}, local pool {local_item_s:.5f}".format(**overheads))
