@@ -26,7 +26,7 @@ if TYPE_CHECKING:
               help="auto: OCR only pages without usable text.")
 @click.option("--workers", type=int, default=0, help="Worker processes (default: one per core).")
 @click.option("--timeout", type=float, default=300.0, show_default=True, help="Seconds allowed per file.")
-@click.option("--memory-limit", type=int, default=4096, show_default=True, help="MB of memory per worker.")
+@click.option("--memory-limit", type=int, default=4096, show_default=True, help="MB of memory a worker may take beyond what it starts with.")
 @click.option("--no-analyze", is_flag=True, help="Skip the case passes (withholdings, duplicates); the next run does them.")
 @click.option("--wait", "lock_wait", type=float, default=0.0, show_default=True,
               help="Seconds to wait while another uncover process is writing to the case (default: stop at once).")

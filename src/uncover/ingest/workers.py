@@ -31,7 +31,7 @@ R = TypeVar("R")
 @dataclass
 class WorkerLimits:
     seconds: float = 300.0  # per item
-    memory_bytes: int = 4 * 1024**3  # address space per worker process
+    memory_bytes: int = 4 * 1024**3  # address space a worker may map beyond what it started with
 
 
 @dataclass
@@ -55,13 +55,26 @@ class Executor(Protocol[T, R]):
     def close(self) -> None: ...
 
 
+def address_space() -> int:
+    """This process's virtual size. A forked worker starts with its parent's, so its memory cap adds
+    to it: an ingest's committer maps 1.6 GB once the search index is open, and under a flat 2 GB
+    cap the tables pass's workers failed every scanned PDF as "needed more memory than the limit
+    allows" (a parent holding a browser driver maps 2 GiB: the same for publishing)."""
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 def _worker_main(conn: Connection, fn: Callable[[Any], Any], memory_bytes: int, init: Callable[[], None] | None,
                  announce: bool = False) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     os.environ["OMP_THREAD_LIMIT"] = "1"
     if memory_bytes:
+        limit = address_space() + memory_bytes
         try:
-            resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         except (ValueError, OSError):
             pass
     if init is not None:

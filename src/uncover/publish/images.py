@@ -296,16 +296,6 @@ def _isolated(job: DocumentJob, why: str = "rendering crashed") -> list[PageOutc
     return out
 
 
-def _address_space() -> int:
-    """This process's virtual size: a forked worker starts with it, so its memory cap must add to
-    it (a parent holding a browser driver already maps 2 GiB, and a flat cap left workers none)."""
-    try:
-        with open("/proc/self/statm") as fh:
-            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return 0
-
-
 def prepare_all(jobs: Iterable[DocumentJob], workers: int | None = None,
                 on_done: Callable[[DocumentJob, list[PageOutcome]], None] | None = None) -> dict[int, list[PageOutcome]]:
     """Every job in the ingest's isolated worker pool; returns {job.key: pages}.
@@ -318,7 +308,7 @@ def prepare_all(jobs: Iterable[DocumentJob], workers: int | None = None,
     if not jobs:
         return results
     size = workers or max(1, min(len(jobs), os.cpu_count() or 1))
-    limits = WorkerLimits(seconds=web_pages.RENDER_TIMEOUT * 10, memory_bytes=_address_space() + web_pages.RENDER_MEMORY)
+    limits = WorkerLimits(seconds=web_pages.RENDER_TIMEOUT * 10, memory_bytes=web_pages.RENDER_MEMORY)
     with LocalPool(prepare_document, size, limits) as pool:
         for job in jobs:
             pool.submit(job)
