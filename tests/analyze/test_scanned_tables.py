@@ -332,3 +332,38 @@ def test_a_scanned_pdf_page_with_a_shaded_table_is_read(engine) -> None:  # type
     tables = pdf_tables(buf.getvalue())
     assert [t.method for t in tables] == ["ocr-ruled"]
     assert tables[0].n_rows == 4 and [row[0] for row in tables[0].grid()][2:] == ["Venous", "Capillary"]
+
+
+def test_a_scanned_contract_is_not_ocrd_again_for_tables_but_scanned_schedules_are(corpora) -> None:  # type: ignore[no-untyped-def]
+    """The page check before the tables pass's own OCR, on real scans: the scanner's dark border,
+    signature lines and underlined words are not a table's rules (the check used to pass all 14
+    pages of this contract, each then OCR'd a second time), a schedule's rules are."""
+    import pypdfium2 as pdfium
+
+    from uncover.analyze.tables.pdf import _scanned_may_hold_table
+
+    folder = corpora / "foia-muckrock-responsive-docs" / "PredPol"
+    contract = pdfium.PdfDocument(folder / "PredPol_Contract.pdf")
+    assert sum(_scanned_may_hold_table(contract[i]) for i in range(len(contract))) <= 1
+    release = pdfium.PdfDocument(folder / "7-18-18_MR57810_RES.pdf")
+    assert all(_scanned_may_hold_table(release[page - 1]) for page in (34, 50)), "a delivery and a payment schedule"
+    contract.close()
+    release.close()
+
+
+def test_a_scanned_table_is_read_by_the_ingest_with_no_memory_exception(tmp_path, engine) -> None:  # type: ignore[no-untyped-def]
+    """Through the whole default ingest: its tables pass's workers are forked from the committer,
+    which maps 1.6 GB once the search index is open; under a flat cap every scanned PDF failed
+    there as "needed more memory than the limit allows" and no scanned table was stored."""
+    from uncover import Case
+    from uncover.ingest.pipeline import ingest
+    from uncover.store.tables import all_tables
+
+    folder = tmp_path / "PROD"
+    folder.mkdir()
+    _scan(_pale_table_pdf()).save(folder / "nics-scan.pdf", "PDF", resolution=DPI)
+    with Case.init(tmp_path / "case") as case:
+        ingest(case, [folder])
+        assert not [i.message for i in case.store.issues(exceptions_only=True)]
+        (table,) = all_tables(case.store.conn)
+        assert table.table.grid()[0] == HEADER

@@ -71,18 +71,35 @@ SCREEN_DPI = 72
 TINT_DPI = 144  # the closer look: shaded cells' white gutters are a few pixels wide, a half-point rule one
 
 
+SCAN_BORDER = 12.0  # points from the page's edge where dark runs are the scanner's border, not a table's rules
+TABLE_RULE_ACROSS = 72.0  # points: a table's horizontal rule spans its columns; shorter dark runs are underlined words, strokes
+TABLE_RULE_DOWN = 12.0  # points: a vertical rule spans a row at least
+
+
 def _scanned_may_hold_table(page: Any) -> bool:
     """A scanned page worth OCR for tables: rules both ways, or shaded cells in a grid (a table
     printed with tints and no rule). Rules are looked for at screen resolution, then again twice
     as closely: a half-point rule (Word's default) fades into the grey of the paper at 72 dpi, a
-    short one falls under the length a rule needs at 144; shaded cells only show at 144."""
+    short one falls under the length a rule needs at 144; shaded cells only show at 144.
+    On real scans most dark runs are not rules: the page's border, words and stamps at screen
+    resolution. Counting those, the check passed 229 of 291 scanned MuckRock pages (each then
+    OCR'd a second time by the tables pass); counting only runs away from the border and of a
+    table rule's length, 142, and still every one of the 21 labelled scanned table pages."""
     import numpy as np
 
     from .scanned import rule_edges, tint_box_edges
 
     def ruled(pixels: np.ndarray, dpi: int) -> bool:
-        edges = rule_edges(pixels, dpi)
-        return sum(e["orientation"] == "h" for e in edges) >= 2 and sum(e["orientation"] == "v" for e in edges) >= 2
+        width, height = pixels.shape[1] * 72 / dpi, pixels.shape[0] * 72 / dpi
+        across = down = 0
+        for e in rule_edges(pixels, dpi):
+            if min(e["x0"], e["top"], width - e["x1"], height - e["bottom"]) < SCAN_BORDER:
+                continue
+            if e["orientation"] == "h":
+                across += e["x1"] - e["x0"] >= TABLE_RULE_ACROSS
+            else:
+                down += e["bottom"] - e["top"] >= TABLE_RULE_DOWN
+        return across >= 2 and down >= 2
 
     if ruled(np.asarray(page.render(scale=SCREEN_DPI / 72).to_pil().convert("L")), SCREEN_DPI):
         return True
