@@ -113,6 +113,7 @@ _LIST_PAGE = re.compile(
     r"Below\s+you\s+will\s+find\s+checked\s+boxes|FOIA\s+Exemptions",
     re.IGNORECASE,
 )
+_LIST_PAGE_WORDS = ("explanation", "subsections", "552", "checked", "foia")  # one in each of _LIST_PAGE's phrases
 _STATE_CONTEXT = re.compile(r"Department\s+of\s+State|RELEASE\s+IN\b|Case\s+No\.?\s+[FV]-\d{4}", re.IGNORECASE)
 
 
@@ -407,7 +408,8 @@ def analyze_page_text(text: str, page: int = 1, document_id: int = 0) -> PageMar
 
     def is_list_page() -> bool:  # computed only when a label or an exemption word needs it
         if not list_page_known:
-            list_page_known.append(("(b" in text or "xemption" in text) and bool(_LIST_PAGE.search(text)))
+            list_page_known.append(("(b" in text or "xemption" in text) and any(w in low for w in _LIST_PAGE_WORDS)
+                                   and bool(_LIST_PAGE.search(text)))
         return list_page_known[0]
 
     seen: set[tuple[int, int]] = set()

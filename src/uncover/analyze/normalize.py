@@ -53,7 +53,6 @@ _LINE_FURNITURE = re.compile(
 )
 _TRAILING_STAMP = re.compile(r"  [ \t]*" + _STAMP + r"[ \t]*(?=\n)")
 _DOC_NUMBER = re.compile(r"Doc\s+No\.?\s*(C\d{8})", re.IGNORECASE)
-_WS = re.compile(r"\s+")
 
 
 def agency_doc_number(text: str) -> str | None:
@@ -106,8 +105,7 @@ def normalize_text(text: str) -> str:
     Two texts that normalize to the same string are the same record for a reviewer.
     """
     text = strip_furniture(text).casefold()
-    text = _NON_WORD.sub(" ", text)
-    return _WS.sub(" ", text).strip()
+    return _NON_WORD.sub(" ", text).strip()  # whitespace is non-word: each run is already one space
 
 
 _NON_WORD = re.compile(r"[^\w]+")
