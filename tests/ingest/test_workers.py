@@ -76,3 +76,26 @@ def test_children_need_not_run_the_parents_main_script(tmp_path) -> None:
         out = subprocess.run([sys.executable, str(script), str(marks), keep], capture_output=True, text=True, timeout=120)
         assert out.stdout.strip() == "3", out.stderr
         assert len(list(marks.iterdir())) == runs
+
+
+def test_each_task_can_have_its_own_time_limit() -> None:
+    """A 300-page scan's tables take longer than a memo's: the pool times each task by its own limit."""
+    limits = {"hang": 1.0, "slow": 4.0}
+
+    def seconds_for(task: str) -> float:
+        return limits.get(task.split("-")[0], 30.0)
+
+    pool: LocalPool[str, str] = LocalPool(pause, workers=2, limits=WorkerLimits(seconds=30), seconds_for=seconds_for)
+    with pool:
+        for task in ("hang-2", "slow-2"):
+            pool.submit(task)
+        outcomes = {}
+        while (o := pool.next_outcome()) is not None:
+            outcomes[o.task] = o
+    assert outcomes["hang-2"].failure == "timeout" and "longer than 1 s" in outcomes["hang-2"].detail
+    assert outcomes["slow-2"].result == "slow-2 slept"
+
+
+def pause(task: str) -> str:
+    time.sleep(float(task.split("-")[1]))
+    return f"{task} slept"

@@ -131,10 +131,12 @@ class LocalPool(Generic[T, R]):
 
     def __init__(self, fn: Callable[[T], R], workers: int = 0, limits: WorkerLimits | None = None,
                  init: Callable[[], None] | None = None, depth: int = 2, start_method: str | None = None,
-                 preload: list[str] | None = None, ready_timeout: float | None = None, main_in_children: bool = True) -> None:
+                 preload: list[str] | None = None, ready_timeout: float | None = None, main_in_children: bool = True,
+                 seconds_for: Callable[[T], float] | None = None) -> None:
         self.depth = depth
         self.fn = fn
         self.limits = limits or WorkerLimits()
+        self.seconds_for = seconds_for  # a task's own time limit (a 300-page scan needs more than a memo), else the limits'
         self.init = init
         self.size = max(1, workers or os.cpu_count() or 1)
         # fork by default; a process with threads of its own (a Ray worker) starts children from a fork server
@@ -198,7 +200,7 @@ class LocalPool(Generic[T, R]):
             if not running:
                 return None
             now = time.monotonic()
-            deadline = min(s.started + self.limits.seconds for s in running)
+            deadline = min(s.started + self._seconds(s.task) for s in running)
             ready = wait([s.conn for s in running] + [s.process.sentinel for s in running], timeout=max(0.0, deadline - now))
             for slot in running:
                 if slot.conn in ready:
@@ -215,10 +217,13 @@ class LocalPool(Generic[T, R]):
                     return self._died(slot)
             now = time.monotonic()
             for slot in running:
-                if now - slot.started >= self.limits.seconds:
+                if now - slot.started >= (seconds := self._seconds(slot.task)):
                     task = slot.task
                     self._replace(slot)
-                    return Outcome(task, failure="timeout", detail=f"parsing took longer than {self.limits.seconds:.0f} s")
+                    return Outcome(task, failure="timeout", detail=f"parsing took longer than {seconds:.0f} s")
+
+    def _seconds(self, task: T) -> float:
+        return self.seconds_for(task) if self.seconds_for is not None else self.limits.seconds
 
     def _died(self, slot: _Slot) -> Outcome[T, R]:
         task = slot.task

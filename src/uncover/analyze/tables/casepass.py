@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from ...ingest.workers import Outcome
 
 Progress = Callable[[int, int], None]
-TIME_LIMIT = 120.0  # seconds for one document's tables
+TIME_LIMIT = 120.0  # seconds for one document's tables, and PAGE_SECONDS more for each page read
+PAGE_SECONDS = 10.0  # a scanned page the check passes is rendered and OCR'd (about 2 s); a flat limit timed out long scans
 MEMORY_LIMIT = 2 * 1024 ** 3
 
 
@@ -35,7 +36,13 @@ class TablesSummary:
     problems: list[str] = field(default_factory=list)
 
 
-Task = tuple[str, tuple[int, ...] | None]  # a stored PDF, and the pages to read (None: every page)
+Task = tuple[str, tuple[int, ...] | None, int]  # a stored PDF, the pages to read (None: every page), its page count
+
+
+def task_seconds(task: Task) -> float:
+    """The time one document's tables may take: longer for more pages to read."""
+    _, pages, count = task
+    return TIME_LIMIT + PAGE_SECONDS * (len(pages) if pages is not None else count)
 
 
 def read_pdf_tables(task: Task) -> tuple[list[Table], dict[int, tuple[float, float]]]:
@@ -44,7 +51,7 @@ def read_pdf_tables(task: Task) -> tuple[list[Table], dict[int, tuple[float, flo
 
     from .pdf import pdf_tables
 
-    path, pages = task
+    path, pages, _ = task
     data = Path(path).read_bytes()
     doc = pdfium.PdfDocument(data)
     sizes = {k + 1: tuple(float(v) for v in doc.get_page_size(k)) for k in range(len(doc))}  # without loading pages
@@ -89,10 +96,12 @@ def read_tables(case: Case, doc_ids: Iterable[int] | None = None, progress: Prog
                 if pages == [] or not _is_pdf(case, doc):
                     done += 1
                     continue
-                task: Task = (str(case.blobs.path_for(doc.sha256)), tuple(pages) if pages is not None else None)
+                task: Task = (str(case.blobs.path_for(doc.sha256)), tuple(pages) if pages is not None else None,
+                              doc.page_count or 0)
                 if task not in waiting:
                     if pool is None:  # started for the first document worth reading: most ingests have none
-                        pool = LocalPool(read_pdf_tables, workers, WorkerLimits(TIME_LIMIT, MEMORY_LIMIT))
+                        pool = LocalPool(read_pdf_tables, workers, WorkerLimits(TIME_LIMIT, MEMORY_LIMIT),
+                                         seconds_for=task_seconds)
                     pool.submit(task)
                 waiting.setdefault(task, []).append(doc)
                 while len(waiting) >= IN_FLIGHT * pool.size:
@@ -124,7 +133,7 @@ def _store(case: Case, outcome: Outcome[Task, tuple[list[Table], dict[int, tuple
     docs = waiting.pop(outcome.task)
     for doc in docs:
         if outcome.result is None:
-            _problem(case, doc, outcome.failure or "crash", outcome.detail, summary)
+            _problem(case, doc, outcome.failure or "crash", outcome.detail, summary, task_seconds(outcome.task))
             continue
         tables, sizes = outcome.result
         pages = case.store.pages(doc.id)
@@ -138,11 +147,11 @@ def _store(case: Case, outcome: Outcome[Task, tuple[list[Table], dict[int, tuple
     return len(docs)
 
 
-def _problem(case: Case, doc: Document, failure: str, detail: str, summary: TablesSummary) -> None:
+def _problem(case: Case, doc: Document, failure: str, detail: str, summary: TablesSummary, seconds: float) -> None:
     """A hostile or broken PDF: reported with its file name and Bates number, never the end of the pass."""
     where = f"{doc.filename}" + (f" ({doc.label})" if doc.bates_begin else "")
     category = _category(failure, detail)
-    reason = {IssueCategory.TIMEOUT: f"reading tables took over {TIME_LIMIT:.0f} s",
+    reason = {IssueCategory.TIMEOUT: f"reading tables took over {seconds:.0f} s",
               IssueCategory.TOO_LARGE: "reading tables needed more memory than the limit allows",
               IssueCategory.CORRUPT: f"it may be damaged ({detail})"}.get(category, detail)
     message = f"tables could not be read from {where}: {reason}"
