@@ -176,7 +176,7 @@ def _ingest_locked(case: Case, sources: list[Path], options: IngestOptions, prog
     try:
         if natives and (not reports or next(walk_sources(natives, exclude=exclude), None) is not None):
             reports.append(_Ingest(case, natives, options, progress, executor, exclude=exclude, leaving=leaving).run())
-        report = _report(case, reports, delivery, options, progress)
+        report = _passes_and_report(case, reports, delivery, options, progress)
     finally:
         for thread in leaving:
             thread.join()
@@ -184,9 +184,9 @@ def _ingest_locked(case: Case, sources: list[Path], options: IngestOptions, prog
     return report
 
 
-def _report(case: Case, reports: list[IngestReport], delivery: list[Path], options: IngestOptions,
-            progress: Progress) -> IngestReport:
-    """The ingest's one report (load-file volumes and natives), once the case passes have run."""
+def _passes_and_report(case: Case, reports: list[IngestReport], delivery: list[Path], options: IngestOptions,
+                       progress: Progress) -> IngestReport:
+    """The one report of the load-file volumes and natives ingested, once the case passes have run over them."""
     from ..analyze.casepasses import finish_case_passes
 
     report = IngestReport(
