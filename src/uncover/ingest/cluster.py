@@ -181,26 +181,22 @@ def retire_stale_workers(ray: Any) -> list[str]:
     up to five minutes before its first document. A worker that does not answer at once is busy
     with an ingest of its own code, and is left to finish it. Returns the names stopped."""
     mine = f"node-worker-{code_tag()}-"
-    stale = {}
+    stale: dict[Any, tuple[str, Any]] = {}  # ping -> (name, worker)
     for entry in ray.util.list_named_actors(all_namespaces=True):
         name = entry["name"]
         if entry["namespace"] == NAMESPACE and name.startswith("node-worker-") and not name.startswith(mine):
             try:
-                stale[ray.get_actor(name, namespace=NAMESPACE).__ray_ready__.remote()] = name
+                worker = ray.get_actor(name, namespace=NAMESPACE)
             except ValueError:
                 continue  # gone meanwhile
+            stale[worker.__ray_ready__.remote()] = (name, worker)
     if not stale:
         return []
     # a sync actor answers only between its batches; an idle one at once
     idle, _ = ray.wait(list(stale), num_returns=len(stale), timeout=STALE_PING_SECONDS)
-    stopped = []
     for ref in idle:
-        try:
-            ray.kill(ray.get_actor(stale[ref], namespace=NAMESPACE))
-            stopped.append(stale[ref])
-        except ValueError:
-            pass  # it exited on its own meanwhile
-    return stopped
+        ray.kill(stale[ref][1])  # killing one that has exited meanwhile is no error
+    return [stale[ref][0] for ref in idle]
 
 
 def _no_cluster(address: str, why: str) -> str:

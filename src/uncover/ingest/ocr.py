@@ -42,7 +42,7 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .margin_codes import StripWord, claimed, missed_codes
 from .margin_rules import clear_rules
@@ -195,6 +195,18 @@ def quiet_leptonica() -> bool:
     return True
 
 
+def tesseract_api(language: str = "eng", **options: Any) -> Any:
+    """A tesserocr API on uncover's tessdata, with Leptonica's own error lines silenced: the one
+    way every part of uncover (ingest, web word boxes, publishing) opens Tesseract."""
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    import tesserocr
+
+    quiet_leptonica()
+    path = tessdata_path()
+    return tesserocr.PyTessBaseAPI(path=path, lang=language, **options) if path else \
+        tesserocr.PyTessBaseAPI(lang=language, **options)
+
+
 def clear_scan_border(image: Image, band: float = 0.03, dark_share: float = 0.3) -> tuple[Image, float]:
     """The image (mode L) with long dark lines in its outer `band` whitened, and its ink share.
 
@@ -238,12 +250,7 @@ class TesseractEngine:
 
     def _get_api(self):  # type: ignore[no-untyped-def]
         if self._api is None:
-            os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-            import tesserocr
-
-            quiet_leptonica()
-            path = tessdata_path()
-            self._api = tesserocr.PyTessBaseAPI(path=path, lang=self.language) if path else tesserocr.PyTessBaseAPI(lang=self.language)
+            self._api = tesseract_api(self.language)
             self._api.SetVariable("preserve_interword_spaces", "1")
         return self._api
 

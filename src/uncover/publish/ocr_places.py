@@ -9,7 +9,6 @@ the page without its picture, never with the value showing.
 
 from __future__ import annotations
 
-import os
 import re
 
 from .personal import Mask
@@ -20,14 +19,11 @@ Box = tuple[int, int, int, int]  # left, top, right, bottom in pixels of the OCR
 
 def ocr_words(image) -> list[tuple[str, Box]]:  # type: ignore[no-untyped-def]
     """Every word Tesseract reads on the image, with its box."""
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     import tesserocr
 
-    from ..ingest.ocr import quiet_leptonica, tessdata_path
+    from ..ingest.ocr import tesseract_api
 
-    quiet_leptonica()
-    path = tessdata_path()
-    with (tesserocr.PyTessBaseAPI(path=path) if path else tesserocr.PyTessBaseAPI()) as api:
+    with tesseract_api() as api:
         api.SetImage(image.convert("L") if image.mode not in ("L", "RGB", "1") else image)
         api.Recognize()
         out: list[tuple[str, Box]] = []

@@ -145,7 +145,7 @@ def _layer_words(src: str, page: int) -> list[tuple[str, float, float, float, fl
 def _ocr_words(kind: str, src: str, page: int) -> list[tuple[str, float, float, float, float]]:
     import tesserocr
 
-    from ..ingest.ocr import quiet_leptonica, tessdata_path
+    from ..ingest.ocr import tesseract_api
 
     if kind == "pdf":
         image = page_images.pdf_page_picture(src, page, OCR_DPI)
@@ -154,9 +154,7 @@ def _ocr_words(kind: str, src: str, page: int) -> list[tuple[str, float, float, 
     image = image.convert("L")
     width, height = image.size
     words: list[tuple[str, float, float, float, float]] = []
-    quiet_leptonica()
-    path = tessdata_path()
-    with (tesserocr.PyTessBaseAPI(path=path, lang="eng") if path else tesserocr.PyTessBaseAPI(lang="eng")) as api:
+    with tesseract_api() as api:
         api.SetImage(image)
         api.Recognize()
         level = tesserocr.RIL.WORD
