@@ -61,15 +61,19 @@ def test_two_worker_processes_share_one_case(case_copy: Path) -> None:
             for doc_id in doc_ids:
                 r = http.post(f"/documents/{doc_id}/tags", data={"tag": "hot"}, headers={"X-CSRF-Token": token, "HX-Request": "true"})
                 assert r.status_code == 200
-            for _ in range(16):  # fresh connections land on either worker; each sees every tag
+            # Fresh connections land on either worker (the kernel picks): ask until both have
+            # answered, each seeing every tag; a worker's connection names its process.
+            workers, deadline = 0, time.monotonic() + 60
+            while workers < 2 and time.monotonic() < deadline:
                 with httpx.Client(base_url=base, cookies=http.cookies, timeout=30) as other:
                     r = other.get("/search", params={"q": "tag:hot"})
                     assert r.status_code == 200
                     assert f"{len(doc_ids)} documents match" in r.text
-        with Case.open(case_copy) as case:  # the workers' connections name their processes
-            workers = case.store.conn.execute(
-                "SELECT COUNT(DISTINCT application_name) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND application_name LIKE 'uncover %' AND application_name <> ?", (f"uncover {os.getpid()}",)).fetchone()[0]
+                with Case.open(case_copy) as case:
+                    workers = case.store.conn.execute(
+                        "SELECT COUNT(DISTINCT application_name) FROM pg_stat_activity WHERE datname = current_database() "
+                        "AND application_name LIKE 'uncover %' AND application_name <> ?",
+                        (f"uncover {os.getpid()}",)).fetchone()[0]
     finally:
         proc.terminate()
         proc.wait(timeout=30)
