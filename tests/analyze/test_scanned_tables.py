@@ -367,3 +367,65 @@ def test_a_scanned_table_is_read_by_the_ingest_with_no_memory_exception(tmp_path
         assert not [i.message for i in case.store.issues()]  # warnings included: the pass's own are document warnings
         (table,) = all_tables(case.store.conn)
         assert table.table.grid()[0] == HEADER
+
+
+def _ocr_grid(rows: list[list[str]], method: str = "ocr-stream") -> Table:
+    table = _grid_table(rows)
+    table.method = method
+    return table
+
+
+def test_the_fbis_margin_codes_do_not_hide_a_memo_header_but_a_table_beside_them_stays() -> None:
+    """OCR reads the exemptions printed in the margin (`b6 -1`, `Per FBI`) as a column of the
+    block beside them: the block is judged without them, a memo header without its colons too."""
+    contact = _ocr_grid([["Contact:", "SA", "", "", ""], ["Approved By:", "", "ul yn", "b6 -1", "Per FBI"],
+                         ["", "", "", "b7C -1", "Per FBI"]])
+    memo = _ocr_grid([["To", "SA", "(SQUAD 12)", "Date 2/4", "b6 -1 Per FBI"], ["", "", "", "", "b7C -1 Per FBI"],
+                      ["From", "SSA (SQUAD 12)", "", "", ""], ["Subject:", "CIVIL RIGHTS MATTER", "", "", ""]])
+    counts = _ocr_grid([["Year", "Complaints", "Sustained", "b6 -1"], ["1986", "41", "3", "b7C -1"],
+                        ["1987", "52", "5", ""], ["1988", "38", "2", ""]])
+    assert data_tables([contact, memo, counts]) == [counts]
+
+
+def test_a_signature_block_is_no_table_but_three_ocrd_lines_of_cells_are() -> None:
+    signature = _ocr_grid([["CLERK", "DATE", ""], ["MICHAEL W. DOBBINS", "", "b3 -1"], ["(By) Deputy Clerk", "", "b6 -3"]])
+    small = _ocr_grid([["Heading", "Other"], ["Cell A", "Cell B"], ["Cell C", "Cell D"]])
+    assert data_tables([signature, small]) == [small]
+    schedule = _grid_table([["Initial setup", "$ 1,500"], ["Annual subscription", "$ 9,000"]])
+    assert data_tables([schedule]) == [schedule], "two lines of a text layer's exact gaps are a table"
+
+
+def test_an_ocrd_checklist_of_offices_is_a_form_not_a_table() -> None:
+    """An FBI teletype's list of field offices, each after an empty tick box OCR reads as `0`, `u}`, `(3`."""
+    offices = _ocr_grid([["0 Albany", "u} Oklahoma City", "if Bern"], ["(3 Albuquerque", "{1 Omaha", "! Bogota"],
+                         ["i} Alexandria", "tt Philadelphia", "Bonn"], ["13) Anchorage", "Ul Phoenix", "li Canberra"],
+                         ["Q Atlanta", "\\} Pittsburgh", "Hong Kong"], ["tJ Baltimore", "a Portland", "London"]])
+    sites = _ocr_grid([["Office", "Agents", "Cases"], ["Albany", "41", "120"], ["Omaha", "38", "97"], ["Phoenix", "77", "240"],
+                       ["Portland", "52", "133"], ["Seattle", "64", "170"], ["Tampa", "58", "151"]])
+    assert data_tables([offices, sites]) == [sites]
+    printed = _grid_table([["= NH + en excès", "= NH + diminue"], ["= Réponse rénale", "= Réponse inadaptée"],
+                           ["= Acidose digestive", "= Acidose rénale"], ["= Cause A", "= Cause B"], ["= Cause C", "= Cause D"]])
+    assert data_tables([printed]) == [printed], "a text layer's `= ` is print, not a tick box"
+
+
+def test_a_return_of_service_is_a_form_but_a_list_of_fields_is_a_table() -> None:
+    """A subpoena's return of service: field names over blanks on line after line, in two columns."""
+    served = _ocr_grid([["RECEIVED BY SERVER", "DATE", ""], ["SERVED", "DATE", ""], ["SERVED ON (PRINT NAME)", "", ""],
+                        ["SERVED BY (PRINT NAME)", "", "TITLE"], ["TRAVEL", "SERVICES", "TOTAL"]], method="ocr-ruled")
+    fields = _grid_table([["Field", "Type", "Meaning"], ["First Name", "text", "as booked"], ["Last Name", "text", "as booked"],
+                          ["Arrest Date", "date", "first arrest"], ["Removal Date", "date", "if removed"]])
+    assert data_tables([served, fields]) == [fields]
+
+
+def test_an_fbi_memo_header_with_margin_codes_on_a_real_scan_is_not_a_table(corpora) -> None:  # type: ignore[no-untyped-def]
+    """Page 2 of an FBI file from the Burge release: a memo's To / From / Subject lines with the
+    exemption codes beside them, OCR'd (it was read as a 5 x 4 table)."""
+    from uncover.analyze.tables import pdf_tables
+
+    assert pdf_tables(corpora / "foia-muckrock-responsive-docs" / "Jon Burge" / "Email" / "9_8d.PDF", pages=[2]) == []
+
+
+def test_a_pdf_whose_pages_pdfminer_cannot_find_has_no_tables_and_no_error(corpora) -> None:  # type: ignore[no-untyped-def]
+    from uncover.analyze.tables import pdf_tables
+
+    assert pdf_tables(corpora / "pdf-tables-gov" / "pdfplumber" / "issue-297-example.pdf") == []

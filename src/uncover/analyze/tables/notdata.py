@@ -8,17 +8,26 @@ responses (bench/labels/tables/muckrock/detections.json), the commonest kinds ar
   minority, or one column, so such a grid is a list of exemptions, not data;
 - a numbered list: lines that begin `Page 215`, `Page 216` (the FBI's deleted-page sheet);
 - a form: field labels ending in a colon beside their values, or before them in one cell
-  (`To: John`, an e-mail header), tick boxes (`[X] Airtel`), a ruled form whose boxes are of
-  every size, the file room's stamp (`SEARCHED INDEXED SERIALIZED FILED`);
+  (`To: John`, an e-mail header), a memo's `To` / `From` / `Subject` down one column, tick
+  boxes (`[X] Airtel`, or as OCR reads an empty box: `0 Albany`, `u} Omaha`), a ruled form
+  whose boxes are of every size, the file room's stamp (`SEARCHED INDEXED SERIALIZED FILED`);
 - prose: a ruled box around a paragraph or around two addresses (a contact panel), two columns
   of a page of prose, lines of a sentence cut at a gap (`copies will be forwarded to`), an
   address block beside a letterhead. Most cells hold a sentence's worth of words, or most of a
-  column's begin in lower case; in a table of data at most a column of descriptions does.
+  column's begin in lower case; in a table of data at most a column of descriptions does;
+- a few words side by side: a grid found by whitespace alone in which fewer than three lines
+  hold two cells or more (a signature block, a form's footer).
+
+A grid is judged without the exemptions the FBI prints in the margin beside a withheld passage
+(`b6 -1`, `b7C -1,-2 Per FBI`), which OCR reads as a column at its edge: they are the release's
+marks, not the grid's. Measured on the FBI e-mail files of the MuckRock set, they hid memo
+headers and signature blocks from every rule here.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from .model import Table
 from .values import parse_number
@@ -127,6 +136,24 @@ def form_boxes(table: Table) -> bool:
     return len(filled) >= 4 and len(merged) > 0.5 * len(filled)
 
 
+_FIELD_NAME = re.compile(r"\b(?:date|name|title|signature|address|place|telephone|phone)\W*$", re.IGNORECASE)
+FIELD_ROWS = 3
+
+
+def field_names(table: Table) -> bool:
+    """Boxes that end in a field's name (`DATE`, `SERVED ON (PRINT NAME)`, `ADDRESS OF SERVER`)
+    with a blank after them, on FIELD_ROWS lines or more and in more than one column, and no
+    column of figures: a form's labels beside blanks (a return of service), whose values were
+    written by hand or withheld. A table names its fields once, in its header row; a list of
+    fields (a data dictionary) names one a line, its type and meaning filled in beside it."""
+    if has_figure_column(table):
+        return False
+    filled = {(c.row, c.col) for c in table.cells if c.text.strip()}
+    named = [c for c in table.cells if len(c.text.split()) <= 5 and _FIELD_NAME.search(c.text)
+             and (c.row, c.col + c.colspan) not in filled]
+    return len({c.row for c in named}) >= FIELD_ROWS and len({c.col for c in named}) >= 2
+
+
 _CITY_LINE = re.compile(r"[A-Za-z.],?\s+[A-Z]{2}\.?\s+\d{5}(?:-\d{4})?$")  # `Chicago, IL 60675-1515`
 ADDRESS_LINES = 5
 
@@ -157,8 +184,81 @@ def numbered_lines(table: Table) -> bool:
     return all(b > a for a, b in zip(numbers, numbers[1:], strict=False))
 
 
+_MARGIN_CODE = re.compile(r"(?:[bB]\s?\d[A-Fa-f]?|Per\s+[A-Z]{2,5}|[\s\d,;:.\-–—])+")  # `b7C -1,-2`, `Per FBI`
+_MARGIN_CITES = re.compile(r"[bB]\s?\d|Per\s")
+
+
+def _margin_code(text: str) -> bool:
+    text = text.strip()
+    return bool(_MARGIN_CODE.fullmatch(text)) and bool(_MARGIN_CITES.search(text))
+
+
+def without_margin_codes(table: Table) -> Table:
+    """The grid without the columns at its edges that hold nothing but the FBI's margin codes
+    (`b6 -1`, `Per FBI`; see the module doc). A table of data whose column of names is redacted
+    prints `(b)(6)` in each cell: a citation in brackets, kept."""
+    filled = [c for c in table.cells if c.text.strip()]
+    cols = sorted({c.col for c in filled})
+    dropped: set[int] = set()
+    for order in (cols, cols[::-1]):
+        for col in order[:-1]:
+            if not all(_margin_code(c.text) for c in filled if c.col == col):
+                break
+            dropped.add(col)
+    if not dropped or len(dropped) == len(cols):
+        return table
+    return replace(table, cells=[c for c in table.cells if c.col not in dropped])
+
+
+_MEMO_FIELDS = {"to", "from", "subject", "date", "re", "cc", "bcc", "attn", "contact", "approved by", "sent",
+                "drafted by", "prepared by", "through", "thru", "via"}
+
+
+def memo_header(table: Table) -> bool:
+    """Two of a memo's field names (`To`, `From`, `Subject`, `Contact`) down one column, with or
+    without the colon OCR often loses: a memo's or teletype's header. A table that lists
+    messages names them once, in its header row."""
+    for col in range(table.n_cols):
+        names = {c.text.strip().rstrip(":;.").strip().lower() for c in table.cells if c.col == col}
+        if len(names & _MEMO_FIELDS) >= 2:
+            return True
+    return False
+
+
+_OCR_TICK = re.compile(r"^(?=\S{0,2}[^\w\s$%€£#.,-]|[0OoQ]\s|[a-zA-Z]{1,2}\s)\S{1,3}\s+[A-Z]")  # `u} Omaha`, `0 Albany`
+TICKED_CELLS = 8
+
+
+def ticked_list(table: Table) -> bool:
+    """Most filled cells begin with what OCR makes of an empty tick box (`0`, `Q`, `u}`, `(3`,
+    `tJ`) before a name: a form's checklist of offices or document types, many to a line. A
+    table's cells begin with their value. Only OCR reads a box so; a text layer's `= ` is print."""
+    texts = [t.strip() for t in _filled(table)]
+    return table.method.startswith("ocr") and len(texts) >= TICKED_CELLS and sum(bool(_OCR_TICK.match(t)) for t in texts) >= 0.6 * len(texts)
+
+
+STREAM_LINES = 3
+
+
+def few_lines(table: Table) -> bool:
+    """A grid OCR'd words make by their gaps alone (no rules) in which fewer than STREAM_LINES
+    lines hold two cells or more: a signature block (`CLERK  DATE`), a form's footer, words
+    beside a redaction. Three lines (a header and two rows) is the least such a table shows; a
+    text layer's exact positions make a two-line schedule a table, and rules a grid of any size."""
+    if table.method != "ocr-stream":
+        return False
+    lines = sum(sum(1 for c in table.cells if c.row == row and c.text.strip()) >= 2 for row in range(table.n_rows))
+    return lines < STREAM_LINES
+
+
+def holds_no_data(table: Table) -> bool:
+    """Whether any rule here says the grid is not a table of data."""
+    core = without_margin_codes(table)
+    return (lists_exemptions(table) or boxed_prose(core) or form_fields(core) or numbered_lines(core)
+            or running_prose(core) or file_stamp(core) or form_boxes(core) or address_block(core)
+            or memo_header(core) or ticked_list(core) or few_lines(core) or field_names(core))
+
+
 def data_tables(tables: list[Table]) -> list[Table]:
     """The tables that hold data."""
-    return [t for t in tables if not (lists_exemptions(t) or boxed_prose(t) or form_fields(t) or numbered_lines(t)
-                                      or running_prose(t) or file_stamp(t) or form_boxes(t)
-                                      or address_block(t))]
+    return [t for t in tables if not holds_no_data(t)]

@@ -162,6 +162,7 @@ def pdf_tables(source: Path | bytes, pages: Iterable[int] | None = None, progres
             text.close()
             if not skip:
                 plumbed = plumbed or pdfplumber.open(io.BytesIO(data))
+            if not skip and number <= len(plumbed.pages):  # pdfminer may find fewer pages than PDFium in a damaged file
                 found += _page_tables(plumbed.pages[number - 1], data, number, heights, ocr)
             if progress:
                 progress(k + 1, len(numbers))
