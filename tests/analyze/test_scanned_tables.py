@@ -34,6 +34,13 @@ def _text(x: float, y: float, text: str, size: float = 10) -> bytes:
 def _pale_table_pdf() -> bytes:
     """A NICS-like report: a title and a header on one blue tint, rules in pale blue (grey ~200
     once scanned), lone zeros in narrow cells, a column printed empty under its header."""
+    pdf = RawPdf()
+    pdf.page(_pale_table_ops())
+    return pdf.bytes()
+
+
+def _pale_table_ops() -> bytes:
+    """The content of `_pale_table_pdf`'s page."""
     rows = [HEADER, *BODY]
     bottom = TOP_Y - ROW * len(rows)
     ops = bytearray()
@@ -54,9 +61,7 @@ def _pale_table_pdf() -> bytes:
         for c, value in enumerate(row):
             if value:
                 ops += _text(COLUMNS[c + 1] - 6 - 5.6 * len(value) if r and c else COLUMNS[c] + 4, y, value)
-    pdf = RawPdf()
-    pdf.page(bytes(ops))
-    return pdf.bytes()
+    return bytes(ops)
 
 
 def _scan(data: bytes, angle: float = 0.8, seed: int = 20) -> Image.Image:
@@ -429,3 +434,33 @@ def test_a_pdf_whose_pages_pdfminer_cannot_find_has_no_tables_and_no_error(corpo
     from uncover.analyze.tables import pdf_tables
 
     assert pdf_tables(corpora / "pdf-tables-gov" / "pdfplumber" / "issue-297-example.pdf") == []
+
+
+def _scanned_page(ops: bytes, angle: float) -> object:
+    import io
+
+    import pypdfium2 as pdfium
+
+    pdf = RawPdf()
+    pdf.page(ops)
+    buf = io.BytesIO()
+    _scan(pdf.bytes(), angle=angle).save(buf, "PDF", resolution=DPI)
+    return pdfium.PdfDocument(buf.getvalue())[0]
+
+
+def test_the_page_check_passes_rules_across_only_and_skewed_ones_but_not_redaction_outlines() -> None:
+    """Prose with outlined redaction boxes (an FBI page: each box's sides a line high) is not
+    worth a second OCR; a table ruled only across (top, under the header, foot) and a ruled
+    grid turned a degree, whose column rules break into short stairs, are."""
+    from uncover.analyze.tables.pdf import _scanned_may_hold_table
+
+    prose = bytearray(b"0 g ")
+    for k in range(20):
+        prose += _text(72, 700 - 14 * k, "copies of the report were forwarded to the field office for review" if k % 3 else "The")
+    prose += b"0 G 1 w 120 645 200 14 re S 300 589 180 14 re S 90 533 240 28 re S "
+    across = bytearray(b"0 G 0.8 w 72 600 m 480 600 l S 72 584 m 480 584 l S 72 530 m 480 530 l S 0 g ")
+    for k, (name, count) in enumerate([("Name", "Count"), ("Albany", "41"), ("Omaha", "38"), ("Tampa", "52")]):
+        across += _text(76, 588 - 18 * k - (2 if k else 0), name) + _text(400, 588 - 18 * k - (2 if k else 0), count)
+    assert not _scanned_may_hold_table(_scanned_page(bytes(prose), 0.6))
+    assert _scanned_may_hold_table(_scanned_page(bytes(across), 0.6))
+    assert _scanned_may_hold_table(_scanned_page(_pale_table_ops(), 1.2))

@@ -73,33 +73,59 @@ TINT_DPI = 144  # the closer look: shaded cells' white gutters are a few pixels 
 
 SCAN_BORDER = 12.0  # points from the page's edge where dark runs are the scanner's border, not a table's rules
 TABLE_RULE_ACROSS = 72.0  # points: a table's horizontal rule spans its columns; shorter dark runs are underlined words, strokes
-TABLE_RULE_DOWN = 12.0  # points: a vertical rule spans a row at least
+TABLE_RULE_DOWN = 36.0  # points: a column rule spans a header and two rows; a redaction box's side spans a line or two
+STACKED_RULES = 3  # horizontal rules of one width, one above the other: a table ruled only across (top, header, foot)
+COLLINEAR = 3.0  # points: pieces of one rule a skewed scan breaks into stairs lie this close, end to end
+
+
+def _rule_lengths(edges: list[dict[str, Any]], orientation: str) -> list[tuple[float, float, float]]:
+    """(position, start, end) of each rule, its pieces joined: a scan turned a degree breaks a
+    long rule into a staircase of short runs, each too short to count alone."""
+    if orientation == "h":
+        pieces = [(e["top"], e["x0"], e["x1"]) for e in edges if e["orientation"] == "h"]
+    else:
+        pieces = [(e["x0"], e["top"], e["bottom"]) for e in edges if e["orientation"] == "v"]
+    rules: dict[int, list[list[float]]] = {}  # by position / COLLINEAR: a dense page has hundreds of runs
+    for position, start, end in sorted(pieces, key=lambda p: (p[1], p[0])):
+        key = round(position / COLLINEAR)
+        near = (r for k in (key - 1, key, key + 1) for r in rules.get(k, ())
+                if abs(r[0] - position) <= COLLINEAR and start <= r[2] + COLLINEAR)
+        rule = next(near, None)
+        if rule is None:
+            rules.setdefault(key, []).append([position, start, end])
+            continue
+        rules[round(rule[0] / COLLINEAR)].remove(rule)
+        rule[0], rule[2] = position, max(rule[2], end)
+        rules.setdefault(key, []).append(rule)
+    return [(r[0], r[1], r[2]) for group in rules.values() for r in group]
 
 
 def _scanned_may_hold_table(page: Any) -> bool:
-    """A scanned page worth OCR for tables: rules both ways, or shaded cells in a grid (a table
-    printed with tints and no rule). Rules are looked for at screen resolution, then again twice
-    as closely: a half-point rule (Word's default) fades into the grey of the paper at 72 dpi, a
-    short one falls under the length a rule needs at 144; shaded cells only show at 144.
-    On real scans most dark runs are not rules: the page's border, words and stamps at screen
-    resolution. Counting those, the check passed 229 of 291 scanned MuckRock pages (each then
-    OCR'd a second time by the tables pass); counting only runs away from the border and of a
-    table rule's length, 142, and still every one of the 21 labelled scanned table pages."""
+    """A scanned page worth OCR for tables: rules both ways, horizontal rules of one width stacked
+    (a table ruled only across), or shaded cells in a grid (a table printed with tints and no
+    rule). Rules are looked for at screen resolution, then again twice as closely: a half-point
+    rule (Word's default) fades into the grey of the paper at 72 dpi, a short one falls under the
+    length a rule needs at 144; shaded cells only show at 144.
+    On real scans most dark runs are not rules: the page's border, words, stamps, and the outlines
+    of redaction boxes, whose sides are a line or two high. Counting every run, the check passed
+    229 of 291 image-only MuckRock pages (each then OCR'd a second time by the tables pass); runs
+    away from the border and as long as a table's rules, 142; column rules spanning three lines
+    (TABLE_RULE_DOWN), 111, every one of the 21 labelled scanned table pages still passing
+    (`bench/scanned_page_check.py`)."""
     import numpy as np
 
     from .scanned import rule_edges, tint_box_edges
 
     def ruled(pixels: np.ndarray, dpi: int) -> bool:
         width, height = pixels.shape[1] * 72 / dpi, pixels.shape[0] * 72 / dpi
-        across = down = 0
-        for e in rule_edges(pixels, dpi):
-            if min(e["x0"], e["top"], width - e["x1"], height - e["bottom"]) < SCAN_BORDER:
-                continue
-            if e["orientation"] == "h":
-                across += e["x1"] - e["x0"] >= TABLE_RULE_ACROSS
-            else:
-                down += e["bottom"] - e["top"] >= TABLE_RULE_DOWN
-        return across >= 2 and down >= 2
+        edges = [e for e in rule_edges(pixels, dpi)
+                 if min(e["x0"], e["top"], width - e["x1"], height - e["bottom"]) >= SCAN_BORDER]
+        across = [r for r in _rule_lengths(edges, "h") if r[2] - r[1] >= TABLE_RULE_ACROSS]
+        down = [r for r in _rule_lengths(edges, "v") if r[2] - r[1] >= TABLE_RULE_DOWN]
+        if len(across) >= 2 and len(down) >= 2:
+            return True
+        return any(len({round(s[0] / COLLINEAR) for s in across if abs(s[1] - r[1]) <= 2 * COLLINEAR
+                        and abs(s[2] - r[2]) <= 2 * COLLINEAR}) >= STACKED_RULES for r in across)
 
     if ruled(np.asarray(page.render(scale=SCREEN_DPI / 72).to_pil().convert("L")), SCREEN_DPI):
         return True
