@@ -15,8 +15,8 @@ responses (bench/labels/tables/muckrock/detections.json), the commonest kinds ar
   of a page of prose, lines of a sentence cut at a gap (`copies will be forwarded to`), an
   address block beside a letterhead. Most cells hold a sentence's worth of words, or most of a
   column's begin in lower case; in a table of data at most a column of descriptions does;
-- a few words side by side: a grid found by whitespace alone in which fewer than three lines
-  hold two cells or more (a signature block, a form's footer).
+- a few words side by side: a grid OCR'd words make by their gaps alone in which fewer than
+  three lines hold two cells or more (a signature block, a form's footer).
 
 A grid is judged without the exemptions the FBI prints in the margin beside a withheld passage
 (`b6 -1`, `b7C -1,-2 Per FBI`), which OCR reads as a column at its edge: they are the release's
