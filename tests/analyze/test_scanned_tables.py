@@ -464,3 +464,23 @@ def test_the_page_check_passes_rules_across_only_and_skewed_ones_but_not_redacti
     assert not _scanned_may_hold_table(_scanned_page(bytes(prose), 0.6))
     assert _scanned_may_hold_table(_scanned_page(bytes(across), 0.6))
     assert _scanned_may_hold_table(_scanned_page(_pale_table_ops(), 1.2))
+
+
+def _ruled_grid(rows: list[list[str]], widths: list[float]) -> Table:
+    """An OCR'd ruled grid whose columns are `widths` points wide."""
+    table = _ocr_grid(rows, method="ocr-ruled")
+    edges = [72.0]
+    for width in widths:
+        edges.append(edges[-1] + width)
+    for cell in table.cells:
+        cell.bbox = (edges[cell.col], 100.0 + 24 * cell.row, edges[cell.col + 1], 124.0 + 24 * cell.row)
+    return table
+
+
+def test_a_routing_slip_of_tick_boxes_is_a_form_but_a_roster_with_a_blank_notes_column_is_a_table() -> None:
+    slip = _ruled_grid([["", "Action", "File", "", "Note and Return"], ["", "Approval", "For Clearance", "", "Per Conversation"],
+                        ["", "As Requested", "For Correction", "", "Prepare Reply"], ["", "Circulate", "For Your Information", "", "See Me"],
+                        ["", "Coordination", "Justify", "x", "Referral"]], [22, 168, 127, 14, 122])
+    roster = _ruled_grid([["Name", "Title", ""], ["Dana Reyes", "Field Agent", ""], ["Lee Park", "Supervisor", ""],
+                          ["Sam Ortiz", "Analyst", ""], ["Kim Ode", "Clerk", ""]], [150, 150, 160])
+    assert data_tables([slip, roster]) == [roster]

@@ -154,6 +154,31 @@ def field_names(table: Table) -> bool:
     return len({c.row for c in named}) >= FIELD_ROWS and len({c.col for c in named}) >= 2
 
 
+_MARK = re.compile(r"^[\W_]*\w?[\W_]*$")  # `x`, `X`, `✓`, `/`, a rule's remnant: a tick, not a value
+CHECKLIST_ROWS = 4
+TICK_WIDTH = 28.0  # points: a column of tick boxes is a box wide; an empty column of notes is wider
+
+
+def checklist(table: Table) -> bool:
+    """A ruled grid with a narrow column of tick boxes, blank or ticked (`x`), beside columns of
+    labels, and no column of figures: a routing slip (`Action`, `For Clearance`, `See Me`), a
+    form's checklist. A table of data fills its columns with values; one printed empty under
+    its head beside figures, or a roster's wide column left blank for notes, stays a table."""
+    if not table.method.endswith("ruled") or table.n_rows < CHECKLIST_ROWS or has_figure_column(table):
+        return False
+    texts: dict[int, list[str]] = {}
+    narrow: dict[int, bool] = {}
+    for c in table.cells:
+        if c.colspan == 1:
+            texts.setdefault(c.col, []).append(c.text.strip())
+            narrow[c.col] = narrow.get(c.col, True) and c.bbox is not None and c.bbox[2] - c.bbox[0] <= TICK_WIDTH
+    ticks = [col for col, column in texts.items() if narrow[col] and len(column) >= CHECKLIST_ROWS
+             and all(_MARK.match(t) for t in column)]
+    labels = [col for col, column in texts.items() if col not in ticks
+              and sum(any(ch.isalpha() for ch in t) for t in column) >= 0.5 * table.n_rows]
+    return bool(ticks) and len(labels) >= 2
+
+
 _CITY_LINE = re.compile(r"[A-Za-z.],?\s+[A-Z]{2}\.?\s+\d{5}(?:-\d{4})?$")  # `Chicago, IL 60675-1515`
 ADDRESS_LINES = 5
 
@@ -256,7 +281,7 @@ def holds_no_data(table: Table) -> bool:
     core = without_margin_codes(table)
     return (lists_exemptions(table) or boxed_prose(core) or form_fields(core) or numbered_lines(core)
             or running_prose(core) or file_stamp(core) or form_boxes(core) or address_block(core)
-            or memo_header(core) or ticked_list(core) or few_lines(core) or field_names(core))
+            or memo_header(core) or ticked_list(core) or few_lines(core) or field_names(core) or checklist(core))
 
 
 def data_tables(tables: list[Table]) -> list[Table]:
