@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from ..exemptions import CLAIM_THRESHOLD, find_exemption_marks
 from .model import Table
 from .values import parse_number
 
@@ -209,13 +210,19 @@ def numbered_lines(table: Table) -> bool:
     return all(b > a for a, b in zip(numbers, numbers[1:], strict=False))
 
 
-_MARGIN_CODE = re.compile(r"(?:[bB]\s?\d[A-Fa-f]?|Per\s+[A-Z]{2,5}|[\s\d,;:.\-–—])+")  # `b7C -1,-2`, `Per FBI`
-_MARGIN_CITES = re.compile(r"[bB]\s?\d|Per\s")
+_AGENCY_NOTE = re.compile(r"\bPer\s+[A-Z]{2,5}\b")  # `Per FBI`, `Per DOJ`: whose exemption it is
 
 
 def _margin_code(text: str) -> bool:
-    text = text.strip()
-    return bool(_MARGIN_CODE.fullmatch(text)) and bool(_MARGIN_CITES.search(text))
+    """Nothing but FBI-style codes, as the exemption detector reads them (`b6 -1`, `b7C -1,-2`,
+    OCR's `bIC -1`), and agencies' notes (`Per FBI`). `(b)(6)` is a citation in brackets: what a
+    redacted cell of a table prints, not the margin."""
+    marks = [m for m in find_exemption_marks(text) if m.confidence >= CLAIM_THRESHOLD and not m.text.startswith("(")]
+    rest = text
+    for mark in sorted(marks, key=lambda m: -m.start):
+        rest = rest[:mark.start] + " " + rest[mark.end:]
+    left = _AGENCY_NOTE.sub(" ", rest)
+    return (bool(marks) or left != rest) and not any(ch.isalnum() for ch in left)
 
 
 def without_margin_codes(table: Table) -> Table:
