@@ -285,7 +285,7 @@ def few_lines(table: Table) -> bool:
 
 def holds_no_data(table: Table) -> bool:
     """Whether any rule here says the grid is not a table of data."""
-    core = without_margin_codes(table)
+    core = without_margin_codes(table)  # a list of exemptions is judged on its codes, margin or not
     return (lists_exemptions(table) or boxed_prose(core) or form_fields(core) or numbered_lines(core)
             or running_prose(core) or file_stamp(core) or form_boxes(core) or address_block(core)
             or memo_header(core) or ticked_list(core) or few_lines(core) or field_names(core) or checklist(core))

@@ -80,7 +80,10 @@ COLLINEAR = 3.0  # points: pieces of one rule a skewed scan breaks into stairs l
 
 def _rule_lengths(edges: list[dict[str, Any]], orientation: str) -> list[tuple[float, float, float]]:
     """(position, start, end) of each rule, its pieces joined: a scan turned a degree breaks a
-    long rule into a staircase of short runs, each too short to count alone."""
+    long rule into a staircase of short runs, each too short to count alone. Each piece joins
+    the rule whose end it continues. pdfplumber's `merge_edges` (which the cell finder uses)
+    snaps pieces to a shared line before joining them, and so missed the short column rules of
+    a skewed labelled table (word365_structure) that this passes."""
     if orientation == "h":
         pieces = [(e["top"], e["x0"], e["x1"]) for e in edges if e["orientation"] == "h"]
     else:
@@ -188,8 +191,8 @@ def pdf_tables(source: Path | bytes, pages: Iterable[int] | None = None, progres
             text.close()
             if not skip:
                 plumbed = plumbed or pdfplumber.open(io.BytesIO(data))
-            if not skip and number <= len(plumbed.pages):  # pdfminer may find fewer pages than PDFium in a damaged file
-                found += _page_tables(plumbed.pages[number - 1], data, number, heights, ocr)
+                if number <= len(plumbed.pages):  # pdfminer may find fewer pages than PDFium in a damaged file
+                    found += _page_tables(plumbed.pages[number - 1], data, number, heights, ocr)
             if progress:
                 progress(k + 1, len(numbers))
     finally:
